@@ -1,0 +1,56 @@
+# Rapport: the only entry points people need.
+#   make run    install, migrate, load the demo clinic, serve on http://127.0.0.1:$(PORT)
+#   make test   install (Python packages and Chromium), lint, migration check, whole suite
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell sha1sum requirements.lock | cut -c1-12)
+PORT ?= 8000
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+export PORT
+
+.PHONY: run test install chromium lint format lock totp clean
+
+install: $(STAMP)
+
+$(STAMP): requirements.lock
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
+	@rm -f $(VENV)/.installed-* && touch $@
+
+# Browser tests drive Debian's Chromium; never a browser downloaded by a tool.
+chromium:
+	@[ -x /usr/bin/chromium ] || { echo "Installing Debian's Chromium…"; \
+	  $(SUDO) apt-get update -qq && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core; }
+
+var/local.env: | install
+	@mkdir -p var && $(BIN)/python scripts/make_local_env.py > $@.tmp && mv $@.tmp $@
+
+run: install var/local.env
+	@set -a && . var/local.env && set +a && exec scripts/serve
+
+test: install chromium
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/pytest -p no:cacheprovider -n 2
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# Re-pin dependencies after editing pyproject.toml.
+lock: install
+	$(BIN)/python -m pip install --quiet uv
+	$(BIN)/uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 -q -o requirements.lock
+
+totp: install var/local.env
+	@set -a && . var/local.env && set +a && $(BIN)/python manage.py demo_totp
+
+clean:
+	rm -rf $(VENV) var/static var/test.sqlite3*

@@ -1,0 +1,81 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from rapport.clients.models import Client
+from rapport.core.models import Role, User
+
+
+class VersionedForm(forms.ModelForm):
+    """Rejects a save when someone else saved the record after the form was opened."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    stale_message = _(
+        "Someone else changed this record while you were editing. Your changes are still in "
+        "the form: open the record in another tab to see theirs, then save again."
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial["version"] = self.instance.version
+
+    def clean_version(self) -> int:
+        version = self.cleaned_data["version"]
+        if self.instance.pk and version != self.instance.version:
+            raise forms.ValidationError(self.stale_message, code="stale")
+        return version
+
+
+class ClientDemographicsForm(VersionedForm):
+    class Meta:
+        model = Client
+        fields = [
+            "given_name",
+            "family_name",
+            "preferred_name",
+            "date_of_birth",
+            "email",
+            "phone",
+            "preferred_channel",
+            "assigned_therapist",
+        ]
+        widgets = {"date_of_birth": forms.DateInput(attrs={"type": "date"})}
+
+    def __init__(self, *args: Any, clinic: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["assigned_therapist"].queryset = User.objects.filter(
+            clinic=clinic, is_active=True, staff_roles__role=Role.THERAPIST
+        ).order_by("last_name", "first_name")
+        self.fields["email"].widget.attrs["autocomplete"] = "off"
+
+    def clean_date_of_birth(self) -> Any:
+        born = self.cleaned_data["date_of_birth"]
+        if born > timezone.localdate():
+            raise forms.ValidationError(_("The date of birth cannot be in the future."))
+        return born
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        channel = data.get("preferred_channel")
+        if channel == Client.ContactChannel.EMAIL and not data.get("email"):
+            self.add_error("email", _("Add an e-mail address, or choose another way to contact."))
+        if channel in (Client.ContactChannel.PHONE, Client.ContactChannel.TEXT) and not data.get(
+            "phone"
+        ):
+            self.add_error("phone", _("Add a phone number, or choose another way to contact."))
+        return data
+
+
+class ClinicalBackgroundForm(VersionedForm):
+    class Meta:
+        model = Client
+        fields = ["background"]
+        widgets = {"background": forms.Textarea(attrs={"rows": 10})}
+        help_texts = {
+            "background": _("Seen only by the treating therapist and their supervisor. Encrypted."),
+        }

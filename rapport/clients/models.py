@@ -1,0 +1,104 @@
+"""The client record: who the person is and who treats them."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Any
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from rapport.core.access import Capability, Reach, reaches
+from rapport.core.fields import EncryptedTextField
+from rapport.core.models import Clinic, Supervision, User
+
+
+class ClientQuerySet(models.QuerySet):
+    def visible_to(
+        self, user: Any, capability: Capability = Capability.VIEW_CLIENTS
+    ) -> ClientQuerySet:
+        """The clients ``user`` may use ``capability`` on: the role table, applied."""
+        granted = reaches(user, capability)
+        if not granted:
+            return self.none()
+        in_clinic = self.filter(clinic_id=user.clinic_id, archived_at__isnull=True)
+        if Reach.CLINIC in granted:
+            return in_clinic
+        scope = Q(pk__in=[])
+        if Reach.ASSIGNED in granted:
+            scope |= Q(assigned_therapist=user)
+        if Reach.SUPERVISED in granted:
+            supervisees = Supervision.objects.filter(supervisor=user).values("supervisee_id")
+            scope |= Q(assigned_therapist_id__in=supervisees)
+        return in_clinic.filter(scope)
+
+    def search(self, text: str) -> ClientQuerySet:
+        query = Q()
+        for word in text.split():
+            query &= (
+                Q(given_name__icontains=word)
+                | Q(family_name__icontains=word)
+                | Q(preferred_name__icontains=word)
+            )
+        return self.filter(query)
+
+
+class Client(models.Model):
+    class ContactChannel(models.TextChoices):
+        EMAIL = "email", _("E-mail")
+        PHONE = "phone", _("Phone call")
+        TEXT = "text", _("Text message")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="clients")
+    given_name = models.CharField(_("given name"), max_length=100)
+    family_name = models.CharField(_("family name"), max_length=100)
+    preferred_name = models.CharField(_("preferred name"), max_length=100, blank=True)
+    date_of_birth = models.DateField(_("date of birth"))
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    preferred_channel = models.CharField(
+        _("preferred contact"),
+        max_length=10,
+        choices=ContactChannel.choices,
+        default=ContactChannel.EMAIL,
+    )
+    assigned_therapist = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assigned_clients",
+        verbose_name=_("assigned therapist"),
+    )
+    # Therapist-only clinical background (reason for referral, history).
+    background = EncryptedTextField(_("clinical background"))
+    version = models.PositiveIntegerField(default=1)
+    archived_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ClientQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("client")
+        verbose_name_plural = _("clients")
+        ordering = ["family_name", "given_name"]
+        indexes = [models.Index(fields=["clinic", "assigned_therapist"], name="client_caseload")]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.preferred_name or self.given_name} {self.family_name}"
+
+    @property
+    def audit_subject_id(self) -> uuid.UUID:
+        return self.public_id
+
+    def age_on(self, day: date) -> int:
+        born = self.date_of_birth
+        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))

@@ -1,0 +1,38 @@
+"""What the clients app contributes to core's dashboard and audit filters."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from rapport.clients.models import Client
+from rapport.core.access import Capability, can
+from rapport.core.hooks import audit_subjects, dashboard_panel
+from rapport.core.models import Role
+
+SHOWN = 10
+
+
+@dashboard_panel(order=100)
+def caseload_panel(request: HttpRequest) -> tuple[str, dict[str, Any]] | None:
+    user = request.user
+    visible = Client.objects.visible_to(user).select_related("assigned_therapist")
+    context: dict[str, Any] = {"can_add_client": can(user, Capability.ADD_CLIENT)}
+    if Role.THERAPIST in user.roles:
+        mine = visible.filter(assigned_therapist=user)
+        context.update(caseload=mine[:SHOWN], caseload_count=mine.count())
+    if Role.SUPERVISOR in user.roles:
+        theirs = visible.exclude(assigned_therapist=user)
+        context.update(supervised=theirs[:SHOWN], supervised_count=theirs.count())
+    if user.roles & {Role.CLINIC_ADMIN, Role.INTAKE_COORDINATOR}:
+        context.update(clinic_client_count=visible.count())
+    return "clients/panels/caseload.html", context
+
+
+@audit_subjects
+def clients_for_audit(user: Any) -> list[tuple[str, str]]:
+    visible = Client.objects.visible_to(user).only(
+        "public_id", "given_name", "family_name", "preferred_name"
+    )
+    return [(str(client.public_id), client.display_name) for client in visible]

@@ -1,0 +1,138 @@
+"""The role table of DESIGN.md, in one place.
+
+Views declare what they do with ``@requires(Capability.X)``; querysets scope
+rows with ``visible_to(user, Capability.X)``, which asks ``reach()`` how far the
+user's roles extend for that capability. So:
+
+* logged out → login page; staff without a verified second factor → 2FA page;
+* no role grants the capability → 403 (visible-but-forbidden);
+* the object lies outside the user's reach → 404 (as if it did not exist).
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import urlencode
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from rapport.core.models import Role
+
+
+class Capability(enum.StrEnum):
+    VIEW_CLIENTS = "view_clients"
+    ADD_CLIENT = "add_client"
+    EDIT_DEMOGRAPHICS = "edit_demographics"
+    VIEW_CLINICAL = "view_clinical"
+    EDIT_CLINICAL = "edit_clinical"
+    VIEW_AUDIT = "view_audit"
+
+
+class Reach(enum.IntEnum):
+    """How far a capability extends over a clinic's clients (larger covers more)."""
+
+    SUPERVISED = 1  # clients of the therapists the user supervises
+    ASSIGNED = 2  # clients assigned to the user
+    CLINIC = 3  # every client of the user's clinic
+
+
+C, R = Capability, Reach
+ROLE_TABLE: dict[str, dict[Capability, Reach]] = {
+    # Operations and de-identified reports; no clinical content (DESIGN.md).
+    Role.CLINIC_ADMIN: {
+        C.VIEW_CLIENTS: R.CLINIC,
+        C.ADD_CLIENT: R.CLINIC,
+        C.EDIT_DEMOGRAPHICS: R.CLINIC,
+        C.VIEW_AUDIT: R.CLINIC,
+    },
+    # Demographics and booking; never notes or questionnaire answers.
+    Role.INTAKE_COORDINATOR: {
+        C.VIEW_CLIENTS: R.CLINIC,
+        C.ADD_CLIENT: R.CLINIC,
+        C.EDIT_DEMOGRAPHICS: R.CLINIC,
+    },
+    Role.THERAPIST: {
+        C.VIEW_CLIENTS: R.ASSIGNED,
+        C.EDIT_DEMOGRAPHICS: R.ASSIGNED,
+        C.VIEW_CLINICAL: R.ASSIGNED,
+        C.EDIT_CLINICAL: R.ASSIGNED,
+    },
+    # Reviews supervisees' cases; does not write in them.
+    Role.SUPERVISOR: {
+        C.VIEW_CLIENTS: R.SUPERVISED,
+        C.VIEW_CLINICAL: R.SUPERVISED,
+    },
+}
+del C, R
+
+
+def reaches(user: Any, capability: Capability) -> set[Reach]:
+    """Every reach the user's roles give for ``capability`` (empty: none)."""
+    if not is_verified_staff(user):
+        return set()
+    return {ROLE_TABLE[role][capability] for role in user.roles if capability in ROLE_TABLE[role]}
+
+
+def can(user: Any, capability: Capability) -> bool:
+    return bool(reaches(user, capability))
+
+
+def is_verified_staff(user: Any) -> bool:
+    """Signed in, holding a staff role, and past the second factor this session."""
+    return bool(
+        user.is_authenticated and getattr(user, "is_verified", lambda: False)() and user.roles
+    )
+
+
+def requires(capability: Capability) -> Callable:
+    """Declare the one capability a staff view needs."""
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            gate = second_factor_gate(request)
+            if gate is not None:
+                return gate
+            if not can(request.user, capability):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        wrapped.required_capability = capability  # read by the authorization matrix test
+        return wrapped
+
+    return decorator
+
+
+def staff_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Any verified staff member (pages that show only the user's own scope)."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        gate = second_factor_gate(request)
+        if gate is not None:
+            return gate
+        if not request.user.roles:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def second_factor_gate(request: HttpRequest) -> HttpResponse | None:
+    """Send the user to sign in, or to their second factor, if they are not through."""
+    user = request.user
+    if not user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not user.is_verified():
+        has_device = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+        target = "core:two_factor_verify" if has_device else "core:two_factor_setup"
+        return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")
+    return None

@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+
+from rapport.core.access import Capability, can
+from rapport.core.models import Clinic
+from rapport.core.models.clinics import default_crisis_resources
+
+
+def rapport(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    clinic = user.clinic if user is not None and user.is_authenticated else None
+    if clinic is None:
+        # Public pages show the practice's own resources (single-clinic installs).
+        clinic = Clinic.objects.order_by("pk").first()
+    return {
+        "clinic": clinic,
+        "crisis_resources": clinic.crisis_resources if clinic else default_crisis_resources(),
+        "nav": {
+            "clients": user is not None and can(user, Capability.VIEW_CLIENTS),
+            "audit": user is not None and can(user, Capability.VIEW_AUDIT),
+        },
+        "session_idle_seconds": settings.RAPPORT_SESSION_IDLE_SECONDS,
+    }

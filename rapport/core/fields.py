@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+
+from rapport.core.crypto import DecryptionError, is_token, keyring
+
+
+class EncryptedTextField(models.TextField):
+    """Clinical free text, encrypted at rest with the clinic's key ring.
+
+    The field's own name (``app.model.field``) is bound into each ciphertext as
+    associated data, so a value copied into another column fails to decrypt.
+    Encrypted columns cannot be searched or compared in SQL: only ``isnull``.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("blank", True)
+        kwargs.setdefault("default", "")
+        super().__init__(*args, **kwargs)
+
+    @property
+    def encryption_context(self) -> str:
+        return f"{self.model._meta.label_lower}.{self.name}"
+
+    def get_prep_value(self, value: Any) -> Any:
+        value = super().get_prep_value(value)
+        if value in (None, ""):
+            return value
+        return keyring().encrypt(value, self.encryption_context)
+
+    def from_db_value(self, value: Any, expression: Any, connection: Any) -> Any:
+        if value in (None, ""):
+            return value
+        return keyring().decrypt(value, self.encryption_context)
+
+    def value_to_string(self, obj: models.Model) -> str:
+        # Serialised dumps (dumpdata) carry the ciphertext, never the text.
+        return self.get_prep_value(self.value_from_object(obj)) or ""
+
+    def to_python(self, value: Any) -> Any:
+        if is_token(value):
+            try:
+                return keyring().decrypt(value, self.encryption_context)
+            except DecryptionError:
+                pass  # text that merely looks like a token stays text
+        return super().to_python(value)
+
+    def get_lookup(self, lookup_name: str) -> Any:
+        if lookup_name != "isnull":
+            return None
+        return super().get_lookup(lookup_name)

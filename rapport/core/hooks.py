@@ -1,0 +1,40 @@
+"""Extension points for apps above core (core imports none of them).
+
+* dashboard panels: ``@dashboard_panel(order)`` on ``(request) -> (template, context) | None``;
+* audit subjects: ``@audit_subjects`` on ``(user) -> [(public_id, label)]``, the
+  clients an audit reader may filter by.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.http import HttpRequest
+
+Panel = Callable[[HttpRequest], tuple[str, dict[str, Any]] | None]
+_panels: list[tuple[int, Panel]] = []
+_subject_sources: list[Callable[[Any], list[tuple[str, str]]]] = []
+
+
+def dashboard_panel(order: int) -> Callable[[Panel], Panel]:
+    def decorator(panel: Panel) -> Panel:
+        _panels.append((order, panel))
+        _panels.sort(key=lambda item: item[0])
+        return panel
+
+    return decorator
+
+
+def dashboard_panels(request: HttpRequest) -> list[tuple[str, dict[str, Any]]]:
+    rendered = (panel(request) for _order, panel in _panels)
+    return [item for item in rendered if item is not None]
+
+
+def audit_subjects(source: Callable[[Any], list[tuple[str, str]]]) -> Callable:
+    _subject_sources.append(source)
+    return source
+
+
+def audit_subject_choices(user: Any) -> list[tuple[str, str]]:
+    return [choice for source in _subject_sources for choice in source(user)]

@@ -1,0 +1,54 @@
+"""Time-based work as due rows, claimed by ``manage.py worker`` (DESIGN.md).
+
+A job is a function ``(worker_name) -> int`` that claims what is due and
+processes it, returning how many rows it handled. Apps register their jobs in
+``AppConfig.ready()``; the worker runs them all each cycle.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+
+from django.db import connection, models, transaction
+from django.utils import timezone
+
+Job = Callable[[str], int]
+_JOBS: dict[str, Job] = {}
+
+
+def register(name: str) -> Callable[[Job], Job]:
+    def decorator(job: Job) -> Job:
+        _JOBS[name] = job
+        return job
+
+    return decorator
+
+
+def registered_jobs() -> dict[str, Job]:
+    return dict(_JOBS)
+
+
+def claim(
+    due: models.QuerySet, *, worker: str, lease: timedelta = timedelta(minutes=5), limit: int = 50
+) -> list[int]:
+    """Claim up to ``limit`` due rows for ``worker``; no row is claimed twice.
+
+    The rows need ``claimed_by`` and ``claimed_until``. A claim lapses after
+    ``lease`` so a crashed worker's rows are picked up again.
+    """
+    now = timezone.now()
+    unclaimed = due.filter(models.Q(claimed_until__isnull=True) | models.Q(claimed_until__lt=now))
+    stamp = {"claimed_by": worker, "claimed_until": now + lease}
+    if connection.vendor == "postgresql":
+        with transaction.atomic():
+            ids = list(
+                unclaimed.select_for_update(skip_locked=True)
+                .order_by("pk")
+                .values_list("pk", flat=True)[:limit]
+            )
+            due.model.objects.filter(pk__in=ids).update(**stamp)
+        return ids
+    # Elsewhere, one conditional UPDATE per row: it either wins the row or changes nothing.
+    candidates = list(unclaimed.order_by("pk").values_list("pk", flat=True)[:limit])
+    return [pk for pk in candidates if unclaimed.filter(pk=pk).update(**stamp) == 1]

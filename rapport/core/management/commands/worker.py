@@ -1,0 +1,68 @@
+"""``manage.py worker``: run every registered job on what is due (DESIGN.md)."""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import socket
+import time
+from typing import Any
+
+from django.core.management.base import BaseCommand
+from django.db import close_old_connections
+from django.utils import timezone
+
+from rapport.core import jobs
+from rapport.core.models import WorkerHeartbeat
+
+logger = logging.getLogger("rapport.worker")
+
+
+class Command(BaseCommand):
+    help = "Process due background work: e-mail outbox and every job apps register."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--loop", action="store_true", help="Keep running until SIGTERM.")
+        parser.add_argument(
+            "--drain", action="store_true", help="Repeat until nothing is due, then exit."
+        )
+        parser.add_argument("--interval", type=float, default=2.0, help="Seconds between passes.")
+        parser.add_argument("--name", default="", help="Worker name (default host:pid).")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        import rapport.core.outbox  # noqa: F401  (registers the outbox job)
+
+        self.stopping = False
+        signal.signal(signal.SIGTERM, self._stop)
+        signal.signal(signal.SIGINT, self._stop)
+        name = options["name"] or f"{socket.gethostname()}:{os.getpid()}"
+        logger.info("worker started", extra={"worker": name})
+        while not self.stopping:
+            handled = self.run_once(name)
+            if not options["loop"] and not (options["drain"] and handled):
+                break
+            if not handled:
+                self._sleep(options["interval"])
+        logger.info("worker stopped", extra={"worker": name})
+
+    def run_once(self, name: str) -> int:
+        close_old_connections()
+        WorkerHeartbeat.objects.update_or_create(name=name, defaults={"seen_at": timezone.now()})
+        handled = 0
+        for job_name, job in jobs.registered_jobs().items():
+            if self.stopping:
+                break
+            try:
+                handled += job(name)
+            except Exception:  # one failing job must not stop the others
+                logger.exception("job failed", extra={"job": job_name, "worker": name})
+        return handled
+
+    def _sleep(self, seconds: float) -> None:
+        deadline = time.monotonic() + seconds
+        while not self.stopping and time.monotonic() < deadline:
+            time.sleep(min(0.2, seconds))
+
+    def _stop(self, signum: int, frame: Any) -> None:
+        self.stopping = True

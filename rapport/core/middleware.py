@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+import time
+import zoneinfo
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from rapport.core import audit
+
+SESSION_STARTED = "rapport.started_at"
+SESSION_SEEN = "rapport.seen_at"
+BACKGROUND_HEADER = "HTTP_X_RAPPORT_BACKGROUND"
+
+
+def is_background(request: HttpRequest) -> bool:
+    """Autosave and polling send this header: they must not keep a session alive."""
+    return request.META.get(BACKGROUND_HEADER) == "1"
+
+
+class SessionTimeoutMiddleware:
+    """Idle (15 min) and absolute (12 h) session limits, enforced on the server."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            now = time.time()
+            started = request.session.setdefault(SESSION_STARTED, now)
+            seen = request.session.get(SESSION_SEEN, started)
+            idle = now - seen > settings.RAPPORT_SESSION_IDLE_SECONDS
+            too_old = now - started > settings.RAPPORT_SESSION_ABSOLUTE_SECONDS
+            if idle or too_old:
+                return self._expire(request, reason="idle" if idle else "absolute")
+            if not is_background(request):
+                request.session[SESSION_SEEN] = now
+        return self.get_response(request)
+
+    def _expire(self, request: HttpRequest, reason: str) -> HttpResponse:
+        audit.record(request, f"core.session.expired_{reason}")
+        logout(request)  # flushes the server-side session
+        if is_background(request):
+            return HttpResponse(status=401)
+        messages.info(request, _("You were signed out after a period of inactivity."))
+        return redirect_to_login(request.get_full_path())
+
+
+class TimeZoneMiddleware:
+    """Show times in the user's zone, else their clinic's; storage stays UTC."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        name = ""
+        if user.is_authenticated:
+            name = user.time_zone or (user.clinic.time_zone if user.clinic_id else "")
+        if name:
+            timezone.activate(zoneinfo.ZoneInfo(name))
+        else:
+            timezone.deactivate()
+        return self.get_response(request)

@@ -1,0 +1,92 @@
+"""Queue e-mail in the outbox; the worker sends it after commit, with retries.
+
+Templates come in threes under ``<name>/``: ``subject.txt``, ``body.txt`` and
+optionally ``body.html``. Subjects and bodies must carry no clinical content.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.exceptions import TemplateDoesNotExist
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from rapport.core import jobs
+from rapport.core.models import OutboundEmail
+
+logger = logging.getLogger(__name__)
+
+
+def queue_email(
+    template: str, *, to: str, context: dict[str, Any] | None = None, clinic: Any = None
+) -> OutboundEmail:
+    context = context or {}
+    subject = " ".join(render_to_string(f"{template}/subject.txt", context).split())
+    try:
+        html = render_to_string(f"{template}/body.html", context)
+    except TemplateDoesNotExist:
+        html = ""
+    return OutboundEmail.objects.create(
+        clinic=clinic,
+        recipient=to,
+        subject=subject[:200],
+        text_body=render_to_string(f"{template}/body.txt", context),
+        html_body=html,
+    )
+
+
+def _retry_delay(attempts: int) -> timedelta:
+    return timedelta(minutes=min(2**attempts, 240))
+
+
+@jobs.register("outbox")
+def send_due_emails(worker: str) -> int:
+    due = OutboundEmail.objects.filter(
+        status=OutboundEmail.Status.PENDING, due_at__lte=timezone.now()
+    )
+    claimed = jobs.claim(due, worker=worker)
+    for pk in claimed:
+        _send_one(pk, worker)
+    return len(claimed)
+
+
+def _send_one(pk: int, worker: str) -> None:
+    email = OutboundEmail.objects.get(pk=pk)
+    if email.status != OutboundEmail.Status.PENDING or email.claimed_by != worker:
+        return
+    message = EmailMultiAlternatives(
+        subject=email.subject, body=email.text_body, to=[email.recipient]
+    )
+    if email.html_body:
+        message.attach_alternative(email.html_body, "text/html")
+    mine = OutboundEmail.objects.filter(pk=pk, claimed_by=worker)
+    try:
+        message.send()
+    except (TimeoutError, OSError) as error:
+        attempts = email.attempts + 1
+        gave_up = attempts >= settings.RAPPORT_EMAIL_MAX_ATTEMPTS
+        mine.update(
+            attempts=attempts,
+            status=OutboundEmail.Status.FAILED if gave_up else OutboundEmail.Status.PENDING,
+            due_at=timezone.now() + _retry_delay(attempts),
+            claimed_by="",
+            claimed_until=None,
+            last_error=type(error).__name__,
+        )
+        logger.warning(
+            "email not sent",
+            extra={"email": str(email.public_id), "attempts": attempts, "gave_up": gave_up},
+        )
+        return
+    mine.update(
+        status=OutboundEmail.Status.SENT,
+        sent_at=timezone.now(),
+        attempts=email.attempts + 1,
+        claimed_until=None,
+    )
+    logger.info("email sent", extra={"email": str(email.public_id)})

@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db import connection
+from django.http import HttpRequest, JsonResponse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+
+from rapport.core.models import WorkerHeartbeat
+
+WORKER_STALE_AFTER = timedelta(minutes=2)
+
+
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Liveness for operators: the database answers and a worker beat recently."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        database = "ok"
+    except Exception:
+        database = "down"
+    worker = "down"
+    if database == "ok":
+        beat = WorkerHeartbeat.objects.order_by("-seen_at").first()
+        if beat is not None and timezone.now() - beat.seen_at < WORKER_STALE_AFTER:
+            worker = "ok"
+    healthy = database == "ok" and worker == "ok"
+    return JsonResponse(
+        {"status": "ok" if healthy else "degraded", "database": database, "worker": worker},
+        status=200 if healthy else 503,
+    )

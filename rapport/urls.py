@@ -1,0 +1,6 @@
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("rapport.core.urls")),
+    path("clients/", include("rapport.clients.urls")),
+]

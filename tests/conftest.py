@@ -1,0 +1,50 @@
+"""The cast every test shares: a clinic with one of each role, and an outsider.
+
+* therapist — treats ``client``; supervised by ``supervisor``
+* colleague — another therapist in the clinic, treats ``colleague_client``
+* supervisor — supervises ``therapist`` only
+* intake — intake coordinator; admin — clinic admin
+* outsider — a therapist in another clinic, treats ``outsider_client``
+"""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pytest
+
+from rapport.core.models import Role
+from tests.factories import make_client, make_clinic, make_staff, supervise
+
+
+@pytest.fixture
+def cast(db) -> SimpleNamespace:
+    clinic = make_clinic("Riverside")
+    other = make_clinic("Elsewhere")
+    therapist = make_staff(clinic, "therapist", Role.THERAPIST)
+    colleague = make_staff(clinic, "colleague", Role.THERAPIST)
+    supervisor = make_staff(clinic, "supervisor", Role.SUPERVISOR)
+    intake = make_staff(clinic, "intake", Role.INTAKE_COORDINATOR)
+    admin = make_staff(clinic, "admin", Role.CLINIC_ADMIN)
+    outsider = make_staff(other, "outsider", Role.THERAPIST)
+    supervise(supervisor, therapist)
+    return SimpleNamespace(
+        clinic=clinic,
+        other_clinic=other,
+        therapist=therapist,
+        colleague=colleague,
+        supervisor=supervisor,
+        intake=intake,
+        admin=admin,
+        outsider=outsider,
+        client=make_client(clinic, therapist, background="Grief after a loss in March."),
+        colleague_client=make_client(clinic, colleague),
+        outsider_client=make_client(other, outsider),
+    )
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings) -> None:  # noqa: ANN001
+    # Argon2 is the production hasher (tests/core/test_passwords.py checks it);
+    # a fast one keeps a suite that creates hundreds of users quick.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
