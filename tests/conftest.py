@@ -44,7 +44,7 @@ def cast(db) -> SimpleNamespace:
 
 
 @pytest.fixture(autouse=True)
-def _fast_password_hashing(settings) -> None:  # noqa: ANN001
+def _fast_password_hashing(settings) -> None:
     # Argon2 is the production hasher (tests/core/test_passwords.py checks it);
     # a fast one keeps a suite that creates hundreds of users quick.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

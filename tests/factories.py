@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 from django.test import Client as HttpClient
+from django.urls import reverse
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -83,5 +84,7 @@ def signed_in(user: User, *, verified: bool = True) -> HttpClient:
 def csrf_post(http: HttpClient, url: str, data: dict[str, Any] | None = None, **extra: Any) -> Any:
     """POST as a browser would: fetch the page for its CSRF cookie, then send the token."""
     http.get(url)
+    if "csrftoken" not in http.cookies:  # POST-only endpoints: any form page sets it
+        http.get(reverse("core:login"))
     token = http.cookies["csrftoken"].value
     return http.post(url, {**(data or {}), "csrfmiddlewaretoken": token}, **extra)

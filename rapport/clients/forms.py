@@ -13,7 +13,7 @@ from rapport.core.models import Role, User
 class VersionedForm(forms.ModelForm):
     """Rejects a save when someone else saved the record after the form was opened."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     stale_message = _(
         "Someone else changed this record while you were editing. Your changes are still in "
         "the form: open the record in another tab to see theirs, then save again."
@@ -21,14 +21,13 @@ class VersionedForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if not self.is_bound:
-            self.initial["version"] = self.instance.version
+        self.initial["version"] = self.instance.version
 
-    def clean_version(self) -> int:
-        version = self.cleaned_data["version"]
-        if self.instance.pk and version != self.instance.version:
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if self.instance.pk and data.get("version") != self.instance.version:
             raise forms.ValidationError(self.stale_message, code="stale")
-        return version
+        return data
 
 
 class ClientDemographicsForm(VersionedForm):
@@ -60,7 +59,7 @@ class ClientDemographicsForm(VersionedForm):
         return born
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         channel = data.get("preferred_channel")
         if channel == Client.ContactChannel.EMAIL and not data.get("email"):
             self.add_error("email", _("Add an e-mail address, or choose another way to contact."))
