@@ -37,6 +37,7 @@ EXPECTED: dict[str, tuple[str | None, dict[str, object]]] = {
     "core:dashboard": (None, row()),
     "core:recovery_codes": (None, row()),
     "core:audit_log": (None, row(default=403, admin=200)),
+    "core:clinic_settings": (None, row(default=403, admin=200)),
     "core:healthz": (None, row(anon=503, no2fa=503, default=503)),  # no worker in tests
     "clients:list": (None, row()),
     "clients:create": (None, row(default=403, intake=200, admin=200)),

@@ -34,6 +34,7 @@ class Capability(enum.StrEnum):
     VIEW_CLINICAL = "view_clinical"
     EDIT_CLINICAL = "edit_clinical"
     VIEW_AUDIT = "view_audit"
+    MANAGE_CLINIC = "manage_clinic"
 
 
 class Reach(enum.IntEnum):
@@ -52,6 +53,7 @@ ROLE_TABLE: dict[str, dict[Capability, Reach]] = {
         C.ADD_CLIENT: R.CLINIC,
         C.EDIT_DEMOGRAPHICS: R.CLINIC,
         C.VIEW_AUDIT: R.CLINIC,
+        C.MANAGE_CLINIC: R.CLINIC,
     },
     # Demographics and booking; never notes or questionnaire answers.
     Role.INTAKE_COORDINATOR: {

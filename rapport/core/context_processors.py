@@ -22,6 +22,7 @@ def rapport(request: HttpRequest) -> dict[str, Any]:
         "nav": {
             "clients": user is not None and can(user, Capability.VIEW_CLIENTS),
             "audit": user is not None and can(user, Capability.VIEW_AUDIT),
+            "clinic_settings": user is not None and can(user, Capability.MANAGE_CLINIC),
         },
         "session_idle_seconds": settings.RAPPORT_SESSION_IDLE_SECONDS,
     }

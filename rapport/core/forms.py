@@ -1,9 +1,14 @@
 from __future__ import annotations
 
+import zoneinfo
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from rapport.core.models import User
+from rapport.core.models import Clinic, User
+
+_ZONES = sorted(zoneinfo.available_timezones())
 
 
 class TokenForm(forms.Form):
@@ -33,3 +38,50 @@ class AuditFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["actor"].queryset = staff
         self.fields["client"].choices = [("", _("Any client")), *clients]
+
+
+class ClinicSettingsForm(forms.ModelForm):
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"),
+        choices=[(zone, zone) for zone in _ZONES],
+        help_text=_(
+            "Appointments and records are shown in this zone unless a person sets their own."
+        ),
+    )
+    crisis_text = forms.CharField(
+        label=_("Crisis resources"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "Shown at the foot of every page and whenever a client reports thoughts of "
+            "self-harm. One per line, as: description | number"
+        ),
+    )
+
+    class Meta:
+        model = Clinic
+        fields = ["name", "time_zone"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.initial["crisis_text"] = "\n".join(
+            f"{item['label']} | {item['contact']}" for item in self.instance.crisis_resources
+        )
+
+    def clean_crisis_text(self) -> list[dict[str, str]]:
+        resources = []
+        for number, line in enumerate(self.cleaned_data["crisis_text"].splitlines(), start=1):
+            if not line.strip():
+                continue
+            label, bar, contact = (part.strip() for part in line.partition("|"))
+            if not (bar and label and contact):
+                raise forms.ValidationError(
+                    _("Line %(n)d needs a description, a “|” and a number.") % {"n": number}
+                )
+            resources.append({"label": label, "contact": contact})
+        if not resources:
+            raise forms.ValidationError(_("Keep at least one crisis resource."))
+        return resources
+
+    def save(self, commit: bool = True) -> Clinic:
+        self.instance.crisis_resources = self.cleaned_data["crisis_text"]
+        return super().save(commit)

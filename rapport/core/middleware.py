@@ -65,6 +65,7 @@ class TimeZoneMiddleware:
             name = user.time_zone or (user.clinic.time_zone if user.clinic_id else "")
         if name:
             timezone.activate(zoneinfo.ZoneInfo(name))
-        else:
+        try:
+            return self.get_response(request)
+        finally:
             timezone.deactivate()
-        return self.get_response(request)

@@ -1,7 +1,7 @@
 from django.contrib.auth.views import LogoutView
 from django.urls import path
 
-from rapport.core.views import audit_log, auth, dashboard, health
+from rapport.core.views import audit_log, auth, clinic, dashboard, health
 
 app_name = "core"
 urlpatterns = [
@@ -14,5 +14,6 @@ urlpatterns = [
     path("account/recovery-codes/", auth.recovery_codes, name="recovery_codes"),
     path("session/ping/", auth.session_ping, name="session_ping"),
     path("audit/", audit_log.audit_log, name="audit_log"),
+    path("clinic/settings/", clinic.clinic_settings, name="clinic_settings"),
     path("healthz", health.healthz, name="healthz"),
 ]

@@ -50,7 +50,9 @@ class Command(BaseCommand):
             count = queryset.count()
             if not count:
                 continue
-            with tqdm(total=count, desc=model._meta.label, unit="row", file=self.stderr) as bar:
+            # The raw stream: OutputWrapper would end every "\r" redraw of the bar with "\n".
+            progress = self.stderr._out
+            with tqdm(total=count, desc=model._meta.label, unit="row", file=progress) as bar:
                 while pks := list(queryset.values_list("pk", flat=True)[:batch]):
                     self._rotate_batch(model, names, pks)
                     bar.update(len(pks))
@@ -62,6 +64,8 @@ class Command(BaseCommand):
     @staticmethod
     def _rotate_batch(model: type[models.Model], names: list[str], pks: list[Any]) -> None:
         with transaction.atomic():
-            for row in model._base_manager.filter(pk__in=pks).values("pk", *names):
+            # Locked until commit: an edit saved meanwhile must not be overwritten.
+            rows = model._base_manager.select_for_update().filter(pk__in=pks)
+            for row in rows.values("pk", *names):
                 # Reading decrypts with whichever key wrote it; writing uses the active key.
                 model._base_manager.filter(pk=row["pk"]).update(**{n: row[n] for n in names})
