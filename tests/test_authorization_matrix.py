@@ -26,18 +26,27 @@ def row(anon: object = LOGIN, no2fa: object = TWO_FA, **by_role: object) -> dict
 # url name -> (kwargs builder, expected outcome per role). The object in
 # object URLs is ``cast.client``: the therapist's client, whom the supervisor
 # oversees; colleague and outsider have no business with it.
-CLIENT = "client"
+CLIENT, STAFF, LINK = "client", "staff", "link"
+POST_ONLY = row(anon=405, no2fa=405, default=405)
 EXPECTED: dict[str, tuple[str | None, dict[str, object]]] = {
     "core:home": (None, row(anon=302, no2fa=302, default=302)),
     "core:login": (None, row(anon=200, no2fa=200, default=200)),
     "core:two_factor_verify": (None, row(no2fa=200, default=302)),
     "core:two_factor_setup": (None, row(no2fa=302, default=302)),
-    "core:logout": (None, row(anon=405, no2fa=405, default=405)),  # POST only
-    "core:session_ping": (None, row(anon=405, no2fa=405, default=405)),  # POST only
+    "core:logout": (None, POST_ONLY),
+    "core:session_ping": (None, POST_ONLY),
     "core:dashboard": (None, row()),
     "core:recovery_codes": (None, row()),
     "core:audit_log": (None, row(default=403, admin=200)),
     "core:clinic_settings": (None, row(default=403, admin=200)),
+    "core:forgot_password": (None, row(anon=200, no2fa=200, default=200)),
+    "core:set_password": (LINK, row(anon=400, no2fa=400, default=400)),  # a forged link
+    "core:staff_list": (None, row(default=403, admin=200)),
+    "core:staff_invite": (None, row(default=403, admin=200)),
+    "core:staff_edit": (STAFF, row(default=403, admin=200)),
+    "core:staff_toggle_active": (STAFF, POST_ONLY),
+    "core:staff_reset_second_factor": (STAFF, POST_ONLY),
+    "core:staff_resend_invitation": (STAFF, POST_ONLY),
     "core:healthz": (None, row(anon=503, no2fa=503, default=503)),  # no worker in tests
     "clients:list": (None, row()),
     "clients:create": (None, row(default=403, intake=200, admin=200)),
@@ -78,7 +87,12 @@ def _http_for(role: str, cast: SimpleNamespace) -> HttpClient:
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_it_enforces_the_role_table(name: str, cast: SimpleNamespace) -> None:
     kwargs_kind, expected = EXPECTED[name]
-    kwargs = {"public_id": cast.client.public_id} if kwargs_kind == CLIENT else {}
+    kwargs = {
+        None: {},
+        CLIENT: {"public_id": cast.client.public_id},
+        STAFF: {"public_id": cast.therapist.public_id},
+        LINK: {"public_id": cast.therapist.public_id, "token": "forged-token"},
+    }[kwargs_kind]
     url = reverse(name, kwargs=kwargs)
     for role in ROLES:
         response = _http_for(role, cast).get(url)

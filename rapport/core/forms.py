@@ -6,7 +6,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from rapport.core.models import Clinic, User
+from rapport.core.models import Clinic, Role, User
 
 _ZONES = sorted(zoneinfo.available_timezones())
 
@@ -85,3 +85,52 @@ class ClinicSettingsForm(forms.ModelForm):
     def save(self, commit: bool = True) -> Clinic:
         self.instance.crisis_resources = self.cleaned_data["crisis_text"]
         return super().save(commit)
+
+
+class StaffForm(forms.Form):
+    first_name = forms.CharField(label=_("First name"), max_length=150)
+    last_name = forms.CharField(label=_("Last name"), max_length=150)
+    email = forms.EmailField(
+        label=_("Work e-mail"), help_text=_("The invitation and password links go here.")
+    )
+    roles = forms.MultipleChoiceField(
+        label=_("Roles"), choices=Role.choices, widget=forms.CheckboxSelectMultiple
+    )
+    supervisees = forms.ModelMultipleChoiceField(
+        label=_("Supervises"),
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("For supervisors: the therapists whose cases they review."),
+    )
+
+    def __init__(self, *args: Any, clinic: Clinic, user: User | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        therapists = User.objects.filter(
+            clinic=clinic, is_active=True, staff_roles__role=Role.THERAPIST
+        ).order_by("last_name", "first_name")
+        self.user = user
+        if user is not None:
+            therapists = therapists.exclude(pk=user.pk)
+        self.fields["supervisees"].queryset = therapists
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("supervisees") and Role.SUPERVISOR not in data.get("roles", []):
+            self.add_error("supervisees", _("Only supervisors supervise. Tick Supervisor too."))
+        return data
+
+
+class StaffInviteForm(StaffForm):
+    username = forms.CharField(label=_("Username"), max_length=150)
+    field_order = ["first_name", "last_name", "username", "email", "roles", "supervisees"]
+
+    def clean_username(self) -> str:
+        username = self.cleaned_data["username"].strip()
+        if User.objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError(_("That username is taken."))
+        return username
+
+
+class ForgotPasswordForm(forms.Form):
+    username = forms.CharField(label=_("Username"), max_length=150)

@@ -1,7 +1,7 @@
 from django.contrib.auth.views import LogoutView
 from django.urls import path
 
-from rapport.core.views import audit_log, auth, clinic, dashboard, health
+from rapport.core.views import audit_log, auth, clinic, dashboard, health, staff
 
 app_name = "core"
 urlpatterns = [
@@ -13,7 +13,27 @@ urlpatterns = [
     path("logout/", LogoutView.as_view(), name="logout"),
     path("account/recovery-codes/", auth.recovery_codes, name="recovery_codes"),
     path("session/ping/", auth.session_ping, name="session_ping"),
+    path("login/forgot/", auth.forgot_password, name="forgot_password"),
+    path(
+        "account/set-password/<uuid:public_id>/<str:token>/",
+        auth.set_password,
+        name="set_password",
+    ),
     path("audit/", audit_log.audit_log, name="audit_log"),
+    path("staff/", staff.staff_list, name="staff_list"),
+    path("staff/invite/", staff.staff_invite, name="staff_invite"),
+    path("staff/<uuid:public_id>/", staff.staff_edit, name="staff_edit"),
+    path("staff/<uuid:public_id>/active/", staff.staff_toggle_active, name="staff_toggle_active"),
+    path(
+        "staff/<uuid:public_id>/reset-2fa/",
+        staff.staff_reset_second_factor,
+        name="staff_reset_second_factor",
+    ),
+    path(
+        "staff/<uuid:public_id>/resend/",
+        staff.staff_resend_invitation,
+        name="staff_resend_invitation",
+    ),
     path("clinic/settings/", clinic.clinic_settings, name="clinic_settings"),
     path("healthz", health.healthz, name="healthz"),
 ]

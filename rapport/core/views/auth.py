@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import io
+import uuid
 
 import django_otp
 import qrcode
@@ -11,6 +12,8 @@ import qrcode.image.svg
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import SetPasswordForm
+from django.contrib.auth.tokens import default_token_generator
 from django.contrib.auth.views import LoginView
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -21,10 +24,10 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from rapport.core import audit
+from rapport.core import audit, staff
 from rapport.core.access import staff_required
-from rapport.core.forms import TokenForm
-from rapport.core.models import RecoveryCodeDevice
+from rapport.core.forms import ForgotPasswordForm, TokenForm
+from rapport.core.models import RecoveryCodeDevice, User
 from rapport.core.outbox import queue_email
 
 
@@ -146,3 +149,44 @@ def session_ping(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return HttpResponse(status=401)
     return HttpResponse(status=204)
+
+
+RESET_SESSION_KEY = "rapport.password_token"
+TOKEN_IN_SESSION = "set"  # noqa: S105  (URL placeholder; the real token sits in the session)
+
+
+def forgot_password(request: HttpRequest) -> HttpResponse:
+    """Always the same answer, so the form does not reveal which accounts exist."""
+    form = ForgotPasswordForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = User.objects.filter(
+            username__iexact=form.cleaned_data["username"], is_active=True
+        ).first()
+        if user is not None and user.email:
+            staff.send_password_reset(request, user)
+            audit.record(request, "core.password.reset_requested", user, actor=user)
+        return render(request, "core/forgot_password_sent.html")
+    return render(request, "core/forgot_password.html", {"form": form})
+
+
+@sensitive_post_parameters("new_password1", "new_password2")
+def set_password(request: HttpRequest, public_id: uuid.UUID, token: str) -> HttpResponse:
+    """Follow an invitation or reset link. The token moves into the session at once
+    (as Django's own reset view does) so it does not linger in URLs and logs."""
+    user = User.objects.filter(public_id=public_id, is_active=True).first()
+    if token != TOKEN_IN_SESSION:
+        if user is not None and default_token_generator.check_token(user, token):
+            request.session[RESET_SESSION_KEY] = token
+            return redirect("core:set_password", public_id=public_id, token=TOKEN_IN_SESSION)
+        return render(request, "core/set_password_invalid.html", status=400)
+    token = request.session.get(RESET_SESSION_KEY, "")
+    if user is None or not default_token_generator.check_token(user, token):
+        return render(request, "core/set_password_invalid.html", status=400)
+    form = SetPasswordForm(user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        del request.session[RESET_SESSION_KEY]
+        audit.record(request, "core.password.set", user, actor=user)
+        messages.success(request, _("Your password is set. Sign in with it now."))
+        return redirect("core:login")
+    return render(request, "core/set_password.html", {"form": form})

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.db import connection
+from django.db import connection, transaction
 from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -12,6 +12,9 @@ from rapport.core.models import WorkerHeartbeat
 WORKER_STALE_AFTER = timedelta(minutes=2)
 
 
+# Outside ATOMIC_REQUESTS: opening that transaction would fail first when the
+# database is down, turning the JSON "database: down" answer into a bare 500.
+@transaction.non_atomic_requests
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
     """Liveness for operators: the database answers and a worker beat recently."""
