@@ -60,13 +60,23 @@ class ClientDemographicsForm(VersionedForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        channel = data.get("preferred_channel")
-        if channel == Client.ContactChannel.EMAIL and not data.get("email"):
-            self.add_error("email", _("Add an e-mail address, or choose another way to contact."))
-        if channel in (Client.ContactChannel.PHONE, Client.ContactChannel.TEXT) and not data.get(
-            "phone"
-        ):
-            self.add_error("phone", _("Add a phone number, or choose another way to contact."))
+        missing = {
+            Client.ContactChannel.EMAIL: (
+                "email",
+                _("Add an e-mail address, or choose another way to contact."),
+            ),
+            Client.ContactChannel.PHONE: (
+                "phone",
+                _("Add a phone number, or choose another way to contact."),
+            ),
+            Client.ContactChannel.TEXT: (
+                "phone",
+                _("Add a phone number, or choose another way to contact."),
+            ),
+        }.get(data.get("preferred_channel"))
+        # An invalid value already has its own message; only a missing one gets this.
+        if missing and missing[0] not in self.errors and not data.get(missing[0]):
+            self.add_error(*missing)
         return data
 
 

@@ -15,9 +15,7 @@ class TokenForm(forms.Form):
     token = forms.CharField(
         label=_("Code"),
         max_length=16,
-        widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True}
-        ),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "text"}),
     )
 
     def clean_token(self) -> str:

@@ -162,3 +162,10 @@ def test_the_client_list_query_count_is_pinned(
     # 12 page of clients with therapists, 13 release, 14-16 session save (idle clock).
     with django_assert_num_queries(16):
         http.get(LIST)
+
+
+def test_an_invalid_email_gets_one_clear_message(cast: SimpleNamespace) -> None:
+    url = reverse("clients:edit", args=[cast.client.public_id])
+    response = csrf_post(signed_in(cast.therapist), url, _form_data(cast.client, email="ada@"))
+    form = response.context["form"]
+    assert form.errors["email"] == ["Enter a valid email address."]
