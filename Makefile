@@ -53,4 +53,4 @@ totp: install var/local.env
 	@set -a && . var/local.env && set +a && $(BIN)/python manage.py demo_totp
 
 clean:
-	rm -rf $(VENV) var/static var/test.sqlite3*
+	rm -rf $(VENV) var/static var/test-*.sqlite3*

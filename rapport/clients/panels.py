@@ -7,6 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from rapport.clients.models import Client
+from rapport.core import audit
 from rapport.core.access import Capability, can
 from rapport.core.hooks import audit_subjects, dashboard_panel
 from rapport.core.models import Role
@@ -27,6 +28,8 @@ def caseload_panel(request: HttpRequest) -> tuple[str, dict[str, Any]] | None:
         context.update(supervised=theirs[:SHOWN], supervised_count=theirs.count())
     if user.roles & {Role.CLINIC_ADMIN, Role.INTAKE_COORDINATOR}:
         context.update(clinic_client_count=visible.count())
+    if "caseload" in context or "supervised" in context:
+        audit.record(request, "clients.caseload.viewed")
     return "clients/panels/caseload.html", context
 
 
