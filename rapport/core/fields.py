@@ -2,7 +2,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from rapport.core.crypto import DecryptionError, is_token, keyring
 
@@ -44,7 +46,12 @@ class EncryptedTextField(models.TextField):
             try:
                 return keyring().decrypt(value, self.encryption_context)
             except DecryptionError:
-                pass  # text that merely looks like a token stays text
+                # Never store a ciphertext as if it were the text (e.g. loaddata
+                # without the key that wrote it): refuse it loudly instead.
+                raise ValidationError(
+                    _("This value is encrypted with a key this installation does not hold."),
+                    code="undecryptable",
+                ) from None
         return super().to_python(value)
 
     def get_lookup(self, lookup_name: str) -> Any:

@@ -14,6 +14,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 Job = Callable[[str], int]
+LEASE = timedelta(minutes=5)
 _JOBS: dict[str, Job] = {}
 
 
@@ -30,7 +31,7 @@ def registered_jobs() -> dict[str, Job]:
 
 
 def claim(
-    due: models.QuerySet, *, worker: str, lease: timedelta = timedelta(minutes=5), limit: int = 50
+    due: models.QuerySet, *, worker: str, lease: timedelta = LEASE, limit: int = 50
 ) -> list[int]:
     """Claim up to ``limit`` due rows for ``worker``; no row is claimed twice.
 
@@ -52,3 +53,14 @@ def claim(
     # Elsewhere, one conditional UPDATE per row: it either wins the row or changes nothing.
     candidates = list(unclaimed.order_by("pk").values_list("pk", flat=True)[:limit])
     return [pk for pk in candidates if unclaimed.filter(pk=pk).update(**stamp) == 1]
+
+
+def hold(model: type[models.Model], pk: int, *, worker: str, lease: timedelta = LEASE) -> bool:
+    """Renew ``worker``'s claim on one row just before acting on it.
+
+    False when the claim lapsed and may have passed to another worker: then the
+    row is not ours to act on, which keeps a slow batch from sending twice.
+    """
+    now = timezone.now()
+    mine = model.objects.filter(pk=pk, claimed_by=worker, claimed_until__gt=now)
+    return mine.update(claimed_until=now + lease) == 1

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.db import models
 from django.template.exceptions import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -56,32 +57,24 @@ def send_due_emails(worker: str) -> int:
 
 
 def _send_one(pk: int, worker: str) -> None:
-    email = OutboundEmail.objects.get(pk=pk)
-    if email.status != OutboundEmail.Status.PENDING or email.claimed_by != worker:
-        return
-    message = EmailMultiAlternatives(
-        subject=email.subject, body=email.text_body, to=[email.recipient]
-    )
-    if email.html_body:
-        message.attach_alternative(email.html_body, "text/html")
     mine = OutboundEmail.objects.filter(pk=pk, claimed_by=worker)
     try:
+        # Reading (decryption) and building the message can fail too: any failure
+        # counts as an attempt, so a bad row is retried, then given up, instead of
+        # aborting the job and stranding the rest of its claimed batch.
+        email = OutboundEmail.objects.get(pk=pk)
+        if email.status != OutboundEmail.Status.PENDING or email.claimed_by != worker:
+            return
+        message = EmailMultiAlternatives(
+            subject=email.subject, body=email.text_body, to=[email.recipient]
+        )
+        if email.html_body:
+            message.attach_alternative(email.html_body, "text/html")
+        if not jobs.hold(OutboundEmail, pk, worker=worker):
+            return  # our claim lapsed while earlier rows were sending
         message.send()
-    except (TimeoutError, OSError) as error:
-        attempts = email.attempts + 1
-        gave_up = attempts >= settings.RAPPORT_EMAIL_MAX_ATTEMPTS
-        mine.update(
-            attempts=attempts,
-            status=OutboundEmail.Status.FAILED if gave_up else OutboundEmail.Status.PENDING,
-            due_at=timezone.now() + _retry_delay(attempts),
-            claimed_by="",
-            claimed_until=None,
-            last_error=type(error).__name__,
-        )
-        logger.warning(
-            "email not sent",
-            extra={"email": str(email.public_id), "attempts": attempts, "gave_up": gave_up},
-        )
+    except Exception as error:
+        _record_failure(mine, error)
         return
     mine.update(
         status=OutboundEmail.Status.SENT,
@@ -90,3 +83,23 @@ def _send_one(pk: int, worker: str) -> None:
         claimed_until=None,
     )
     logger.info("email sent", extra={"email": str(email.public_id)})
+
+
+def _record_failure(mine: models.QuerySet, error: Exception) -> None:
+    row = mine.values("attempts", "public_id").first()  # plain columns, readable regardless
+    if row is None:
+        return
+    attempts = row["attempts"] + 1
+    gave_up = attempts >= settings.RAPPORT_EMAIL_MAX_ATTEMPTS
+    mine.update(
+        attempts=attempts,
+        status=OutboundEmail.Status.FAILED if gave_up else OutboundEmail.Status.PENDING,
+        due_at=timezone.now() + _retry_delay(attempts),
+        claimed_by="",
+        claimed_until=None,
+        last_error=type(error).__name__,
+    )
+    logger.warning(
+        "email not sent",
+        extra={"email": str(row["public_id"]), "attempts": attempts, "gave_up": gave_up},
+    )

@@ -17,7 +17,12 @@ WORKER_STALE_AFTER = timedelta(minutes=2)
 @transaction.non_atomic_requests
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
-    """Liveness for operators: the database answers and a worker beat recently."""
+    """Health for operators and load balancers.
+
+    The status code answers "can this web process serve?" (503 only when the
+    database is down), so a stopped worker never takes the web nodes out of a
+    load balancer; the body says whether a worker beat recently, for alerting.
+    """
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
@@ -32,5 +37,5 @@ def healthz(request: HttpRequest) -> JsonResponse:
     healthy = database == "ok" and worker == "ok"
     return JsonResponse(
         {"status": "ok" if healthy else "degraded", "database": database, "worker": worker},
-        status=200 if healthy else 503,
+        status=200 if database == "ok" else 503,
     )

@@ -10,7 +10,7 @@ import time
 from typing import Any
 
 from django.core.management.base import BaseCommand
-from django.db import close_old_connections
+from django.db import DatabaseError, close_old_connections
 from django.utils import timezone
 
 from rapport.core import jobs
@@ -34,21 +34,33 @@ class Command(BaseCommand):
         import rapport.core.outbox  # noqa: F401  (registers the outbox job)
 
         self.stopping = False
-        signal.signal(signal.SIGTERM, self._stop)
-        signal.signal(signal.SIGINT, self._stop)
+        previous = {sig: signal.signal(sig, self._stop) for sig in (signal.SIGTERM, signal.SIGINT)}
         name = options["name"] or f"{socket.gethostname()}:{os.getpid()}"
         logger.info("worker started", extra={"worker": name})
-        while not self.stopping:
-            handled = self.run_once(name)
-            if not options["loop"] and not (options["drain"] and handled):
-                break
-            if not handled:
-                self._sleep(options["interval"])
+        try:
+            while not self.stopping:
+                if options["loop"]:
+                    close_old_connections()  # a long-lived process must not hold dead ones
+                handled = self.run_once(name)
+                if not options["loop"] and not (options["drain"] and handled):
+                    break
+                if not handled:
+                    self._sleep(options["interval"])
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
         logger.info("worker stopped", extra={"worker": name})
 
     def run_once(self, name: str) -> int:
-        close_old_connections()
-        WorkerHeartbeat.objects.update_or_create(name=name, defaults={"seen_at": timezone.now()})
+        try:
+            WorkerHeartbeat.objects.update_or_create(
+                name=name, defaults={"seen_at": timezone.now()}
+            )
+        except DatabaseError:
+            # The database may be restarting: skip this pass and try again.
+            logger.exception("database unavailable", extra={"worker": name})
+            close_old_connections()
+            return 0
         handled = 0
         for job_name, job in jobs.registered_jobs().items():
             if self.stopping:
