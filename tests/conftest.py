@@ -5,6 +5,9 @@
 * supervisor — supervises ``therapist`` only
 * intake — intake coordinator; admin — clinic admin
 * outsider — a therapist in another clinic, treats ``outsider_client``
+
+``client`` has an active IPT ``episode`` with a draft session ``note`` and the
+therapist's ``process_note`` on it (text: ``PROCESS_NOTE_SECRET``).
 """
 
 from __future__ import annotations
@@ -14,7 +17,16 @@ from types import SimpleNamespace
 import pytest
 
 from rapport.core.models import Role
-from tests.factories import make_client, make_clinic, make_staff, supervise
+from rapport.ipt.models import ProcessNote
+from tests.factories import (
+    PROCESS_NOTE_SECRET,
+    make_client,
+    make_clinic,
+    make_episode,
+    make_note,
+    make_staff,
+    supervise,
+)
 
 
 @pytest.fixture
@@ -28,6 +40,10 @@ def cast(db) -> SimpleNamespace:
     admin = make_staff(clinic, "admin", Role.CLINIC_ADMIN)
     outsider = make_staff(other, "outsider", Role.THERAPIST)
     supervise(supervisor, therapist)
+    client = make_client(clinic, therapist, background="Grief after a loss in March.")
+    episode = make_episode(client)
+    note = make_note(episode)
+    process_note = ProcessNote.objects.create(note=note, author=therapist, text=PROCESS_NOTE_SECRET)
     return SimpleNamespace(
         clinic=clinic,
         other_clinic=other,
@@ -37,7 +53,10 @@ def cast(db) -> SimpleNamespace:
         intake=intake,
         admin=admin,
         outsider=outsider,
-        client=make_client(clinic, therapist, background="Grief after a loss in March."),
+        client=client,
+        episode=episode,
+        note=note,
+        process_note=process_note,
         colleague_client=make_client(clinic, colleague),
         outsider_client=make_client(other, outsider),
     )

@@ -88,3 +88,22 @@ def csrf_post(http: HttpClient, url: str, data: dict[str, Any] | None = None, **
         http.get(reverse("core:login"))
     token = http.cookies["csrftoken"].value
     return http.post(url, {**(data or {}), "csrfmiddlewaretoken": token}, **extra)
+
+
+PROCESS_NOTE_SECRET = "Process note: my countertransference when she mentioned her father"
+
+
+def make_episode(client: Client, **fields: Any) -> Any:
+    from rapport.ipt.services import open_episode
+
+    fields.setdefault("started_on", date(2026, 9, 1))
+    return open_episode(client, therapist=client.assigned_therapist, **fields)
+
+
+def make_note(episode: Any, number: int = 1, **fields: Any) -> Any:
+    from rapport.ipt.models import SessionNote
+
+    fields.setdefault("held_on", date(2026, 9, 1))
+    fields.setdefault("phase", episode.phase_for_session(number, None))
+    fields.setdefault("author", episode.therapist)
+    return SessionNote.objects.create(episode=episode, number=number, **fields)

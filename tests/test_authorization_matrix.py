@@ -5,59 +5,84 @@ A new URL pattern fails this test until it is given a row in EXPECTED.
 
 from __future__ import annotations
 
+import importlib
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 from django.test import Client as HttpClient
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from tests.factories import signed_in
+from tests.authz import (
+    CLINICAL_READ,
+    CLINICAL_WRITE,
+    LOGIN,
+    POST_ONLY,
+    ROLES,
+    TWO_FA,
+    Row,
+    episode,
+    outcomes,
+)
+from tests.factories import PROCESS_NOTE_SECRET, signed_in
 
-ROLES = ["anon", "no2fa", "therapist", "colleague", "supervisor", "intake", "admin", "outsider"]
-LOGIN, TWO_FA = "login", "2fa"
+
+def client(cast: SimpleNamespace) -> dict:
+    return {"public_id": cast.client.public_id}
 
 
-def row(anon: object = LOGIN, no2fa: object = TWO_FA, **by_role: object) -> dict[str, object]:
-    """Expected GET outcome per role; roles not named share ``default``."""
-    default = by_role.pop("default", 200)
-    return {"anon": anon, "no2fa": no2fa} | {r: by_role.get(r, default) for r in ROLES[2:]}
+def staff(cast: SimpleNamespace) -> dict:
+    return {"public_id": cast.therapist.public_id}
 
 
-# url name -> (kwargs builder, expected outcome per role). The object in
-# object URLs is ``cast.client``: the therapist's client, whom the supervisor
-# oversees; colleague and outsider have no business with it.
-CLIENT, STAFF, LINK = "client", "staff", "link"
-POST_ONLY = row(anon=405, no2fa=405, default=405)
-EXPECTED: dict[str, tuple[str | None, dict[str, object]]] = {
-    "core:home": (None, row(anon=302, no2fa=302, default=302)),
-    "core:login": (None, row(anon=200, no2fa=200, default=200)),
-    "core:two_factor_verify": (None, row(no2fa=200, default=302)),
-    "core:two_factor_setup": (None, row(no2fa=302, default=302)),
-    "core:logout": (None, POST_ONLY),
-    "core:session_ping": (None, POST_ONLY),
-    "core:dashboard": (None, row()),
-    "core:recovery_codes": (None, row()),
-    "core:audit_log": (None, row(default=403, admin=200)),
-    "core:clinic_settings": (None, row(default=403, admin=200)),
-    "core:forgot_password": (None, row(anon=200, no2fa=200, default=200)),
-    "core:set_password": (LINK, row(anon=400, no2fa=400, default=400)),  # a forged link
-    "core:staff_list": (None, row(default=403, admin=200)),
-    "core:staff_invite": (None, row(default=403, admin=200)),
-    "core:staff_edit": (STAFF, row(default=403, admin=200)),
-    "core:staff_toggle_active": (STAFF, POST_ONLY),
-    "core:staff_reset_second_factor": (STAFF, POST_ONLY),
-    "core:staff_resend_invitation": (STAFF, POST_ONLY),
-    "core:healthz": (None, row(anon=200, no2fa=200, default=200)),
-    "clients:list": (None, row()),
-    "clients:create": (None, row(default=403, intake=200, admin=200)),
-    "clients:detail": (CLIENT, row(colleague=404, outsider=404)),
-    "clients:edit": (CLIENT, row(supervisor=403, colleague=404, outsider=404)),
-    "clients:clinical": (CLIENT, row(intake=403, admin=403, colleague=404, outsider=404)),
-    "clients:clinical_edit": (
-        CLIENT,
-        row(supervisor=403, intake=403, admin=403, colleague=404, outsider=404),
-    ),
+def forged_link(cast: SimpleNamespace) -> dict:
+    return {"public_id": cast.therapist.public_id, "token": "forged-token"}
+
+
+# The object in object URLs is cast.client (or its episode): the therapist's
+# client, whom the supervisor oversees; colleague and outsider have no business with it.
+CORE_AND_CLIENTS: dict[str, Row] = {
+    "core:home": Row(outcomes(anon=302, no2fa=302, default=302)),
+    "core:login": Row(outcomes(anon=200, no2fa=200, default=200)),
+    "core:two_factor_verify": Row(outcomes(no2fa=200, default=302)),
+    "core:two_factor_setup": Row(outcomes(no2fa=302, default=302)),
+    "core:logout": Row(POST_ONLY),
+    "core:session_ping": Row(POST_ONLY),
+    "core:dashboard": Row(outcomes()),
+    "core:recovery_codes": Row(outcomes()),
+    "core:audit_log": Row(outcomes(default=403, admin=200)),
+    "core:clinic_settings": Row(outcomes(default=403, admin=200)),
+    "core:forgot_password": Row(outcomes(anon=200, no2fa=200, default=200)),
+    "core:set_password": Row(outcomes(anon=400, no2fa=400, default=400), forged_link),
+    "core:staff_list": Row(outcomes(default=403, admin=200)),
+    "core:staff_invite": Row(outcomes(default=403, admin=200)),
+    "core:staff_edit": Row(outcomes(default=403, admin=200), staff),
+    "core:staff_toggle_active": Row(POST_ONLY, staff),
+    "core:staff_reset_second_factor": Row(POST_ONLY, staff),
+    "core:staff_resend_invitation": Row(POST_ONLY, staff),
+    "core:healthz": Row(outcomes(anon=200, no2fa=200, default=200)),
+    "clients:list": Row(outcomes()),
+    "clients:create": Row(outcomes(default=403, intake=200, admin=200)),
+    "clients:detail": Row(outcomes(colleague=404, outsider=404), client),
+    "clients:edit": Row(outcomes(supervisor=403, colleague=404, outsider=404), client),
+    "clients:clinical": Row(CLINICAL_READ, client),
+    "clients:clinical_edit": Row(CLINICAL_WRITE, client),
+    "ipt:episode_start": Row(CLINICAL_WRITE, lambda cast: {"client_id": cast.client.public_id}),
+    "ipt:episode": Row(CLINICAL_READ, episode),
 }
+
+
+def _feature_rows() -> dict[str, Row]:
+    rows: dict[str, Row] = {}
+    for path in sorted(Path(__file__).parent.rglob("authz_*.py")):
+        module = importlib.import_module(
+            ".".join(path.relative_to(Path(__file__).parents[1]).with_suffix("").parts)
+        )
+        rows.update(module.EXPECTED)
+    return rows
+
+
+EXPECTED = CORE_AND_CLIENTS | _feature_rows()
 
 
 def _url_names(resolver: URLResolver, prefix: str = "") -> set[str]:
@@ -86,17 +111,11 @@ def _http_for(role: str, cast: SimpleNamespace) -> HttpClient:
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_it_enforces_the_role_table(name: str, cast: SimpleNamespace) -> None:
-    kwargs_kind, expected = EXPECTED[name]
-    kwargs = {
-        None: {},
-        CLIENT: {"public_id": cast.client.public_id},
-        STAFF: {"public_id": cast.therapist.public_id},
-        LINK: {"public_id": cast.therapist.public_id, "token": "forged-token"},
-    }[kwargs_kind]
-    url = reverse(name, kwargs=kwargs)
+    row = EXPECTED[name]
+    url = reverse(name, kwargs=row.kwargs(cast))
     for role in ROLES:
         response = _http_for(role, cast).get(url)
-        want = expected[role]
+        want = row.expected[role]
         if want == LOGIN:
             assert response.status_code == 302, (name, role)
             assert response.url.startswith(reverse("core:login")), (name, role)
@@ -105,3 +124,6 @@ def test_it_enforces_the_role_table(name: str, cast: SimpleNamespace) -> None:
             assert response.url.startswith(reverse("core:two_factor_verify")), (name, role)
         else:
             assert response.status_code == want, (name, role, response.status_code)
+        # Process notes reach nobody but their author (HIPAA psychotherapy notes).
+        if role not in row.shows_process_note:
+            assert PROCESS_NOTE_SECRET.encode() not in response.content, (name, role)

@@ -4,7 +4,6 @@ import uuid
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -15,6 +14,7 @@ from rapport.clients.forms import ClientDemographicsForm, ClinicalBackgroundForm
 from rapport.clients.models import Client
 from rapport.core import audit
 from rapport.core.access import Capability, can, requires
+from rapport.core.versioning import update_if_current
 
 PAGE_SIZE = 50
 
@@ -119,12 +119,13 @@ def _save_versioned(form: VersionedForm) -> bool:
     """Write only if nobody saved since the form was opened, checked again in SQL."""
     client = form.instance
     fields = [name for name in form.changed_data if name != "version"]
-    updated = Client.objects.filter(pk=client.pk, version=form.cleaned_data["version"]).update(
-        version=F("version") + 1,
+    saved = update_if_current(
+        Client.objects,
+        client.pk,
+        form.cleaned_data["version"],
         updated_at=timezone.now(),
         **{name: getattr(client, name) for name in fields},
     )
-    if updated != 1:
+    if not saved:
         form.add_error(None, VersionedForm.stale_message)
-        return False
-    return True
+    return saved

@@ -35,6 +35,7 @@ class Capability(enum.StrEnum):
     EDIT_CLINICAL = "edit_clinical"
     VIEW_AUDIT = "view_audit"
     MANAGE_CLINIC = "manage_clinic"
+    COSIGN_NOTES = "cosign_notes"
 
 
 class Reach(enum.IntEnum):
@@ -71,6 +72,7 @@ ROLE_TABLE: dict[str, dict[Capability, Reach]] = {
     Role.SUPERVISOR: {
         C.VIEW_CLIENTS: R.SUPERVISED,
         C.VIEW_CLINICAL: R.SUPERVISED,
+        C.COSIGN_NOTES: R.SUPERVISED,
     },
 }
 del C, R

@@ -1,6 +1,8 @@
 """Extension points for apps above core (core imports none of them).
 
 * dashboard panels: ``@dashboard_panel(order)`` on ``(request) -> (template, context) | None``;
+* client panels: ``@client_panel(order)`` on ``(request, client) -> (template, context) | None``,
+  sections that higher apps add to the client's clinical page;
 * audit subjects: ``@audit_subjects`` on ``(user) -> [(public_id, label)]``, the
   clients an audit reader may filter by.
 """
@@ -14,6 +16,7 @@ from django.http import HttpRequest
 
 Panel = Callable[[HttpRequest], tuple[str, dict[str, Any]] | None]
 _panels: list[tuple[int, Panel]] = []
+_client_panels: list[tuple[int, Callable[[HttpRequest, Any], Any]]] = []
 _subject_sources: list[Callable[[Any], list[tuple[str, str]]]] = []
 
 
@@ -28,6 +31,20 @@ def dashboard_panel(order: int) -> Callable[[Panel], Panel]:
 
 def dashboard_panels(request: HttpRequest) -> list[tuple[str, dict[str, Any]]]:
     rendered = (panel(request) for _order, panel in _panels)
+    return [item for item in rendered if item is not None]
+
+
+def client_panel(order: int) -> Callable:
+    def decorator(panel: Callable[[HttpRequest, Any], Any]) -> Callable:
+        _client_panels.append((order, panel))
+        _client_panels.sort(key=lambda item: item[0])
+        return panel
+
+    return decorator
+
+
+def client_panels(request: HttpRequest, client: Any) -> list[tuple[str, dict[str, Any]]]:
+    rendered = (panel(request, client) for _order, panel in _client_panels)
     return [item for item in rendered if item is not None]
 
 

@@ -114,6 +114,8 @@ class Supervision(models.Model):
 
     supervisor = models.ForeignKey(User, on_delete=models.CASCADE, related_name="supervisees_links")
     supervisee = models.ForeignKey(User, on_delete=models.CASCADE, related_name="supervisor_links")
+    # A trainee's signed notes wait for this supervisor's co-signature.
+    cosigns_notes = models.BooleanField(default=False)
 
     class Meta:
         constraints = [

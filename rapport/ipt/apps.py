@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class IptConfig(AppConfig):
+    name = "rapport.ipt"
+    label = "ipt"
+    verbose_name = _("IPT episodes")
+
+    def ready(self) -> None:
+        from rapport.ipt import panels  # noqa: F401  (registers dashboard panels)

@@ -1,0 +1,237 @@
+"""The IPT protocol as data: phases, tasks, problem areas, goals and techniques.
+
+Every entry cites the clinical specification (ipt-protocol.md, "§" below).
+Templates and views read from here; no clinical label is spelled elsewhere.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class EpisodeType(models.TextChoices):
+    """§4.4: acute course, continuation, maintenance (each with its own contract)."""
+
+    ACUTE = "acute", _("Acute")
+    CONTINUATION = "continuation", _("Continuation")
+    MAINTENANCE = "maintenance", _("Maintenance")
+
+
+class Variant(models.TextChoices):
+    """§1.1: the manual followed. Group IPT (WHO 2016) arrives later."""
+
+    STANDARD = "standard", _("Individual IPT (Weissman, Markowitz & Klerman)")
+    ADOLESCENT = "ipt_a", _("IPT-A for adolescents (Mufson et al.)")
+
+
+class Phase(models.TextChoices):
+    """§1.2."""
+
+    INITIAL = "initial", _("Initial")
+    MIDDLE = "middle", _("Middle")
+    TERMINATION = "termination", _("Termination")
+    MAINTENANCE = "maintenance", _("Maintenance")
+    CLOSED = "closed", _("Closed")
+
+
+class ProblemArea(models.TextChoices):
+    """§1.4: the four problem areas."""
+
+    GRIEF = "grief", _("Grief")
+    ROLE_DISPUTE = "role_dispute", _("Role dispute")
+    ROLE_TRANSITION = "role_transition", _("Role transition")
+    INTERPERSONAL_DEFICITS = "interpersonal_deficits", _("Interpersonal deficits")
+
+
+class DisputeStage(models.TextChoices):
+    """§1.4, role dispute: staged, and re-assessed over time."""
+
+    RENEGOTIATION = "renegotiation", _("Renegotiation")
+    IMPASSE = "impasse", _("Impasse")
+    DISSOLUTION = "dissolution", _("Dissolution")
+
+
+class Technique(models.TextChoices):
+    """§1.5: named techniques, recorded per session for adherence and supervision."""
+
+    EXPLORATORY = "exploratory", _("Exploratory techniques")
+    AFFECT = "affect", _("Encouragement of affect")
+    CLARIFICATION = "clarification", _("Clarification")
+    COMMUNICATION_ANALYSIS = "communication_analysis", _("Communication analysis")
+    THERAPEUTIC_RELATIONSHIP = "therapeutic_relationship", _("Use of the therapeutic relationship")
+    DECISION_ANALYSIS = "decision_analysis", _("Decision analysis")
+    ROLE_PLAY = "role_play", _("Role play")
+    DIRECTIVE = "directive", _("Directive techniques")
+    CONTRACT = "contract", _("Contract setting and administrative details")
+
+
+@dataclass(frozen=True)
+class Task:
+    code: str
+    label: str
+    hint: str
+    adolescent_label: str = ""
+
+    def label_for(self, variant: str) -> str:
+        if variant == Variant.ADOLESCENT and self.adolescent_label:
+            return self.adolescent_label
+        return self.label
+
+
+# §1.3: initial-phase tasks, each a checklist item with free text.
+INITIAL_TASKS: tuple[Task, ...] = (
+    Task(
+        "diagnosis",
+        _("Diagnosis and severity"),
+        _("Review symptoms against diagnostic criteria; rate severity with a scale."),
+    ),
+    Task(
+        "medication",
+        _("Need for medication"),
+        _("Judge from severity, past illness, prior response and the client's preference."),
+    ),
+    Task(
+        "psychoeducation",
+        _("Psychoeducation"),
+        _("Depression as a common, treatable illness; what to expect from IPT."),
+    ),
+    Task(
+        "sick_role",
+        _("Sick role"),
+        _("Excuse some obligations for now, with the responsibility to work on recovery."),
+        adolescent_label=_("Limited sick role (keep up school and normal activities)"),
+    ),
+    Task(
+        "inventory",
+        _("Interpersonal inventory"),
+        _("Review each important relationship, past and present (§1.6)."),
+    ),
+    Task(
+        "timeline",
+        _("Timeline"),
+        _("Link mood changes to interpersonal events, especially near onset."),
+    ),
+    Task("problem_area", _("Problem-area choice"), _("One primary focus, at most one secondary.")),
+    Task(
+        "formulation",
+        _("Interpersonal formulation"),
+        _("Link the depression to the chosen problem area; seek the client's agreement."),
+    ),
+    Task(
+        "contract",
+        _("Treatment contract"),
+        _("Number and length of sessions, frequency, focus, missed-session policy."),
+    ),
+)
+
+# §1.7: termination tasks.
+TERMINATION_TASKS: tuple[Task, ...] = (
+    Task(
+        "discuss_ending",
+        _("Ending discussed in advance"),
+        _("Raise termination explicitly two to four sessions before the end."),
+    ),
+    Task(
+        "review_gains",
+        _("Review of gains"),
+        _("Consolidate gains; ask why they feel better and credit the client's own work."),
+    ),
+    Task(
+        "feelings_about_ending",
+        _("Feelings about ending"),
+        _("Treat the ending as a role transition; acknowledge sadness and competence."),
+    ),
+    Task(
+        "warning_signs",
+        _("Early warning signs of relapse"),
+        _("Name the signs and what to do if they appear."),
+    ),
+    Task(
+        "coping_supports",
+        _("Coping strategies and supports"),
+        _("Who and what helps; how to reach them."),
+    ),
+    Task(
+        "remaining_goals", _("Remaining goals"), _("What is left to work on without the therapist.")
+    ),
+    Task(
+        "continuation_decision",
+        _("Continuation or maintenance decision"),
+        _("Discuss maintenance with every client; offer other treatment to non-responders."),
+    ),
+)
+TASKS_BY_CODE = {task.code: task for task in INITIAL_TASKS + TERMINATION_TASKS}
+
+# §1.4: goals pre-filled per problem area (the therapist edits them).
+PROBLEM_AREA_GOALS: dict[str, tuple[str, ...]] = {
+    ProblemArea.GRIEF: (
+        _("Facilitate mourning."),
+        _("Re-establish interests and relationships that can partly replace what was lost."),
+    ),
+    ProblemArea.ROLE_DISPUTE: (
+        _("Identify the disagreement."),
+        _("Choose a plan of action."),
+        _("Modify communication or expectations, or both, to resolve the difference."),
+    ),
+    ProblemArea.ROLE_TRANSITION: (
+        _("Mourn and accept the loss of the old role."),
+        _("See the new role more positively, with a balanced view of old and new."),
+        _("Restore self-esteem through a sense of mastery of the new role."),
+    ),
+    ProblemArea.INTERPERSONAL_DEFICITS: (
+        _("Reduce social isolation."),
+        _("Encourage the formation of new relationships."),
+    ),
+}
+
+# §1.4: strategies shown beside the goals as prompts.
+PROBLEM_AREA_STRATEGIES: dict[str, tuple[str, ...]] = {
+    ProblemArea.GRIEF: (
+        _("Relate symptom onset to the death."),
+        _("Reconstruct the relationship with the deceased, positive and negative feelings."),
+        _("Describe events before, during and after the death."),
+        _("Consider ways of becoming involved with others."),
+    ),
+    ProblemArea.ROLE_DISPUTE: (
+        _("Stage the dispute: renegotiation, impasse or dissolution."),
+        _("Relate non-reciprocal expectations to the dispute."),
+        _("Parallels in other relationships; options and resources for change."),
+        _("Communication analysis, decision analysis, role play."),
+    ),
+    ProblemArea.ROLE_TRANSITION: (
+        _("Review good and bad in the old and the new role."),
+        _("Explore feelings about what was lost."),
+        _("Explore opportunities in the new role; new skills and supports."),
+    ),
+    ProblemArea.INTERPERSONAL_DEFICITS: (
+        _("Review past significant relationships and repeating patterns."),
+        _("Discuss feelings about the therapist and seek parallels."),
+        _("Role play new behaviours."),
+    ),
+}
+
+# §1.2: default phase boundaries, stored per episode and changeable.
+DEFAULT_INITIAL_SESSIONS = 3
+DEFAULT_TERMINATION_SESSIONS = 3
+# §1.7: raise termination two to four sessions before the end.
+TERMINATION_PROMPT_WINDOW = (2, 4)
+
+# §4.1/§4.2: planned sessions. PHQ-9 ≥ 16 or clinician-rated severe → 16, else 12; IPT-A 12.
+SESSIONS_MIN, SESSIONS_MAX = 12, 16
+SEVERE_PHQ9 = 16
+MAX_EXTENSION = 4  # §4.1 extensions are renegotiated; more only for severe cases
+
+
+def default_planned_sessions(variant: str, *, phq9: int | None, clinician_severe: bool) -> int:
+    if variant == Variant.ADOLESCENT:
+        return 12
+    if clinician_severe or (phq9 is not None and phq9 >= SEVERE_PHQ9):
+        return 16
+    return 12
+
+
+# §4.4: maintenance defaults to monthly sessions.
+MAINTENANCE_DEFAULT_FREQUENCY = "monthly"

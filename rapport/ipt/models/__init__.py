@@ -1,0 +1,33 @@
+from rapport.ipt.models.episodes import (
+    Contract,
+    DisputeStageAssessment,
+    Episode,
+    EpisodeTask,
+    Goal,
+)
+from rapport.ipt.models.inventory import ClosenessRating, InventoryPerson, TimelineEvent
+from rapport.ipt.models.notes import (
+    Addendum,
+    CosignReview,
+    FidelityRating,
+    ProcessNote,
+    SessionNote,
+)
+from rapport.ipt.models.termination import MaintenancePlan
+
+__all__ = [
+    "Addendum",
+    "ClosenessRating",
+    "Contract",
+    "CosignReview",
+    "DisputeStageAssessment",
+    "Episode",
+    "EpisodeTask",
+    "FidelityRating",
+    "Goal",
+    "InventoryPerson",
+    "MaintenancePlan",
+    "ProcessNote",
+    "SessionNote",
+    "TimelineEvent",
+]

@@ -1,0 +1,12 @@
+"""Each feature of the episode workspace keeps its own routes module."""
+
+from django.urls import include, path
+
+app_name = "ipt"
+urlpatterns = [
+    path("", include("rapport.ipt.routes.episodes")),
+    path("", include("rapport.ipt.routes.initial")),
+    path("", include("rapport.ipt.routes.inventory")),
+    path("", include("rapport.ipt.routes.notes")),
+    path("", include("rapport.ipt.routes.termination")),
+]

@@ -1,0 +1,52 @@
+"""How every IPT view reaches an episode: through the access layer, audited."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+
+from rapport.core.access import Capability
+from rapport.ipt.catalogue import Phase
+from rapport.ipt.models import Episode
+
+
+def get_episode(
+    request: HttpRequest, public_id: uuid.UUID, capability: Capability = Capability.VIEW_CLINICAL
+) -> Episode:
+    """The episode if the user may use ``capability`` on its client; 404 otherwise."""
+    queryset = Episode.objects.visible_to(request.user, capability).select_related(
+        "client", "client__clinic", "therapist"
+    )
+    return get_object_or_404(queryset, public_id=public_id)
+
+
+def can_edit(request: HttpRequest, episode: Episode) -> bool:
+    """Whether the user may write in this episode (its client's therapist)."""
+    return (
+        Episode.objects.visible_to(request.user, Capability.EDIT_CLINICAL)
+        .filter(pk=episode.pk)
+        .exists()
+    )
+
+
+def episode_context(request: HttpRequest, episode: Episode, section: str, **extra: Any) -> dict:
+    """What the shared episode layout (ipt/episode_base.html) needs."""
+    contract = episode.current_contract
+    held = episode.sessions_held()
+    phase = episode.current_phase(
+        held=held, planned=contract.planned_sessions if contract else None
+    )
+    return {
+        "episode": episode,
+        "client": episode.client,
+        "section": section,
+        "contract": contract,
+        "sessions_held": held,
+        "phase": phase,
+        "phase_label": Phase(phase).label,
+        "can_edit": can_edit(request, episode),
+        **extra,
+    }
