@@ -14,6 +14,7 @@ from rapport.clients.forms import ClientDemographicsForm, ClinicalBackgroundForm
 from rapport.clients.models import Client
 from rapport.core import audit
 from rapport.core.access import Capability, can, requires
+from rapport.core.hooks import client_panels
 from rapport.core.versioning import update_if_current
 
 PAGE_SIZE = 50
@@ -99,7 +100,11 @@ def client_clinical(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         .filter(pk=client.pk)
         .exists()
     )
-    return render(request, "clients/client_clinical.html", {"client": client, "can_edit": can_edit})
+    return render(
+        request,
+        "clients/client_clinical.html",
+        {"client": client, "can_edit": can_edit, "panels": client_panels(request, client)},
+    )
 
 
 @requires(Capability.EDIT_CLINICAL)
