@@ -34,6 +34,10 @@ class ClientQuerySet(models.QuerySet):
             scope |= Q(assigned_therapist_id__in=supervisees)
         return in_clinic.filter(scope)
 
+    def permits(self, user: Any, capability: Capability, client: Client) -> bool:
+        """Whether ``user`` may use ``capability`` on this one client (e.g. to show a button)."""
+        return self.visible_to(user, capability).filter(pk=client.pk).exists()
+
     def search(self, text: str) -> ClientQuerySet:
         query = Q()
         for word in text.split():

@@ -64,18 +64,14 @@ def client_create(request: HttpRequest) -> HttpResponse:
 def client_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     client = _get_client(request, public_id, Capability.VIEW_CLIENTS)
     audit.record(request, "clients.client.viewed", client)
-    user = request.user
+    permits = Client.objects.permits
     return render(
         request,
         "clients/client_detail.html",
         {
             "client": client,
-            "can_edit": Client.objects.visible_to(user, Capability.EDIT_DEMOGRAPHICS)
-            .filter(pk=client.pk)
-            .exists(),
-            "can_view_clinical": Client.objects.visible_to(user, Capability.VIEW_CLINICAL)
-            .filter(pk=client.pk)
-            .exists(),
+            "can_edit": permits(request.user, Capability.EDIT_DEMOGRAPHICS, client),
+            "can_view_clinical": permits(request.user, Capability.VIEW_CLINICAL, client),
         },
     )
 
@@ -95,11 +91,7 @@ def client_edit(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 def client_clinical(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     client = _get_client(request, public_id, Capability.VIEW_CLINICAL)
     audit.record(request, "clients.background.viewed", client)
-    can_edit = (
-        Client.objects.visible_to(request.user, Capability.EDIT_CLINICAL)
-        .filter(pk=client.pk)
-        .exists()
-    )
+    can_edit = Client.objects.permits(request.user, Capability.EDIT_CLINICAL, client)
     return render(
         request,
         "clients/client_clinical.html",
