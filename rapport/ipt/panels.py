@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import Any
 
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 
+from rapport.core import audit
 from rapport.core.access import Capability
-from rapport.core.hooks import client_panel
-from rapport.ipt.models import Episode
+from rapport.core.hooks import client_panel, dashboard_panel
+from rapport.core.models import Role, Supervision
+from rapport.ipt.catalogue import Phase
+from rapport.ipt.models import Contract, CosignReview, Episode, SessionNote
+from rapport.ipt.models.episodes import SessionAttendance
 
 
 @client_panel(order=100)
@@ -25,3 +34,122 @@ def episodes_panel(request: HttpRequest, client: Any) -> tuple[str, dict[str, An
         "episodes": episodes,
         "can_start": may_start and not any(e.status == Episode.Status.ACTIVE for e in episodes),
     }
+
+
+# ---------------------------------------------------------------- the therapist's dashboard
+
+SHOWN = 10
+NEAR_END_SESSIONS = 3  # the last three sessions of the contract
+NEAR_END_DAYS = 21
+
+
+def _my_active_episodes(user: Any) -> list[Episode]:
+    """The user's active episodes with held and planned sessions counted in the same query.
+
+    Subqueries, not per-episode calls to sessions_held()/current_contract, keep the
+    dashboard at a fixed number of queries however large the caseload (DESIGN.md).
+    """
+    attended = (
+        SessionNote.objects.filter(episode=OuterRef("pk"), attendance=SessionAttendance.ATTENDED)
+        .order_by()
+        .values("episode")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    latest = Contract.objects.filter(episode=OuterRef("pk")).order_by("-version")
+    return list(
+        Episode.objects.visible_to(user, Capability.EDIT_CLINICAL)
+        .active()
+        .select_related("client")
+        .annotate(
+            held=Coalesce(Subquery(attended), 0),
+            planned=Subquery(latest.values("planned_sessions")[:1]),
+            expected_end=Subquery(latest.values("expected_end_on")[:1]),
+        )
+        .order_by("client__family_name", "client__given_name", "pk")
+    )
+
+
+def _by_phase(episodes: list[Episode]) -> list[tuple[str, list[Episode]]]:
+    """§1.2: each episode under the phase of its next session, in protocol order."""
+    groups: dict[str, list[Episode]] = {phase: [] for phase in Phase.values}
+    for episode in episodes:
+        episode.next_phase = episode.phase_for_session(episode.held + 1, episode.planned)
+        groups[episode.next_phase].append(episode)
+    return [(Phase(phase).label, items) for phase, items in groups.items() if items]
+
+
+def _nearing_end(episodes: list[Episode], today: date) -> list[Episode]:
+    """Contracts in their last three sessions, or ending within three weeks."""
+    soon = today + timedelta(days=NEAR_END_DAYS)
+    return [
+        episode
+        for episode in episodes
+        if (episode.planned and episode.held + 1 > episode.planned - NEAR_END_SESSIONS)
+        or (episode.expected_end and episode.expected_end <= soon)
+    ]
+
+
+def _notes_to_finish(user: Any) -> tuple[list[SessionNote], int]:
+    """My drafts; a note a supervisor returned is a draft again, flagged as returned."""
+    last_review = CosignReview.objects.filter(note=OuterRef("pk")).order_by("-created_at", "-pk")
+    drafts = (
+        SessionNote.objects.visible_to(user, Capability.EDIT_CLINICAL)
+        .filter(author=user, status=SessionNote.Status.DRAFT)
+        .select_related("episode__client")
+        .annotate(last_decision=Subquery(last_review.values("decision")[:1]))
+        .order_by("held_on", "pk")
+    )
+    return list(drafts[:SHOWN]), drafts.count()
+
+
+def _this_week(user: Any, today: date) -> list[SessionNote]:
+    monday = today - timedelta(days=today.weekday())
+    return list(
+        SessionNote.objects.visible_to(user, Capability.EDIT_CLINICAL)
+        .filter(author=user, held_on__range=(monday, monday + timedelta(days=6)))
+        .select_related("episode__client")
+        .order_by("held_on", "pk")
+    )
+
+
+@dashboard_panel(order=110)
+def therapist_panel(request: HttpRequest) -> tuple[str, dict[str, Any]] | None:
+    """What a therapist works on this week: phases, notes, endings, sessions."""
+    user = request.user
+    if Role.THERAPIST not in user.roles:
+        return None
+    today = timezone.localdate()
+    episodes = _my_active_episodes(user)
+    drafts, draft_count = _notes_to_finish(user)
+    audit.record(request, "ipt.dashboard.viewed")
+    return "ipt/panels/therapist.html", {
+        "phases": _by_phase(episodes),
+        "active_count": len(episodes),
+        "nearing_end": _nearing_end(episodes, today),
+        "drafts": drafts,
+        "draft_count": draft_count,
+        "this_week": _this_week(user, today),
+        "returned": CosignReview.Decision.RETURNED,
+    }
+
+
+@dashboard_panel(order=120)
+def cosign_panel(request: HttpRequest) -> tuple[str, dict[str, Any]] | None:
+    """For supervisors: trainees' signed notes waiting for their co-signature."""
+    user = request.user
+    if Role.SUPERVISOR not in user.roles:
+        return None
+    trainees = Supervision.objects.filter(supervisor=user, cosigns_notes=True).values(
+        "supervisee_id"
+    )
+    awaiting = (
+        SessionNote.objects.visible_to(user, Capability.COSIGN_NOTES)
+        .filter(status=SessionNote.Status.AWAITING_COSIGN, author_id__in=trainees)
+        .count()
+    )
+    try:
+        queue_url = reverse("ipt:cosign_queue")
+    except NoReverseMatch:  # the co-sign queue arrives with the notes feature
+        queue_url = ""
+    return "ipt/panels/cosign.html", {"awaiting": awaiting, "queue_url": queue_url}

@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
-from datetime import date
+import calendar
+import math
+from datetime import date, timedelta
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from rapport.clients.models import Client
 from rapport.ipt import catalogue
-from rapport.ipt.models import Episode, EpisodeTask, Goal
+from rapport.ipt.models import Contract, Episode, EpisodeTask, Goal
 
 
 class EpisodeError(Exception):
     """A clinical rule refuses the operation; the message says which, for the user."""
+
+
+class StaleContract(EpisodeError):
+    """Someone renegotiated after the form was opened."""
 
 
 @transaction.atomic
@@ -29,7 +36,7 @@ def open_episode(
 ) -> Episode:
     """Start a course of IPT with the initial-phase checklist (§1.3) in place."""
     if client.episodes.active().exists():
-        raise EpisodeError("This client already has an active episode; close it first.")
+        raise EpisodeError(_("This client already has an active episode; close it first."))
     episode = Episode.objects.create(
         client=client,
         therapist=therapist,
@@ -72,3 +79,158 @@ def planned_sessions_default(episode: Episode) -> int:
         phq9=episode.baseline_phq9,
         clinician_severe=episode.clinician_rated_severe,
     )
+
+
+def is_severe(episode: Episode) -> bool:
+    """§4.2: clinician-rated severe, or baseline PHQ-9 ≥ 16 (NICE NG222's "more severe")."""
+    phq9 = episode.baseline_phq9
+    return episode.clinician_rated_severe or (phq9 is not None and phq9 >= catalogue.SEVERE_PHQ9)
+
+
+def planned_sessions_reason(episode: Episode) -> str:
+    """Why planned_sessions_default chose its number, in words the therapist can check."""
+    if episode.variant == catalogue.Variant.ADOLESCENT:
+        return _("IPT-A is a 12-session course.")
+    if episode.clinician_rated_severe:
+        return _("You rated the depression severe, so 16 sessions are suggested.")
+    if is_severe(episode):
+        return _("The baseline PHQ-9 is %(score)s (16 or more), so 16 sessions are suggested.") % {
+            "score": episode.baseline_phq9
+        }
+    if episode.baseline_phq9 is None:
+        return _(
+            "No baseline PHQ-9 is recorded and the depression is not rated severe, "
+            "so 12 sessions are suggested."
+        )
+    return _("The baseline PHQ-9 is %(score)s (under 16), so 12 sessions are suggested.") % {
+        "score": episode.baseline_phq9
+    }
+
+
+# Less frequent comes later: a taper moves down this list (§4.1).
+FREQUENCY_ORDER = [
+    Contract.Frequency.TWICE_WEEKLY,
+    Contract.Frequency.WEEKLY,
+    Contract.Frequency.FORTNIGHTLY,
+    Contract.Frequency.MONTHLY,
+]
+
+
+def expected_end(start: date, sessions: int, frequency: str) -> date:
+    """The date of the last of ``sessions`` sessions, the first on ``start``."""
+    gaps = max(sessions - 1, 0)
+    if frequency == Contract.Frequency.MONTHLY:
+        return _add_months(start, gaps)
+    days = {
+        Contract.Frequency.TWICE_WEEKLY: 3.5,
+        Contract.Frequency.WEEKLY: 7,
+        Contract.Frequency.FORTNIGHTLY: 14,
+    }[frequency]
+    return start + timedelta(days=math.ceil(gaps * days))
+
+
+def _add_months(day: date, months: int) -> date:
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def default_focus(episode: Episode) -> str:
+    """§1.3 task 9: the contract's focus names the chosen problem area(s)."""
+    if not episode.primary_problem_area:
+        return ""
+    focus = _("Primary problem area: %(area)s.") % {
+        "area": catalogue.ProblemArea(episode.primary_problem_area).label
+    }
+    if episode.secondary_problem_area:
+        focus += " " + _("Secondary: %(area)s.") % {
+            "area": catalogue.ProblemArea(episode.secondary_problem_area).label
+        }
+    return focus
+
+
+def acute_range_applies(episode: Episode) -> bool:
+    """§4.1: the initial contract of an acute course is 12–16 sessions."""
+    return episode.episode_type == catalogue.EpisodeType.ACUTE
+
+
+@transaction.atomic
+def create_contract(episode: Episode, *, by: Any, **fields: Any) -> Contract:
+    """The first version of the treatment contract (§1.3 task 9)."""
+    if not episode.primary_problem_area:
+        raise EpisodeError(_("Choose a primary problem area before agreeing a contract."))
+    if episode.contracts.exists():
+        raise EpisodeError(_("This episode already has a contract: renegotiate it instead."))
+    return Contract.objects.create(
+        episode=episode, version=1, kind=Contract.Kind.INITIAL, created_by=by, **fields
+    )
+
+
+def renegotiation_problem(
+    episode: Episode,
+    current: Contract,
+    initial_planned: int,
+    *,
+    kind: str,
+    planned: int,
+    frequency: str,
+    held: int,
+) -> tuple[str, str] | None:
+    """The field and the rule of §4.1 a renegotiation breaks, or None when it may go ahead."""
+    if planned < held:
+        message = _("%(held)s sessions have already been held; plan at least that many.")
+        return "planned_sessions", message % {"held": held}
+    if kind == Contract.Kind.EXTENSION:
+        return _extension_problem(episode, current, initial_planned, planned)
+    if kind == Contract.Kind.EARLY_END and planned >= current.planned_sessions:
+        message = _("An early end must plan fewer than the current %(planned)s sessions.")
+        return "planned_sessions", message % {"planned": current.planned_sessions}
+    if kind == Contract.Kind.TAPER:
+        if FREQUENCY_ORDER.index(frequency) <= FREQUENCY_ORDER.index(current.frequency):
+            message = _("A taper must make sessions less frequent than now (%(frequency)s).")
+            return "frequency", message % {"frequency": current.get_frequency_display().lower()}
+        if planned > current.planned_sessions:
+            return "planned_sessions", _("A taper cannot add sessions: record an extension.")
+    return None
+
+
+def _extension_problem(
+    episode: Episode, current: Contract, initial_planned: int, planned: int
+) -> tuple[str, str] | None:
+    if planned <= current.planned_sessions:
+        message = _("An extension must plan more than the current %(planned)s sessions.")
+        return "planned_sessions", message % {"planned": current.planned_sessions}
+    # Counted from the initial contract, so repeated extensions cannot make the
+    # course open-ended (§4.1: offer other treatment to non-improvers instead).
+    added = planned - initial_planned
+    if added > catalogue.MAX_EXTENSION and not is_severe(episode):
+        message = _(
+            "Extensions may add at most %(max)s sessions to the initial contract of "
+            "%(initial)s (this would add %(added)s). More is possible only when the "
+            "depression is rated severe or the baseline PHQ-9 is 16 or more: record that "
+            "in the episode settings first."
+        )
+        values = {"max": catalogue.MAX_EXTENSION, "initial": initial_planned, "added": added}
+        return "planned_sessions", message % values
+    return None
+
+
+@transaction.atomic
+def renegotiate_contract(
+    episode: Episode, *, based_on: int, by: Any, kind: str, **fields: Any
+) -> Contract:
+    """§1.3 task 9, §4.1: a change is explicit, a new version with its reason; none is edited."""
+    current = episode.contracts.select_for_update().order_by("-version").first()
+    if current is None:
+        raise EpisodeError(_("Agree the initial contract first."))
+    if current.version != based_on:
+        raise StaleContract
+    return Contract.objects.create(
+        episode=episode, version=current.version + 1, kind=kind, created_by=by, **fields
+    )
+
+
+def choose_problem_areas(episode: Episode) -> None:
+    """§1.4: a newly chosen area brings its catalogue goals (kept if the area is dropped)."""
+    prefill_goals(episode, episode.primary_problem_area)
+    prefill_goals(episode, episode.secondary_problem_area)

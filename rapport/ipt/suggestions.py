@@ -4,21 +4,26 @@ Each suggestion carries the reasons that triggered it, so the therapist sees
 why; suggestions are ranked and never chosen automatically. The rules are
 [GK] readings of §1.4's definitions and need clinical sign-off:
 
-* grief — a significant person died near the onset;
+* grief — a significant person died near the onset, or their death is marked as
+  linked to it (§1.4 reserves grief for a death; other losses are transitions);
 * role dispute — non-reciprocal expectations with a living, significant person;
 * role transition — a major life change near the onset;
-* interpersonal deficits — nobody in the inner circle, and none of the above.
+* interpersonal deficits — "none of the above" (§1.4, Guide ch. 8): only when no
+  other area has a reason, and the closeness circle is rated for every living
+  person with nobody in the inner ring. An unrated circle is not evidence of
+  isolation, so it never triggers deficits.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.utils.translation import gettext as _
 
 from rapport.ipt.catalogue import ProblemArea
-from rapport.ipt.models import Episode, InventoryPerson, TimelineEvent
+from rapport.ipt.models import ClosenessRating, Episode, InventoryPerson, TimelineEvent
 
 # "Near onset": from a year before the onset to three months after it [GK].
 BEFORE_ONSET = timedelta(days=365)
@@ -28,6 +33,7 @@ CLOSE_RELATIONSHIPS = {
     InventoryPerson.Relationship.PARENT,
     InventoryPerson.Relationship.CHILD,
 }
+INNER_RING, SIGNIFICANT_RING = 1, 2
 
 
 @dataclass
@@ -44,50 +50,58 @@ class Suggestion:
         return len(self.reasons)
 
 
-def onset_date(episode: Episode, events: list[TimelineEvent]) -> date:
+def onset_date(started_on: date, events: Iterable[TimelineEvent]) -> date:
+    """The earliest event marked as onset; the episode's start when none is marked."""
     marked = [event.occurred_on for event in events if event.is_onset]
-    return min(marked) if marked else episode.started_on
+    return min(marked) if marked else started_on
 
 
 def _near(day: date | None, onset: date) -> bool:
     return day is not None and onset - BEFORE_ONSET <= day <= onset + AFTER_ONSET
 
 
-def _ring(person: InventoryPerson) -> int | None:
-    rings = [r.ring for r in person.ratings.all() if r.occasion == r.Occasion.INTAKE]
-    return rings[0] if rings else None
-
-
-def _significant(person: InventoryPerson) -> bool:
-    ring = _ring(person)
+def _significant(person: InventoryPerson, ring: int | None) -> bool:
     return (
-        (ring is not None and ring <= 2)
+        (ring is not None and ring <= SIGNIFICANT_RING)
         or person.linked_to_onset
         or person.relationship in CLOSE_RELATIONSHIPS
     )
 
 
 def suggest(episode: Episode) -> list[Suggestion]:
-    people = list(episode.people.prefetch_related("ratings"))
+    """Ranked suggestions for one episode (three queries, whatever the inventory's size)."""
+    people = list(episode.people.all())
     events = list(episode.timeline.all())
-    onset = onset_date(episode, events)
-    found = {area: Suggestion(area) for area in ProblemArea.values}
+    rings = dict(
+        ClosenessRating.objects.filter(
+            person__episode=episode, occasion=ClosenessRating.Occasion.INTAKE
+        ).values_list("person_id", "ring")
+    )
+    return rank(people, events, rings, started_on=episode.started_on)
 
+
+def rank(
+    people: list[InventoryPerson],
+    events: list[TimelineEvent],
+    rings: dict[int, int],
+    *,
+    started_on: date,
+) -> list[Suggestion]:
+    """The rules, on rows already loaded: ``rings`` maps a person's pk to their intake ring."""
+    onset = onset_date(started_on, events)
+    found = {area: Suggestion(area) for area in ProblemArea.values}
     for person in people:
-        relation = person.get_relationship_display().lower()
-        if person.deceased and (_near(person.died_on, onset) or person.linked_to_onset):
-            found[ProblemArea.GRIEF].reasons.append(
-                _("The client's %(relation)s (%(name)s) died near the onset of the depression.")
-                % {"relation": relation, "name": person.name}
-            )
+        ring = rings.get(person.pk)
+        if reason := _grief_reason(person, onset):
+            found[ProblemArea.GRIEF].reasons.append(reason)
         if (
             not person.deceased
             and person.reciprocity == InventoryPerson.Reciprocity.NON_RECIPROCAL
-            and _significant(person)
+            and _significant(person, ring)
         ):
             found[ProblemArea.ROLE_DISPUTE].reasons.append(
                 _("Expectations with %(name)s (%(relation)s) are not reciprocal.")
-                % {"name": person.name, "relation": relation}
+                % {"name": person.name, "relation": _relation(person)}
             )
     for event in events:
         if event.major_change and _near(event.occurred_on, onset):
@@ -95,9 +109,7 @@ def suggest(episode: Episode) -> list[Suggestion]:
                 _("A major life change near the onset: %(title)s (%(when)s).")
                 % {"title": event.title, "when": event.occurred_on.isoformat()}
             )
-    others = [s for s in found.values() if s.reasons]
-    inner_circle = [p for p in people if not p.deceased and _ring(p) == 1]
-    if people and not inner_circle and not others:
+    if not any(s.reasons for s in found.values()) and _isolated(people, rings):
         found[ProblemArea.INTERPERSONAL_DEFICITS].reasons.append(
             _(
                 "Nobody is in the client's inner circle, and no grief, dispute or transition "
@@ -106,3 +118,32 @@ def suggest(episode: Episode) -> list[Suggestion]:
         )
     ranked = [s for s in found.values() if s.reasons]
     return sorted(ranked, key=lambda s: (-s.strength, ProblemArea.values.index(s.area)))
+
+
+def _relation(person: InventoryPerson) -> str:
+    return str(person.get_relationship_display()).lower()
+
+
+def _grief_reason(person: InventoryPerson, onset: date) -> str | None:
+    if not person.deceased:
+        return None
+    values = {"relation": _relation(person), "name": person.name}
+    if _near(person.died_on, onset):
+        return (
+            _("The client's %(relation)s (%(name)s) died near the onset of the depression.")
+            % values
+        )
+    if person.linked_to_onset:
+        return (
+            _("The death of the client's %(relation)s (%(name)s) is marked as linked to the onset.")
+            % values
+        )
+    return None
+
+
+def _isolated(people: list[InventoryPerson], rings: dict[int, int]) -> bool:
+    """An inventory exists, every living person is placed, and none in the inner ring."""
+    living = [person for person in people if not person.deceased]
+    if not people or any(person.pk not in rings for person in living):
+        return False
+    return all(rings[person.pk] > INNER_RING for person in living)

@@ -63,7 +63,8 @@ def test_it_saves_the_clinical_background_from_the_clinical_tab(
     page: Page, cast: SimpleNamespace
 ) -> None:
     sign_in(page, cast.therapist)
-    click(page, page.get_by_role("link", name=cast.client.display_name))
+    caseload = page.get_by_role("region", name=re.compile("^My caseload"))
+    click(page, caseload.get_by_role("link", name=cast.client.display_name))
     tabs = page.get_by_role("navigation", name="Client record")
     click(page, tabs.get_by_role("link", name="Clinical"))
     expect_path(page, "clients:clinical", cast.client.public_id)

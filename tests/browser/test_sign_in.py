@@ -33,7 +33,8 @@ def test_it_signs_in_with_totp_opens_a_client_and_signs_out(
     sign_in(page, cast.therapist)
     expect(page.get_by_role("heading", level=1)).to_have_text("Welcome, Therapist")
 
-    click(page, page.get_by_role("link", name=cast.client.display_name))
+    caseload = page.get_by_role("region", name=re.compile("^My caseload"))
+    click(page, caseload.get_by_role("link", name=cast.client.display_name))
     expect_path(page, "clients:detail", cast.client.public_id)
     expect(page.get_by_role("heading", level=1)).to_have_text(cast.client.display_name)
 

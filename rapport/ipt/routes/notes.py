@@ -1,13 +1,23 @@
-"""Placeholder routes: replaced by the feature's real views."""
+"""Session notes, co-signature, process notes and fidelity (issue items 7 and 8)."""
 
-from django.http import Http404
 from django.urls import path
 
-
-def _todo(request, public_id):
-    raise Http404
-
+from rapport.ipt.views import cosign, notes, process
 
 urlpatterns = [
-    path("<uuid:public_id>/notes/", _todo, name="notes"),
+    path("<uuid:public_id>/notes/", notes.note_list, name="notes"),
+    path("<uuid:public_id>/notes/new/", notes.note_new, name="note_new"),
+    path("notes/<uuid:public_id>/", notes.note_detail, name="note"),
+    path("notes/<uuid:public_id>/autosave/", notes.note_autosave, name="note_autosave"),
+    path("notes/<uuid:public_id>/sign/", notes.note_sign, name="note_sign"),
+    path("notes/<uuid:public_id>/addendum/", notes.addendum_new, name="addendum_new"),
+    path("notes/<uuid:public_id>/fidelity/", notes.fidelity, name="fidelity"),
+    path("notes/<uuid:public_id>/review/", cosign.note_review, name="note_review"),
+    path("notes/<uuid:public_id>/process/", process.process_note, name="process_note"),
+    path(
+        "notes/<uuid:public_id>/process/autosave/",
+        process.process_note_autosave,
+        name="process_note_autosave",
+    ),
+    path("cosign/", cosign.cosign_queue, name="cosign_queue"),
 ]

@@ -1,13 +1,25 @@
-"""Placeholder routes: replaced by the feature's real views."""
+"""The termination phase: checklist, maintenance plan, closing the episode (§1.7, §4.4)."""
 
-from django.http import Http404
 from django.urls import path
 
-
-def _todo(request, public_id):
-    raise Http404
-
+from rapport.ipt.views import termination
 
 urlpatterns = [
-    path("<uuid:public_id>/termination/", _todo, name="termination"),
+    path("<uuid:public_id>/termination/", termination.termination, name="termination"),
+    path(
+        "<uuid:public_id>/termination/tasks/",
+        termination.termination_tasks_save,
+        name="termination_tasks",
+    ),
+    path(
+        "<uuid:public_id>/termination/plan/",
+        termination.maintenance_plan,
+        name="maintenance_plan",
+    ),
+    path("<uuid:public_id>/close/", termination.episode_close, name="episode_close"),
+    path(
+        "<uuid:public_id>/maintenance/start/",
+        termination.maintenance_start,
+        name="maintenance_start",
+    ),
 ]

@@ -10,6 +10,7 @@ import base64
 from datetime import date
 from typing import Any
 
+from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django_otp.oath import totp
@@ -28,7 +29,10 @@ STAFF = [
     ("therapist", "Alex", "Rivera", [Role.THERAPIST]),
     ("colleague", "Sam", "Okafor", [Role.THERAPIST]),
     ("supervisor", "Morgan", "Lee", [Role.SUPERVISOR, Role.THERAPIST]),
+    # A therapist in training: the supervisor co-signs their notes.
+    ("trainee", "Robin", "Chen", [Role.THERAPIST]),
 ]
+TRAINEES = ["trainee"]
 
 CLIENTS = [
     # given, family, born, therapist username, background
@@ -77,8 +81,8 @@ CLIENTS = [
         "Postnatal low mood; few close relationships.",
     ),
     ("Rowan", "Demo", date(1998, 2, 28), "supervisor", ""),
-    ("Sky", "Specimen", date(1986, 7, 7), None, ""),
-    ("Jamie", "Invented", date(1972, 5, 19), None, ""),
+    ("Sky", "Specimen", date(1986, 7, 7), "trainee", "Rows with a flatmate over money."),
+    ("Jamie", "Invented", date(1972, 5, 19), "trainee", "Low mood since a close friend died."),
     ("Emerson", "Pretend", date(2003, 10, 1), None, ""),
 ]
 
@@ -111,8 +115,12 @@ class Command(BaseCommand):
             StaffRole.objects.bulk_create(StaffRole(user=user, role=role) for role in roles)
             TOTPDevice.objects.create(user=user, name="Demo authenticator", key=key, confirmed=True)
             users[username] = user
-        for supervisee in ("therapist", "colleague"):
-            Supervision.objects.create(supervisor=users["supervisor"], supervisee=users[supervisee])
+        for supervisee in ("therapist", "colleague", *TRAINEES):
+            Supervision.objects.create(
+                supervisor=users["supervisor"],
+                supervisee=users[supervisee],
+                cosigns_notes=supervisee in TRAINEES,
+            )
         for given, family, born, therapist, background in CLIENTS:
             Client.objects.create(
                 clinic=clinic,
@@ -123,13 +131,16 @@ class Command(BaseCommand):
                 assigned_therapist=users.get(therapist),
                 background=background,
             )
+        # Higher apps add their demo rows (core imports none of them: DESIGN.md layering).
+        if "seed_ipt_demo" in get_commands():
+            call_command("seed_ipt_demo", stdout=self.stdout)
 
     def print_logins(self) -> None:
         code = f"{totp(base64.b32decode(DEMO_TOTP_SECRET)):06d}"
         self.stdout.write(
             "\nDemo logins (fictional data; every account uses the same passphrase):\n"
             f"  passphrase: {DEMO_PASSWORD}\n"
-            "  usernames:  therapist, colleague, supervisor, intake, admin\n"
+            "  usernames:  therapist, colleague, supervisor, trainee, intake, admin\n"
             f"  two-step code: add the key {DEMO_TOTP_SECRET} to an authenticator app,\n"
             "                 or run `make totp` for the current code "
             f"(now {code}).\n"

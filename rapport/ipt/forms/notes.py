@@ -1,0 +1,143 @@
+"""Forms of the session note, its addenda, co-signature, process note and fidelity."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from rapport.ipt import catalogue
+from rapport.ipt.catalogue import ProblemArea
+from rapport.ipt.models import Addendum, FidelityRating, SessionNote
+from rapport.ipt.notes import NOTE_FIELDS
+
+
+class SessionNoteForm(forms.ModelForm):
+    """The editable part of a draft; ``version`` is the one the editor started from."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput(attrs={"data-autosave-version": ""}))
+    techniques = forms.MultipleChoiceField(
+        label=_("Techniques used"),
+        choices=catalogue.Technique.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("Recorded for adherence and supervision (§1.5)."),
+    )
+
+    class Meta:
+        model = SessionNote
+        fields = list(NOTE_FIELDS)
+        widgets = {
+            "held_on": forms.DateInput(attrs={"type": "date"}),
+            "symptom_review": forms.Textarea(attrs={"rows": 4}),
+            "suicidality": forms.RadioSelect,
+            "suicidality_detail": forms.Textarea(attrs={"rows": 3}),
+            "interval_events": forms.Textarea(attrs={"rows": 4}),
+            "problem_area_work": forms.Textarea(attrs={"rows": 8}),
+            "between_session_plan": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "interval_events": _(
+                "How have things been since we last met? Link changes in mood to "
+                "interpersonal events, and events to mood."
+            ),
+            "suicidality": _("Required before signing an attended session."),
+            "between_session_plan": _("Interpersonal experiments to try before next time."),
+        }
+
+    def __init__(self, *args: Any, instance: SessionNote, **kwargs: Any) -> None:
+        # Validation writes the typed values onto the instance: give it a copy, so the
+        # caller's note still holds what is stored and the versioned save sees the changes.
+        super().__init__(*args, instance=copy.copy(instance), **kwargs)
+        self.initial.setdefault("version", self.instance.version)
+        self.fields["suicidality"].choices = [
+            choice for choice in SessionNote.Suicidality.choices if choice[0]
+        ]
+        self.fields["suicidality"].required = False
+        episode = self.instance.episode
+        # §1.4: the dispute is staged only when a role dispute is an agreed focus.
+        if ProblemArea.ROLE_DISPUTE not in (
+            episode.primary_problem_area,
+            episode.secondary_problem_area,
+        ):
+            del self.fields["dispute_stage"]
+
+    @property
+    def note_values(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in self.fields if name != "version"}
+
+    def clean_held_on(self) -> Any:
+        day = self.cleaned_data["held_on"]
+        if day > timezone.localdate() + timezone.timedelta(days=1):
+            raise forms.ValidationError(_("A session note cannot be dated in the future."))
+        return day
+
+    def clean_techniques(self) -> list[str]:
+        return [str(value) for value in self.cleaned_data["techniques"]]
+
+
+class AddendumForm(forms.ModelForm):
+    class Meta:
+        model = Addendum
+        fields = ["reason", "text"]
+        widgets = {
+            "reason": forms.TextInput(),
+            "text": forms.Textarea(attrs={"rows": 6}),
+        }
+        labels = {"reason": _("Reason for the addendum"), "text": _("Addendum")}
+        help_texts = {
+            "reason": _("For example: a correction, or information received after signing."),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in self.fields:
+            self.fields[name].required = True
+
+
+class ReviewForm(forms.Form):
+    """A supervisor's decision on a trainee's note."""
+
+    decision = forms.ChoiceField(choices=[("cosign", ""), ("return", "")], widget=forms.HiddenInput)
+    comment = forms.CharField(
+        label=_("Comments for the trainee"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_("Required to return the note; optional when co-signing."),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("decision") == "return" and not data.get("comment", "").strip():
+            self.add_error("comment", _("Say what should change before returning the note."))
+        return data
+
+
+class ProcessNoteForm(forms.Form):
+    version = forms.IntegerField(
+        widget=forms.HiddenInput(attrs={"data-autosave-version": ""}), required=False
+    )
+    text = forms.CharField(
+        label=_("Process note"),
+        widget=forms.Textarea(attrs={"rows": 14}),
+        required=False,
+        strip=False,
+        help_text=_(
+            "Your own impressions of this session. Only you can read this note: it is not "
+            "part of the chart, exports or supervision."
+        ),
+    )
+
+
+class FidelityForm(forms.ModelForm):
+    class Meta:
+        model = FidelityRating
+        fields = ["in_phase", "on_focus", "comment"]
+        widgets = {
+            "in_phase": forms.RadioSelect,
+            "on_focus": forms.RadioSelect,
+            "comment": forms.Textarea(attrs={"rows": 2}),
+        }

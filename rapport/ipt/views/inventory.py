@@ -1,0 +1,320 @@
+"""The interpersonal inventory and the closeness circle (§1.3 task 5, §1.6)."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from rapport.clients.forms import VersionedForm
+from rapport.core import audit
+from rapport.core.access import Capability, requires
+from rapport.core.versioning import update_if_current
+from rapport.ipt.closeness import render_circle
+from rapport.ipt.forms.inventory import (
+    ClosenessForm,
+    InventoryPersonForm,
+    by_name,
+    ring_label,
+)
+from rapport.ipt.models import ClosenessRating, Episode, InventoryPerson
+from rapport.ipt.models.inventory import CLOSENESS_RINGS
+from rapport.ipt.views.base import episode_context, get_episode
+
+Occasion = ClosenessRating.Occasion
+OCCASIONS = list(Occasion)  # chronological: intake, review, termination
+RATING_FIELDS = ("ring", "desired_ring", "rated_on")
+
+
+def _person(episode: Episode, person_id: uuid.UUID) -> InventoryPerson:
+    """A person of this (already scoped) episode; anything else is a 404."""
+    return get_object_or_404(episode.people, public_id=person_id)
+
+
+def latest_rating(person: InventoryPerson) -> ClosenessRating | None:
+    """The most recent occasion's rating (uses prefetched ratings)."""
+    ratings = sorted(person.ratings.all(), key=lambda r: OCCASIONS.index(r.occasion))
+    return ratings[-1] if ratings else None
+
+
+@requires(Capability.VIEW_CLINICAL)
+def inventory(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    episode = get_episode(request, public_id)
+    people = by_name(episode.people.prefetch_related("ratings"))
+    audit.record(request, "ipt.inventory_person.listed", episode)
+    rows = [(person, latest_rating(person)) for person in people]
+    return render(
+        request,
+        "ipt/inventory/list.html",
+        episode_context(request, episode, "inventory", rows=rows),
+    )
+
+
+@requires(Capability.VIEW_CLINICAL)
+def person_detail(request: HttpRequest, public_id: uuid.UUID, person_id: uuid.UUID) -> HttpResponse:
+    episode = get_episode(request, public_id)
+    person = _person(episode, person_id)
+    audit.record(request, "ipt.inventory_person.viewed", person)
+    ratings = sorted(person.ratings.all(), key=lambda r: OCCASIONS.index(r.occasion))
+    context = episode_context(
+        request,
+        episode,
+        "inventory",
+        person=person,
+        ratings=[
+            (r, ring_label(r.ring), r.desired_ring and ring_label(r.desired_ring)) for r in ratings
+        ],
+        events=list(person.events.all()),
+    )
+    return render(request, "ipt/inventory/detail.html", context)
+
+
+@requires(Capability.EDIT_CLINICAL)
+def person_add(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    episode = get_episode(request, public_id, Capability.EDIT_CLINICAL)
+    form = InventoryPersonForm(request.POST or None, instance=InventoryPerson(episode=episode))
+    if request.method == "POST" and form.is_valid():
+        person = form.save()
+        audit.record(request, "ipt.inventory_person.created", person, fields=_changed(form))
+        messages.success(request, _("Person added to the inventory."))
+        return redirect("ipt:inventory", public_id=episode.public_id)
+    context = episode_context(request, episode, "inventory", form=form, adding=True)
+    return render(request, "ipt/inventory/form.html", context)
+
+
+@requires(Capability.EDIT_CLINICAL)
+def person_edit(request: HttpRequest, public_id: uuid.UUID, person_id: uuid.UUID) -> HttpResponse:
+    episode = get_episode(request, public_id, Capability.EDIT_CLINICAL)
+    person = _person(episode, person_id)
+    form = InventoryPersonForm(request.POST or None, instance=person)
+    if request.method == "POST":
+        if form.is_valid() and _save_person(form):
+            audit.record(request, "ipt.inventory_person.updated", person, fields=_changed(form))
+            messages.success(request, _("Changes saved."))
+            return redirect(
+                "ipt:inventory_person", public_id=episode.public_id, person_id=person_id
+            )
+        _offer_current_version(form, person)
+    else:
+        audit.record(request, "ipt.inventory_person.viewed", person)
+    context = episode_context(request, episode, "inventory", form=form, person=person)
+    return render(request, "ipt/inventory/form.html", context)
+
+
+@require_POST
+@requires(Capability.EDIT_CLINICAL)
+def person_remove(request: HttpRequest, public_id: uuid.UUID, person_id: uuid.UUID) -> HttpResponse:
+    episode = get_episode(request, public_id, Capability.EDIT_CLINICAL)
+    person = _person(episode, person_id)
+    if request.POST.get("version") != str(person.version):
+        # Never remove a person on the strength of a page that no longer shows them as they are.
+        messages.error(
+            request,
+            _(
+                "This person was changed after you opened the page. "
+                "Review the changes, then remove."
+            ),
+        )
+        return redirect("ipt:inventory_person", public_id=episode.public_id, person_id=person_id)
+    audit.record(request, "ipt.inventory_person.removed", person)
+    person.delete()
+    messages.success(
+        request,
+        _("Person removed from the inventory, with their closeness ratings. Timeline events stay."),
+    )
+    return redirect("ipt:inventory", public_id=episode.public_id)
+
+
+def _changed(form: VersionedForm) -> list[str]:
+    return [name for name in form.changed_data if name != "version"]
+
+
+def _save_person(form: InventoryPersonForm) -> bool:
+    """Write only if nobody saved since the form was opened, checked again in SQL."""
+    person = form.instance
+    saved = update_if_current(
+        InventoryPerson.objects,
+        person.pk,
+        form.cleaned_data["version"],
+        **{name: getattr(person, name) for name in _changed(form)},
+    )
+    if not saved:
+        form.add_error(None, ValidationError(VersionedForm.stale_message, code="stale"))
+    return saved
+
+
+def _offer_current_version(form: VersionedForm, instance: InventoryPerson) -> None:
+    """After a conflict the typed text stays; a second, deliberate save may then overwrite."""
+    if form.has_error(NON_FIELD_ERRORS, "stale"):
+        current = type(instance).objects.filter(pk=instance.pk).values_list("version", flat=True)
+        form.data = form.data.copy()
+        form.data["version"] = str(current.first())
+
+
+# --- the closeness circle -------------------------------------------------------------
+
+
+@dataclass
+class Circle:
+    """One occasion's circle: the picture and its text alternative."""
+
+    occasion: str
+    label: str
+    ratings: list[tuple[InventoryPerson, ClosenessRating]]
+    svg: SafeString
+    rings: list[tuple[str, list[tuple[InventoryPerson, ClosenessRating]]]]
+
+    @property
+    def rated_on(self) -> object:
+        return max(rating.rated_on for _person, rating in self.ratings)
+
+
+def _circle(
+    occasion: str, ratings: list[tuple[InventoryPerson, ClosenessRating]], id_prefix: str
+) -> Circle:
+    label = str(Occasion(occasion).label)
+    svg = render_circle(
+        [(person.name, rating.ring) for person, rating in ratings],
+        title=_("Closeness circle: %(occasion)s") % {"occasion": label.lower()},
+        description=_(
+            "The client at the centre; %(count)s people in %(rings)s rings, ring 1 the closest. "
+            "The same placements follow as text."
+        )
+        % {"count": len(ratings), "rings": CLOSENESS_RINGS},
+        centre_label=_("Client"),
+        id_prefix=id_prefix,
+    )
+    rings = [
+        (ring_label(ring), [(person, rating) for person, rating in ratings if rating.ring == ring])
+        for ring in range(1, CLOSENESS_RINGS + 1)
+    ]
+    # The SVG is built by our own function, which escapes every label.
+    return Circle(occasion, label, ratings, mark_safe(svg), rings)  # noqa: S308
+
+
+def circles_for(people: list[InventoryPerson]) -> dict[str, Circle]:
+    """Every occasion that has at least one rating, in chronological order."""
+    circles = {}
+    for occasion in OCCASIONS:
+        ratings = [
+            (person, rating)
+            for person in people
+            for rating in person.ratings.all()
+            if rating.occasion == occasion
+        ]
+        if ratings:
+            circles[occasion] = _circle(occasion, ratings, f"circle-{occasion}")
+    return circles
+
+
+@dataclass
+class Movement:
+    person: InventoryPerson
+    before: int | None
+    after: int | None
+
+    @property
+    def change(self) -> str:
+        if self.before is None:
+            return _("Newly placed")
+        if self.after is None:
+            return _("Not placed this time")
+        if self.after < self.before:
+            return _("Moved closer")
+        if self.after > self.before:
+            return _("Moved further away")
+        return _("Same ring")
+
+    @property
+    def direction(self) -> str:
+        if self.before is None or self.after is None or self.before == self.after:
+            return "same"
+        return "closer" if self.after < self.before else "further"
+
+
+def movements(first: Circle, later: Circle, people: list[InventoryPerson]) -> list[Movement]:
+    before = {person.pk: rating.ring for person, rating in first.ratings}
+    after = {person.pk: rating.ring for person, rating in later.ratings}
+    return [
+        Movement(person, before.get(person.pk), after.get(person.pk))
+        for person in people
+        if person.pk in before or person.pk in after
+    ]
+
+
+@requires(Capability.VIEW_CLINICAL)
+def closeness(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    episode = get_episode(request, public_id)
+    people = by_name(episode.people.prefetch_related("ratings"))
+    audit.record(request, "ipt.closeness_rating.listed", episode)
+    circles = circles_for(people)
+    first = circles.get(Occasion.INTAKE)
+    # §1.6: re-rating at termination (or a mid-treatment review) against intake.
+    later = circles.get(Occasion.TERMINATION) or circles.get(Occasion.REVIEW)
+    compare = (first, later) if first and later else None
+    context = episode_context(
+        request,
+        episode,
+        "inventory",
+        people=people,
+        any_rated=bool(circles),
+        # A compared circle is shown once, in the comparison (ids stay unique).
+        circles=[circle for circle in circles.values() if circle not in (compare or ())],
+        occasions=[(occasion, occasion in circles) for occasion in OCCASIONS],
+        compare=compare,
+        movements=movements(first, later, people) if compare else [],
+    )
+    return render(request, "ipt/inventory/closeness.html", context)
+
+
+@requires(Capability.EDIT_CLINICAL)
+def closeness_rate(request: HttpRequest, public_id: uuid.UUID, occasion: str) -> HttpResponse:
+    if occasion not in Occasion.values:
+        raise Http404
+    episode = get_episode(request, public_id, Capability.EDIT_CLINICAL)
+    people = by_name(episode.people.all())
+    current = {
+        rating.person_id: rating
+        for rating in ClosenessRating.objects.filter(person__episode=episode, occasion=occasion)
+    }
+    form = ClosenessForm(request.POST or None, people=people, current=current)
+    if request.method == "POST" and form.is_valid():
+        _save_ratings(request, form, occasion)
+        messages.success(request, _("Closeness circle saved."))
+        return redirect("ipt:closeness", public_id=episode.public_id)
+    if request.method == "GET":
+        audit.record(request, "ipt.closeness_rating.viewed", episode)
+    context = episode_context(
+        request, episode, "inventory", form=form, occasion=Occasion(occasion), people=people
+    )
+    return render(request, "ipt/inventory/closeness_form.html", context)
+
+
+def _save_ratings(request: HttpRequest, form: ClosenessForm, occasion: str) -> None:
+    """Apply the placements; audit each person whose rating changed (names of fields only)."""
+    rated_on = form.cleaned_data["rated_on"]
+    for person, (ring, desired) in form.placements().items():
+        rating = form.current.get(person.pk)
+        if ring is None:
+            if rating is not None:
+                rating.delete()
+                audit.record(request, "ipt.closeness_rating.deleted", person, fields=RATING_FIELDS)
+            continue
+        values = {"ring": ring, "desired_ring": desired, "rated_on": rated_on}
+        if rating is None:
+            ClosenessRating.objects.create(
+                person=person, occasion=occasion, rated_by=request.user, **values
+            )
+            audit.record(request, "ipt.closeness_rating.created", person, fields=RATING_FIELDS)
+            continue
+        changed = [name for name, value in values.items() if getattr(rating, name) != value]
+        if changed:
+            ClosenessRating.objects.filter(pk=rating.pk).update(rated_by=request.user, **values)
+            audit.record(request, "ipt.closeness_rating.updated", person, fields=changed)

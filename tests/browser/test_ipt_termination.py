@@ -1,0 +1,121 @@
+"""Ending a course of IPT in the browser: checklist, maintenance plan, closing; the dashboard."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from types import SimpleNamespace
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import Dialog, Page, expect
+
+from rapport.ipt import catalogue
+from rapport.ipt.models import Contract, Episode, MaintenancePlan, SessionNote
+from tests.browser.harness import click, expect_path, sign_in
+from tests.factories import make_client, make_episode, make_note
+
+pytestmark = pytest.mark.browser
+
+
+def episode_at_session_ten(cast: SimpleNamespace) -> Episode:
+    """A 12-session contract with 9 attended, signed sessions: session 10 is termination."""
+    client = make_client(cast.clinic, cast.therapist, given_name="Nadia", family_name="Ending")
+    today = timezone.localdate()
+    episode = make_episode(client, started_on=today - timedelta(weeks=9))
+    Contract.objects.create(
+        episode=episode,
+        version=1,
+        planned_sessions=12,
+        start_on=episode.started_on,
+        expected_end_on=episode.started_on + timedelta(weeks=11),
+        created_by=cast.therapist,
+    )
+    for number in range(1, 10):
+        make_note(
+            episode,
+            number,
+            held_on=episode.started_on + timedelta(weeks=number - 1),
+            status=SessionNote.Status.SIGNED,
+        )
+    return episode
+
+
+def test_it_ends_a_course_with_a_plan_and_closes_it(page: Page, cast: SimpleNamespace) -> None:
+    episode = episode_at_session_ten(cast)
+    sign_in(page, cast.therapist)
+    ending = page.get_by_role("region", name="Contracts nearing their end")
+    click(page, ending.get_by_role("link", name="Nadia Ending"))
+    expect_path(page, "ipt:termination", episode.public_id)
+    expect(page.get_by_text("Session 10 of 12: termination begins at session 10.")).to_be_visible()
+    tabs = page.get_by_role("navigation", name="Episode")
+    expect(tabs.get_by_role("link", name="Termination")).to_have_attribute("aria-current", "page")
+
+    for task in catalogue.TERMINATION_TASKS:
+        group = page.get_by_role("group", name=str(task.label))
+        group.get_by_label("Done").check()
+        group.get_by_label("Note").fill(f"Covered: {task.code}")
+    click(page, page.get_by_role("button", name="Save checklist"))
+    expect(page.get_by_role("status")).to_have_text("Termination checklist saved.")
+    expect(page.get_by_text("7 of 7 termination tasks done")).to_be_visible()
+
+    click(page, page.get_by_role("link", name="Write the maintenance plan"))
+    expect_path(page, "ipt:maintenance_plan", episode.public_id)
+    expect(page.get_by_label("Maintenance sessions")).to_be_checked()
+    expect(page.get_by_label("Frequency")).to_have_value("monthly")
+    expect(page.get_by_label("Planned sessions")).to_have_value("12")
+    page.get_by_label("Gains, in the client's words").fill("I ask my brother for help now.")
+    page.get_by_label("Early warning signs").fill("Skipping meals; staying in.")
+    page.get_by_label("What helps").fill("A walk and a phone call.")
+    page.get_by_label("People to turn to").fill("My brother; my GP.")
+    click(page, page.get_by_role("button", name="Save the plan"))
+    expect_path(page, "ipt:termination", episode.public_id)
+    plan = page.get_by_role("region", name="Maintenance plan")
+    expect(plan.get_by_text("I ask my brother for help now.")).to_be_visible()
+    expect(plan.get_by_text("12 sessions, monthly")).to_be_visible()
+
+    click(page, page.get_by_role("link", name="Close the episode"))
+    expect_path(page, "ipt:episode_close", episode.public_id)
+    page.get_by_label("Completed (termination tasks done)").check()
+    page.get_by_label("Start the maintenance episode now").uncheck()
+    dialogs: list[str] = []
+
+    def accept(dialog: Dialog) -> None:
+        dialogs.append(dialog.message)
+        dialog.accept()
+
+    page.once("dialog", accept)
+    click(page, page.get_by_role("button", name="Close the episode"))
+    assert dialogs == ["Close this episode? A closed episode cannot be changed."]
+
+    expect_path(page, "ipt:termination", episode.public_id)
+    expect(page.get_by_role("status")).to_have_text("Episode closed.")
+    closed = page.get_by_role("region", name="Episode closed")
+    expect(closed.get_by_text("Completed (termination tasks done)")).to_be_visible()
+    expect(
+        page.get_by_role("region", name="Maintenance plan").get_by_text("My brother; my GP.")
+    ).to_be_visible()
+    expect(page.get_by_role("button", name="Save checklist")).to_have_count(0)
+    episode.refresh_from_db()
+    assert episode.status == Episode.Status.CLOSED
+    assert MaintenancePlan.objects.get(episode=episode).decision == "maintenance"
+
+
+def test_the_dashboard_shows_the_termination_phase_and_a_draft_to_finish(
+    page: Page, cast: SimpleNamespace
+) -> None:
+    episode = episode_at_session_ten(cast)
+    make_note(episode, 10, held_on=timezone.localdate(), status=SessionNote.Status.DRAFT)
+    sign_in(page, cast.therapist)
+
+    phases = page.get_by_role("region", name="My clients by phase")
+    termination = phases.locator(".phase-group").filter(
+        has=page.get_by_role("heading", name="Termination")
+    )
+    expect(termination.get_by_role("link", name="Nadia Ending")).to_be_visible()
+    # Session 10 was held (its note is still a draft): the next one is 11.
+    expect(termination).to_contain_text("session 11 of 12")
+
+    drafts = page.get_by_role("region", name="Notes to finish or sign")
+    expect(drafts.get_by_role("link", name="Nadia Ending: session 10")).to_be_visible()
+    click(page, phases.get_by_role("link", name="Nadia Ending"))
+    expect_path(page, "ipt:episode", episode.public_id)
