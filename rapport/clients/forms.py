@@ -26,8 +26,16 @@ class VersionedForm(forms.ModelForm):
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         if self.instance.pk and data.get("version") != self.instance.version:
+            self.rebase()
             raise forms.ValidationError(self.stale_message, code="stale")
         return data
+
+    def rebase(self) -> None:
+        """After a conflict, carry the current version: the user has now seen the
+        warning, so saving again deliberately applies what they typed."""
+        current = type(self.instance).objects.filter(pk=self.instance.pk).values("version")
+        self.data = self.data.copy()
+        self.data["version"] = str(current.first()["version"])
 
 
 class ClientDemographicsForm(VersionedForm):

@@ -124,5 +124,6 @@ def _save_versioned(form: VersionedForm) -> bool:
         **{name: getattr(client, name) for name in fields},
     )
     if not saved:
+        form.rebase()
         form.add_error(None, VersionedForm.stale_message)
     return saved

@@ -249,7 +249,7 @@ def test_it_asks_for_confirmation_before_removing(cast: SimpleNamespace) -> None
     assert _person_url("ipt:inventory_person_remove", cast, person) in content
 
 
-def test_it_removes_a_person_with_their_ratings_and_keeps_events(cast: SimpleNamespace) -> None:
+def test_it_removes_a_person_softly_and_keeps_events(cast: SimpleNamespace) -> None:
     person = _person(cast.episode)
     ClosenessRating.objects.create(
         person=person, ring=1, rated_on=date(2026, 9, 1), rated_by=cast.therapist
@@ -262,8 +262,9 @@ def test_it_removes_a_person_with_their_ratings_and_keeps_events(cast: SimpleNam
     response = csrf_post(signed_in(cast.therapist), url, {"version": "1"})
     assert response.status_code == 302
     assert not InventoryPerson.objects.filter(pk=person.pk).exists()
-    assert not ClosenessRating.objects.exists()
+    assert InventoryPerson.with_removed.get(pk=person.pk).removed_by == cast.therapist
     assert TimelineEvent.objects.filter(pk=event.pk).exists()
+    assert list(event.people.all()) == []
     removed = AuditEvent.objects.get(action="ipt.inventory_person.removed")
     assert removed.object_id == str(person.public_id)
 
@@ -472,3 +473,21 @@ def test_page_queries_do_not_grow_with_the_number_of_people(
     small = _queries(http, url)
     _add_people(cast, 25)
     assert _queries(http, url) == small
+
+
+def test_removal_is_soft_and_recorded(cast) -> None:
+    from rapport.ipt.models import InventoryPerson, TimelineEvent
+
+    person = InventoryPerson.objects.create(
+        episode=cast.episode, name="Aunt May", relationship="family"
+    )
+    event = TimelineEvent.objects.create(
+        episode=cast.episode, occurred_on=cast.episode.started_on, title="Moved house"
+    )
+    event.people.add(person)
+    person.remove(cast.therapist)
+    assert not cast.episode.people.exists()  # hidden everywhere the episode's people are read
+    assert list(event.people.all()) == []
+    kept = InventoryPerson.with_removed.get(pk=person.pk)
+    assert kept.name == "Aunt May"
+    assert kept.removed_by == cast.therapist

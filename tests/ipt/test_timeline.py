@@ -192,14 +192,15 @@ def test_it_reports_a_conflicting_edit_and_keeps_the_typed_text(cast: SimpleName
     assert event.detail == "My careful words"
 
 
-def test_it_deletes_an_event_after_confirmation(cast: SimpleNamespace) -> None:
+def test_it_removes_an_event_after_confirmation(cast: SimpleNamespace) -> None:
     event = _event(cast.episode)
     http = signed_in(cast.therapist)
     html = http.get(_url("ipt:timeline", cast)).content.decode()
-    assert 'data-confirm="Delete this event from the timeline?' in html
+    assert 'data-confirm="Remove this event from the timeline?' in html
     response = csrf_post(http, _event_url("ipt:timeline_event_delete", cast, event))
     assert response.status_code == 302
     assert not TimelineEvent.objects.exists()
+    assert TimelineEvent.with_removed.get(pk=event.pk).removed_at is not None
     assert AuditEvent.objects.get(action="ipt.timeline_event.deleted").object_id == str(
         event.public_id
     )

@@ -14,7 +14,12 @@ from rapport.core.fields import EncryptedTextField
 from rapport.core.models import User
 from rapport.ipt import catalogue
 from rapport.ipt.catalogue import DisputeStage, EpisodeType, Phase, ProblemArea, Variant
-from rapport.ipt.models.base import EpisodeScopedQuerySet, PublicModel
+from rapport.ipt.models.base import (
+    EpisodeScopedQuerySet,
+    LiveManager,
+    PublicModel,
+    SoftRemovable,
+)
 
 
 class EpisodeQuerySet(EpisodeScopedQuerySet):
@@ -165,7 +170,7 @@ class EpisodeTask(models.Model):
         return catalogue.TASKS_BY_CODE[self.code]
 
 
-class Goal(PublicModel):
+class Goal(SoftRemovable, PublicModel):
     """A treatment goal for a problem area, pre-filled from §1.4 and editable."""
 
     episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="goals")
@@ -174,7 +179,8 @@ class Goal(PublicModel):
     position = models.PositiveSmallIntegerField(default=0)
     achieved = models.BooleanField(default=False)
 
-    objects = EpisodeScopedQuerySet.as_manager()
+    objects = LiveManager.from_queryset(EpisodeScopedQuerySet)()
+    with_removed = EpisodeScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["problem_area", "position", "pk"]

@@ -8,13 +8,18 @@ from django.utils.translation import gettext_lazy as _
 
 from rapport.core.fields import EncryptedTextField
 from rapport.core.models import User
-from rapport.ipt.models.base import EpisodeScopedQuerySet, PublicModel
+from rapport.ipt.models.base import (
+    EpisodeScopedQuerySet,
+    LiveManager,
+    PublicModel,
+    SoftRemovable,
+)
 from rapport.ipt.models.episodes import Episode
 
 CLOSENESS_RINGS = 3  # §1.6: ring 1 = closest, default three rings
 
 
-class InventoryPerson(PublicModel):
+class InventoryPerson(SoftRemovable, PublicModel):
     """One important person in the client's life, with the fields of §1.6."""
 
     class Relationship(models.TextChoices):
@@ -71,7 +76,8 @@ class InventoryPerson(PublicModel):
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = EpisodeScopedQuerySet.as_manager()
+    objects = LiveManager.from_queryset(EpisodeScopedQuerySet)()
+    with_removed = EpisodeScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["pk"]
@@ -117,7 +123,7 @@ class ClosenessRating(models.Model):
         return f"ring {self.ring}"
 
 
-class TimelineEvent(PublicModel):
+class TimelineEvent(SoftRemovable, PublicModel):
     """A life or interpersonal event, with its link to mood (§1.3 task 6)."""
 
     class Mood(models.TextChoices):
@@ -137,7 +143,8 @@ class TimelineEvent(PublicModel):
     )
     people = models.ManyToManyField(InventoryPerson, blank=True, related_name="events")
 
-    objects = EpisodeScopedQuerySet.as_manager()
+    objects = LiveManager.from_queryset(EpisodeScopedQuerySet)()
+    with_removed = EpisodeScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["occurred_on", "pk"]

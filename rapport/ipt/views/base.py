@@ -5,8 +5,10 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
 from rapport.core.access import Capability
 from rapport.ipt.catalogue import Phase
@@ -14,13 +16,28 @@ from rapport.ipt.models import Episode
 
 
 def get_episode(
-    request: HttpRequest, public_id: uuid.UUID, capability: Capability = Capability.VIEW_CLINICAL
+    request: HttpRequest,
+    public_id: uuid.UUID,
+    capability: Capability = Capability.VIEW_CLINICAL,
+    *,
+    allow_closed: bool = False,
 ) -> Episode:
-    """The episode if the user may use ``capability`` on its client; 404 otherwise."""
+    """The episode if the user may use ``capability`` on its client; 404 otherwise.
+
+    A closed episode is read-only: asking to write in one is refused (403) unless
+    the view handles closed episodes itself (``allow_closed``).
+    """
     queryset = Episode.objects.visible_to(request.user, capability).select_related(
         "client", "client__clinic", "therapist"
     )
-    return get_object_or_404(queryset, public_id=public_id)
+    episode = get_object_or_404(queryset, public_id=public_id)
+    if (
+        capability == Capability.EDIT_CLINICAL
+        and episode.status == Episode.Status.CLOSED
+        and not allow_closed
+    ):
+        raise PermissionDenied(_("This episode is closed: its record can no longer be changed."))
+    return episode
 
 
 def can_edit(request: HttpRequest, episode: Episode) -> bool:

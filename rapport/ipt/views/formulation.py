@@ -144,7 +144,7 @@ def goal_remove(request: HttpRequest, public_id: uuid.UUID, goal_id: uuid.UUID) 
     episode = get_episode(request, public_id, Capability.EDIT_CLINICAL)
     goal = _get_goal(episode, goal_id)
     audit.record(request, "ipt.goal.removed", goal)
-    goal.delete()
+    goal.remove(request.user)
     messages.success(request, _("Goal removed."))
     return _back(episode, "goals-heading")
 

@@ -6,7 +6,7 @@ import uuid
 from dataclasses import dataclass
 
 from django.contrib import messages
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.safestring import SafeString, mark_safe
@@ -101,7 +101,6 @@ def person_edit(request: HttpRequest, public_id: uuid.UUID, person_id: uuid.UUID
             return redirect(
                 "ipt:inventory_person", public_id=episode.public_id, person_id=person_id
             )
-        _offer_current_version(form, person)
     else:
         audit.record(request, "ipt.inventory_person.viewed", person)
     context = episode_context(request, episode, "inventory", form=form, person=person)
@@ -124,10 +123,10 @@ def person_remove(request: HttpRequest, public_id: uuid.UUID, person_id: uuid.UU
         )
         return redirect("ipt:inventory_person", public_id=episode.public_id, person_id=person_id)
     audit.record(request, "ipt.inventory_person.removed", person)
-    person.delete()
+    person.remove(request.user)
     messages.success(
         request,
-        _("Person removed from the inventory, with their closeness ratings. Timeline events stay."),
+        _("Person removed from the inventory. Timeline events stay."),
     )
     return redirect("ipt:inventory", public_id=episode.public_id)
 
@@ -146,16 +145,9 @@ def _save_person(form: InventoryPersonForm) -> bool:
         **{name: getattr(person, name) for name in _changed(form)},
     )
     if not saved:
+        form.rebase()
         form.add_error(None, ValidationError(VersionedForm.stale_message, code="stale"))
     return saved
-
-
-def _offer_current_version(form: VersionedForm, instance: InventoryPerson) -> None:
-    """After a conflict the typed text stays; a second, deliberate save may then overwrite."""
-    if form.has_error(NON_FIELD_ERRORS, "stale"):
-        current = type(instance).objects.filter(pk=instance.pk).values_list("version", flat=True)
-        form.data = form.data.copy()
-        form.data["version"] = str(current.first())
 
 
 # --- the closeness circle -------------------------------------------------------------

@@ -174,7 +174,7 @@ def termination(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 @require_POST
 @requires(Capability.EDIT_CLINICAL)
 def termination_tasks_save(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    episode = get_episode(request, public_id, Capability.EDIT_CLINICAL)
+    episode = get_episode(request, public_id, Capability.EDIT_CLINICAL, allow_closed=True)
     refused = _refuse_if_closed(request, episode)
     if refused:
         return refused
@@ -233,7 +233,7 @@ def _save_tasks(request: HttpRequest, forms: list[TerminationTaskForm]) -> list[
 
 @requires(Capability.EDIT_CLINICAL)
 def maintenance_plan(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    episode = get_episode(request, public_id, Capability.EDIT_CLINICAL)
+    episode = get_episode(request, public_id, Capability.EDIT_CLINICAL, allow_closed=True)
     refused = _refuse_if_closed(request, episode)
     if refused:
         return refused
@@ -285,7 +285,7 @@ def _save_plan(request: HttpRequest, form: MaintenancePlanForm, creating: bool) 
 
 @requires(Capability.EDIT_CLINICAL)
 def episode_close(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    episode = get_episode(request, public_id, Capability.EDIT_CLINICAL)
+    episode = get_episode(request, public_id, Capability.EDIT_CLINICAL, allow_closed=True)
     refused = _refuse_if_closed(request, episode)
     if refused:
         return refused
@@ -343,7 +343,7 @@ def _close(request: HttpRequest, episode: Episode, form: EpisodeCloseForm) -> Ep
 @requires(Capability.EDIT_CLINICAL)
 def maintenance_start(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     """The follow-on offer shown on a closed episode (when it was not taken at closing)."""
-    episode = get_episode(request, public_id, Capability.EDIT_CLINICAL)
+    episode = get_episode(request, public_id, Capability.EDIT_CLINICAL, allow_closed=True)
     if not _offers_follow_on(episode, plan_of(episode)):
         messages.error(
             request,

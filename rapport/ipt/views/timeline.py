@@ -111,7 +111,7 @@ def event_delete(request: HttpRequest, public_id: uuid.UUID, event_id: uuid.UUID
     episode = get_episode(request, public_id, Capability.EDIT_CLINICAL)
     event = _event(episode, event_id)
     audit.record(request, "ipt.timeline_event.deleted", event)
-    event.delete()
+    event.remove(request.user)
     messages.success(request, _("Event deleted from the timeline."))
     return redirect("ipt:timeline", public_id=episode.public_id)
 
