@@ -8,4 +8,4 @@ class ClientsConfig(AppConfig):
     verbose_name = _("Clients")
 
     def ready(self) -> None:
-        from rapport.clients import panels  # noqa: F401  (registers dashboard and audit hooks)
+        from rapport.clients import demo, panels  # noqa: F401  (register their hooks)

@@ -3,6 +3,8 @@
 * dashboard panels: ``@dashboard_panel(order)`` on ``(request) -> (template, context) | None``;
 * client panels: ``@client_panel(order)`` on ``(request, client) -> (template, context) | None``,
   sections that higher apps add to the client's clinical page;
+* demo loaders: ``@demo_loader(order)`` on ``(clinic, staff_by_username) -> None``, each
+  app's part of ``manage.py seed_demo``;
 * audit subjects: ``@audit_subjects`` on ``(user) -> [(public_id, label)]``, the
   clients an audit reader may filter by.
 """
@@ -46,6 +48,23 @@ def client_panel(order: int) -> Callable:
 def client_panels(request: HttpRequest, client: Any) -> list[tuple[str, dict[str, Any]]]:
     rendered = (panel(request, client) for _order, panel in _client_panels)
     return [item for item in rendered if item is not None]
+
+
+DemoLoader = Callable[[Any, dict[str, Any]], None]
+_demo_loaders: list[tuple[int, DemoLoader]] = []
+
+
+def demo_loader(order: int) -> Callable[[DemoLoader], DemoLoader]:
+    def decorator(loader: DemoLoader) -> DemoLoader:
+        _demo_loaders.append((order, loader))
+        _demo_loaders.sort(key=lambda item: item[0])
+        return loader
+
+    return decorator
+
+
+def demo_loaders() -> list[DemoLoader]:
+    return [loader for _order, loader in _demo_loaders]
 
 
 def audit_subjects(source: Callable[[Any], list[tuple[str, str]]]) -> Callable:

@@ -8,4 +8,4 @@ class IptConfig(AppConfig):
     verbose_name = _("IPT episodes")
 
     def ready(self) -> None:
-        from rapport.ipt import panels  # noqa: F401  (registers dashboard panels)
+        from rapport.ipt import demo, panels  # noqa: F401  (register their hooks)

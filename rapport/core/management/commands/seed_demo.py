@@ -7,16 +7,14 @@ here and in the README. Never load this into a real practice's database.
 from __future__ import annotations
 
 import base64
-from datetime import date
 from typing import Any
 
-from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from rapport.clients.models import Client
+from rapport.core.hooks import demo_loaders
 from rapport.core.models import Clinic, Role, StaffRole, Supervision, User
 
 DEMO_PASSWORD = "quiet-harbour-lantern-42"  # noqa: S105  (published demo credential)
@@ -33,58 +31,6 @@ STAFF = [
     ("trainee", "Robin", "Chen", [Role.THERAPIST]),
 ]
 TRAINEES = ["trainee"]
-
-CLIENTS = [
-    # given, family, born, therapist username, background
-    (
-        "Jordan",
-        "Example",
-        date(1988, 3, 14),
-        "therapist",
-        "Low mood since a move for work eight months ago; misses old friends.",
-    ),
-    (
-        "Casey",
-        "Sample",
-        date(1975, 11, 2),
-        "therapist",
-        "Depressive symptoms after the death of a parent last spring.",
-    ),
-    (
-        "Riley",
-        "Placeholder",
-        date(1995, 6, 21),
-        "therapist",
-        "Repeated arguments with partner about household roles.",
-    ),
-    ("Taylor", "Fictional", date(2001, 1, 9), "therapist", ""),
-    (
-        "Morgan",
-        "Madeup",
-        date(1969, 8, 30),
-        "therapist",
-        "Retired this year; days feel empty; withdrawn from family.",
-    ),
-    (
-        "Quinn",
-        "Imaginary",
-        date(1983, 4, 17),
-        "colleague",
-        "Conflict with adult daughter; feels unheard.",
-    ),
-    ("Avery", "Notreal", date(1991, 9, 5), "colleague", ""),
-    (
-        "Harper",
-        "Testperson",
-        date(1979, 12, 12),
-        "colleague",
-        "Postnatal low mood; few close relationships.",
-    ),
-    ("Rowan", "Demo", date(1998, 2, 28), "supervisor", ""),
-    ("Sky", "Specimen", date(1986, 7, 7), "trainee", "Rows with a flatmate over money."),
-    ("Jamie", "Invented", date(1972, 5, 19), "trainee", "Low mood since a close friend died."),
-    ("Emerson", "Pretend", date(2003, 10, 1), None, ""),
-]
 
 
 class Command(BaseCommand):
@@ -121,19 +67,9 @@ class Command(BaseCommand):
                 supervisee=users[supervisee],
                 cosigns_notes=supervisee in TRAINEES,
             )
-        for given, family, born, therapist, background in CLIENTS:
-            Client.objects.create(
-                clinic=clinic,
-                given_name=given,
-                family_name=family,
-                date_of_birth=born,
-                email=f"{given.lower()}.{family.lower()}@example.invalid",
-                assigned_therapist=users.get(therapist),
-                background=background,
-            )
-        # Higher apps add their demo rows (core imports none of them: DESIGN.md layering).
-        if "seed_ipt_demo" in get_commands():
-            call_command("seed_ipt_demo", stdout=self.stdout)
+        # Each app adds its own demo rows (core imports none of them: DESIGN.md layering).
+        for loader in demo_loaders():
+            loader(clinic, users)
 
     def print_logins(self) -> None:
         code = f"{totp(base64.b32decode(DEMO_TOTP_SECRET)):06d}"

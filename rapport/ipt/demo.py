@@ -1,4 +1,4 @@
-"""``manage.py seed_ipt_demo``: IPT episodes for the fictional demo clinic (seed_demo calls it).
+"""The IPT app's part of the demo clinic (``manage.py seed_demo``): fictional episodes.
 
 Every person and event here is invented. Rows are written through the models
 and services, dated relative to today so the dashboard looks lived-in. It loads
@@ -11,11 +11,10 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 from django.utils import timezone
 
 from rapport.clients.models import Client
+from rapport.core.hooks import demo_loader
 from rapport.core.models import Clinic, User
 from rapport.ipt import catalogue, services
 from rapport.ipt.catalogue import DisputeStage, EpisodeType, ProblemArea, Technique
@@ -33,7 +32,6 @@ from rapport.ipt.models import (
     TimelineEvent,
 )
 
-DEMO_CLINIC = "Riverside IPT Practice (demo)"
 WEEK = timedelta(weeks=1)
 
 
@@ -176,22 +174,8 @@ TECHNIQUES = {
 }
 
 
-class Command(BaseCommand):
-    help = "Add fictional IPT episodes to the demo clinic (once; seed_demo calls this)."
-
-    def handle(self, *args: Any, **options: Any) -> None:
-        clinic = Clinic.objects.filter(name=DEMO_CLINIC).first()
-        if clinic is None:
-            raise CommandError("No demo clinic: run `manage.py seed_demo` on an empty database.")
-        if Episode.objects.filter(client__clinic=clinic).exists():
-            self.stdout.write("The demo clinic already has IPT episodes; nothing added.")
-            return
-        load(clinic)
-        self.stdout.write(self.style.SUCCESS("Demo IPT episodes loaded."))
-
-
-@transaction.atomic
-def load(clinic: Clinic) -> None:
+@demo_loader(order=200)
+def load(clinic: Clinic, staff: dict[str, Any] | None = None) -> None:
     today = timezone.localdate()
     supervisor = User.objects.get(clinic=clinic, username="supervisor")
     for course in ACUTE:
