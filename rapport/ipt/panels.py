@@ -15,8 +15,9 @@ from rapport.core import audit
 from rapport.core.access import Capability
 from rapport.core.hooks import client_panel, dashboard_panel
 from rapport.core.models import Role, Supervision
+from rapport.ipt import catalogue
 from rapport.ipt.catalogue import Phase
-from rapport.ipt.models import Contract, CosignReview, Episode, SessionNote
+from rapport.ipt.models import Contract, CosignReview, Episode, EpisodeTask, SessionNote
 from rapport.ipt.models.episodes import SessionAttendance
 
 
@@ -57,6 +58,14 @@ def _my_active_episodes(user: Any) -> list[Episode]:
         .values("n")
     )
     latest = Contract.objects.filter(episode=OuterRef("pk")).order_by("-version")
+    initial_codes = [task.code for task in catalogue.INITIAL_TASKS]
+    tasks_done = (
+        EpisodeTask.objects.filter(episode=OuterRef("pk"), code__in=initial_codes, done=True)
+        .order_by()
+        .values("episode")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return list(
         Episode.objects.visible_to(user, Capability.EDIT_CLINICAL)
         .active()
@@ -65,6 +74,7 @@ def _my_active_episodes(user: Any) -> list[Episode]:
             held=Coalesce(Subquery(attended), 0),
             planned=Subquery(latest.values("planned_sessions")[:1]),
             expected_end=Subquery(latest.values("expected_end_on")[:1]),
+            initial_done=Coalesce(Subquery(tasks_done), 0),
         )
         .order_by("client__family_name", "client__given_name", "pk")
     )
@@ -125,6 +135,7 @@ def therapist_panel(request: HttpRequest) -> tuple[str, dict[str, Any]] | None:
     audit.record(request, "ipt.dashboard.viewed")
     return "ipt/panels/therapist.html", {
         "phases": _by_phase(episodes),
+        "initial_total": len(catalogue.INITIAL_TASKS),
         "active_count": len(episodes),
         "nearing_end": _nearing_end(episodes, today),
         "drafts": drafts,

@@ -188,3 +188,13 @@ def test_its_query_count_does_not_grow_with_the_caseload(cast: SimpleNamespace) 
     with CaptureQueriesContext(connection) as queries:
         http.get(DASHBOARD)
     assert len(queries) == before
+
+
+def test_it_shows_initial_phase_progress(cast) -> None:
+    from django.urls import reverse
+
+    from tests.factories import signed_in
+
+    cast.episode.tasks.filter(code__in=["diagnosis", "psychoeducation"]).update(done=True)
+    page = signed_in(cast.therapist).get(reverse("core:dashboard"))
+    assert "2 of 9 initial tasks done" in page.content.decode()
