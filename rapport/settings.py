@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "csp",
     "rapport.core",
     "rapport.clients",
+    "rapport.measures",
     "rapport.ipt",
 ]
 

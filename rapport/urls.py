@@ -3,5 +3,8 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("rapport.core.urls")),
     path("clients/", include("rapport.clients.urls")),
+    path("measures/", include("rapport.measures.urls")),
+    # Public questionnaire links (signed, single-use): no sign-in.
+    path("q/", include(("rapport.measures.routes.public", "questionnaires"))),
     path("episodes/", include("rapport.ipt.urls")),
 ]

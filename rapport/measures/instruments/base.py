@@ -1,0 +1,102 @@
+"""How an instrument is described: once, as data (DESIGN.md "clinical content is data").
+
+Every questionnaire in the catalogue is an ``Instrument``; one engine
+(rapport.measures.engine) scores them all from these definitions.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+
+class Licence(enum.StrEnum):
+    """measures.md §7."""
+
+    PUBLIC = "public"  # full wording shipped (PHQ-9, GAD-7, HRSD-17)
+    LICENSED = "licensed"  # score and item values only; wording supplied by a licence holder
+    VERIFY = "verify"  # shipped with its [VERIFY] note shown in the UI
+
+
+class Severity(enum.StrEnum):
+    """safety.md §5.1 step 2."""
+
+    URGENT = "urgent"  # review today
+    CRITICAL = "critical"  # immediate
+
+
+@dataclass(frozen=True)
+class Option:
+    value: int
+    label: str
+    loinc: str = ""
+
+
+@dataclass(frozen=True)
+class Item:
+    key: str  # stable id, e.g. "q9"
+    text: str  # full wording, or a short topic for licensed instruments
+    options: tuple[Option, ...]
+    loinc: str = ""
+    scored: bool = True
+    reverse: bool = False  # EPDS-style: stored as answered, scored reversed
+    required: bool = True
+    subscale: str = ""
+    # Shown only when another item's answer meets a condition (C-SSRS items 3–5).
+    shown_if: tuple[str, int] | None = None
+
+
+@dataclass(frozen=True)
+class Band:
+    minimum: int
+    maximum: int
+    label: str
+
+
+@dataclass(frozen=True)
+class SafetyTrigger:
+    """An answer that starts the safety workflow (safety.md §5.1)."""
+
+    item: str
+    minimum: int  # answer value at or above this triggers
+    severity: Severity
+    critical_from: int | None = None  # at or above this, severity is critical
+
+
+@dataclass(frozen=True)
+class Instrument:
+    code: str
+    version: str
+    title: str
+    short_title: str
+    items: tuple[Item, ...]
+    bands: tuple[Band, ...] = ()
+    licence: Licence = Licence.PUBLIC
+    licence_note: str = ""
+    recall: str = ""
+    instructions: str = ""
+    clinician_rated: bool = False
+    self_harm_items: bool = False  # never sent to a client without an active therapist
+    min_age: int | None = None
+    max_age: int | None = None
+    loinc_panel: str = ""
+    loinc_total: str = ""
+    has_total: bool = True
+    # Outcome rules (measures.md §3), defaults; clinics may override the thresholds.
+    caseness: int | None = None  # at or above = case
+    reliable_change: int | None = None
+    remission_below: int | None = None  # total < this = remission (PHQ-9 < 5)
+    remission_at_most: int | None = None  # total ≤ this = remission (HRSD ≤ 7)
+    safety: tuple[SafetyTrigger, ...] = ()
+    extra: dict = field(default_factory=dict)
+
+    def item(self, key: str) -> Item:
+        return next(item for item in self.items if item.key == key)
+
+    @property
+    def scored_items(self) -> tuple[Item, ...]:
+        return tuple(item for item in self.items if item.scored)
+
+    @property
+    def max_total(self) -> int:
+        return sum(max(o.value for o in item.options) for item in self.scored_items)

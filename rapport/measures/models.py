@@ -1,0 +1,281 @@
+"""Questionnaire administration, responses, safety alerts and outcome flags.
+
+measures knows clients (and later appointments), not IPT (DESIGN.md): an
+episode is referred to only by its opaque id in ``context_id``.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from rapport.clients.models import Client
+from rapport.core.access import Capability
+from rapport.core.fields import EncryptedTextField
+from rapport.core.models import Clinic, User
+
+
+class ClientScopedQuerySet(models.QuerySet):
+    """Rows about a client inherit the client's scope (the role table)."""
+
+    def visible_to(self, user: Any, capability: Capability = Capability.VIEW_CLINICAL) -> Any:
+        return self.filter(client__in=Client.objects.visible_to(user, capability).values("pk"))
+
+
+class MeasuresSettings(models.Model):
+    """A clinic's outcome thresholds and safety windows (defaults from measures.md / safety.md)."""
+
+    clinic = models.OneToOneField(
+        Clinic, on_delete=models.CASCADE, related_name="measures_settings"
+    )
+    # {"phq9": {"caseness": 10, "reliable_change": 6, ...}, ...}; empty = catalogue defaults.
+    thresholds = models.JSONField(default=dict, blank=True)
+    hrsd_enabled = models.BooleanField(_("rate HRSD-17 at intake and termination"), default=False)
+    critical_window_minutes = models.PositiveIntegerField(
+        _("escalate critical alerts after (minutes)"), default=60
+    )
+    business_day_ends = models.TimeField(
+        _("urgent alerts escalate at (local time)"), default="17:00"
+    )
+    invitation_hours_before = models.PositiveSmallIntegerField(
+        _("send questionnaires this many hours before a session"), default=24
+    )
+    invitation_valid_hours = models.PositiveSmallIntegerField(
+        _("questionnaire links expire after (hours)"), default=72
+    )
+
+    def __str__(self) -> str:
+        return f"measures settings {self.clinic_id}"
+
+
+class ScheduledMeasure(models.Model):
+    """One instrument on a client's measurement schedule (per episode, by opaque id)."""
+
+    class Cadence(models.TextChoices):
+        EVERY_SESSION = "every_session", _("Before every session")
+        EVERY_FOURTH = "every_fourth", _("Every fourth session")
+        START_AND_END = "start_and_end", _("At the start and at the end")
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="scheduled_measures")
+    context_id = models.UUIDField(_("episode"), db_index=True)
+    instrument = models.CharField(max_length=30)
+    cadence = models.CharField(max_length=20, choices=Cadence.choices)
+    active = models.BooleanField(default=True)
+
+    objects = ClientScopedQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["context_id", "instrument"], name="one_schedule_row_per_instrument"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.instrument} {self.cadence}"
+
+
+class Invitation(models.Model):
+    """A signed, single-use, expiring link to complete questionnaires remotely.
+
+    The token itself is never stored: only its hash. A worker sends the e-mail
+    when ``send_at`` passes (claimed like every job: exactly once).
+    """
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", _("Scheduled")
+        SENT = "sent", _("Sent")
+        COMPLETED = "completed", _("Completed")
+        EXPIRED = "expired", _("Expired")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="invitations")
+    context_id = models.UUIDField(null=True, blank=True)
+    session_number = models.PositiveSmallIntegerField(null=True, blank=True)
+    instruments = models.JSONField(default=list)
+    token_hash = models.CharField(max_length=64, unique=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.SCHEDULED)
+    send_at = models.DateTimeField(db_index=True)
+    expires_at = models.DateTimeField()
+    claimed_by = models.CharField(max_length=200, blank=True)
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ClientScopedQuerySet.as_manager()
+
+    def __str__(self) -> str:
+        return str(self.public_id)
+
+    @property
+    def audit_subject_id(self) -> uuid.UUID:
+        return self.client.public_id
+
+    @property
+    def clinic(self) -> Clinic:
+        return self.client.clinic
+
+
+class ResponseQuerySet(ClientScopedQuerySet):
+    def update(self, **kwargs: Any) -> int:
+        raise TypeError("Responses are immutable: record a correction instead.")
+
+
+class Response(models.Model):
+    """A submitted questionnaire. Never changed: a correction is a new, linked response."""
+
+    class Mode(models.TextChoices):
+        REMOTE = "remote", _("Completed by the client (remote link)")
+        IN_SESSION = "in_session", _("Entered in session by the clinician")
+        CLINICIAN_RATED = "clinician", _("Clinician-rated")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="responses")
+    context_id = models.UUIDField(null=True, blank=True, db_index=True)
+    session_number = models.PositiveSmallIntegerField(null=True, blank=True)
+    instrument = models.CharField(max_length=30, db_index=True)
+    instrument_version = models.CharField(max_length=20)
+    answers = models.JSONField()  # {"q1": 2, ...}: item values, no wording
+    total = models.PositiveSmallIntegerField(null=True, blank=True)
+    band = models.CharField(max_length=40, blank=True)
+    complete = models.BooleanField(default=True)
+    mode = models.CharField(max_length=12, choices=Mode.choices)
+    entered_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, related_name="+")
+    invitation = models.ForeignKey(
+        Invitation, on_delete=models.PROTECT, null=True, blank=True, related_name="responses"
+    )
+    corrects = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="corrected_by"
+    )
+    correction_reason = EncryptedTextField(_("reason for the correction"))
+    submitted_at = models.DateTimeField(db_index=True)
+
+    objects = ResponseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["submitted_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.instrument} {self.public_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise TypeError("Responses are immutable: record a correction instead.")
+        super().save(*args, **kwargs)
+
+    @property
+    def audit_subject_id(self) -> uuid.UUID:
+        return self.client.public_id
+
+    @property
+    def clinic(self) -> Clinic:
+        return self.client.clinic
+
+
+class SafetyAlert(models.Model):
+    """A positive suicidality answer (safety.md §5.1). Never deleted, never auto-closed."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+
+    class RiskLevel(models.TextChoices):
+        LOW = "low", _("Low")
+        MODERATE = "moderate", _("Moderate")
+        HIGH = "high", _("High")
+        IMMINENT = "imminent", _("Imminent")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="safety_alerts")
+    response = models.ForeignKey(Response, on_delete=models.PROTECT, related_name="alerts")
+    instrument = models.CharField(max_length=30)
+    item = models.CharField(max_length=20)
+    value = models.PositiveSmallIntegerField()
+    severity = models.CharField(max_length=10)  # instruments.base.Severity
+    owner = models.ForeignKey(User, on_delete=models.PROTECT, null=True, related_name="+")
+    status = models.CharField(max_length=14, choices=Status.choices, default=Status.OPEN)
+    created_at = models.DateTimeField(db_index=True)
+    # Escalation: a due row the worker claims (DESIGN.md background work).
+    escalate_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    escalation_level = models.PositiveSmallIntegerField(default=0)
+    claimed_by = models.CharField(max_length=200, blank=True)
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    # Acknowledgement = a documented risk assessment (safety.md §5.1 step 4).
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, related_name="+")
+    ideation = EncryptedTextField(_("ideation"))
+    plan = EncryptedTextField(_("plan"))
+    intent = EncryptedTextField(_("intent"))
+    behaviour = EncryptedTextField(_("suicidal or self-harm behaviour"))
+    risk_factors = EncryptedTextField(_("risk factors"))
+    protective_factors = EncryptedTextField(_("protective factors"))
+    risk_level = models.CharField(
+        _("risk level"), max_length=10, choices=RiskLevel.choices, blank=True
+    )
+    action_taken = EncryptedTextField(_("action taken"))
+    safety_plan_updated = models.BooleanField(_("safety plan created or updated"), default=False)
+    follow_up_on = models.DateField(_("follow-up date"), null=True, blank=True)
+
+    objects = ClientScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"safety alert {self.public_id}"
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise TypeError("Safety alerts are never deleted.")
+
+    @property
+    def audit_subject_id(self) -> uuid.UUID:
+        return self.client.public_id
+
+    @property
+    def clinic(self) -> Clinic:
+        return self.client.clinic
+
+
+class AlertNotification(models.Model):
+    """Who was told about an alert, how and when (the escalation trail)."""
+
+    alert = models.ForeignKey(SafetyAlert, on_delete=models.PROTECT, related_name="notifications")
+    recipient = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    level = models.PositiveSmallIntegerField()  # 0 = owner, 1+ = escalations
+    channel = models.CharField(max_length=10)  # "in_app" | "email"
+    created_at = models.DateTimeField()
+    seen_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"notification {self.pk}"
+
+
+class OutcomeFlag(models.Model):
+    """An advisory such as not-on-track (measures.md §3.1), with the rule version that raised it."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="outcome_flags")
+    context_id = models.UUIDField(db_index=True)
+    instrument = models.CharField(max_length=30)
+    kind = models.CharField(max_length=30)  # "not_on_track"
+    rule_version = models.CharField(max_length=40)
+    reasons = models.JSONField(default=list)
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="+")
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField()
+
+    objects = ClientScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.rule_version}"

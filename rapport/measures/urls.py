@@ -1,0 +1,10 @@
+"""Each feature of the measures app keeps its own routes module."""
+
+from django.urls import include, path
+
+app_name = "measures"
+urlpatterns = [
+    path("", include("rapport.measures.routes.administration")),
+    path("", include("rapport.measures.routes.alerts")),
+    path("", include("rapport.measures.routes.charts")),
+]
