@@ -70,6 +70,9 @@ def env_secret(name: str) -> str:
 DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = env_secret("SECRET_KEY")
 SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS")
+# Where people reach this installation, for links in e-mails sent by the worker
+# (which has no request to take the host from), e.g. https://rapport.example.org
+RAPPORT_BASE_URL = (env_str("RAPPORT_BASE_URL", "") or "").rstrip("/")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 

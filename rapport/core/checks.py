@@ -62,6 +62,14 @@ def check_production_transport(app_configs: Any = None, **kwargs: Any) -> list[A
                 id="rapport.W001",
             )
         )
+    if not settings.RAPPORT_BASE_URL.startswith("https://"):
+        problems.append(
+            Error(
+                "RAPPORT_BASE_URL must be the https:// address of this installation.",
+                hint="Links in e-mails (questionnaires, invitations) are built from it.",
+                id="rapport.E006",
+            )
+        )
     if "smtp" not in settings.EMAIL_BACKEND:
         problems.append(
             Warning("E-mail is not sent over SMTP.", hint="Set EMAIL_HOST.", id="rapport.W002")

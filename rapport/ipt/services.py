@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from rapport.clients.models import Client
 from rapport.ipt import catalogue
 from rapport.ipt.models import Contract, Episode, EpisodeTask, Goal
+from rapport.measures import schedule
 
 
 class EpisodeError(Exception):
@@ -48,6 +49,10 @@ def open_episode(
     )
     EpisodeTask.objects.bulk_create(
         EpisodeTask(episode=episode, code=task.code) for task in catalogue.INITIAL_TASKS
+    )
+    # measures.md §2.10: the default measurement schedule for this variant.
+    schedule.apply_defaults(
+        client, episode.public_id, adolescent=variant == catalogue.Variant.ADOLESCENT
     )
     return episode
 
@@ -231,6 +236,15 @@ def renegotiate_contract(
 
 
 def choose_problem_areas(episode: Episode) -> None:
-    """§1.4: a newly chosen area brings its catalogue goals (kept if the area is dropped)."""
+    """§1.4: a newly chosen area brings its catalogue goals (kept if the area is dropped);
+    a grief focus adds the grief measure at start and end (measures.md §2.10)."""
     prefill_goals(episode, episode.primary_problem_area)
     prefill_goals(episode, episode.secondary_problem_area)
+    areas = {episode.primary_problem_area, episode.secondary_problem_area}
+    if catalogue.ProblemArea.GRIEF in areas:
+        schedule.apply_defaults(
+            episode.client,
+            episode.public_id,
+            adolescent=episode.variant == catalogue.Variant.ADOLESCENT,
+            grief=True,
+        )

@@ -9,4 +9,5 @@ urlpatterns = [
     path("", include("rapport.ipt.routes.inventory")),
     path("", include("rapport.ipt.routes.notes")),
     path("", include("rapport.ipt.routes.termination")),
+    path("", include("rapport.ipt.routes.measures")),
 ]

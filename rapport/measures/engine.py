@@ -3,21 +3,32 @@
 ``score(instrument, answers)`` validates the item values, applies reverse
 scoring, sums, bands, and reports the answers that trigger the safety workflow.
 Missing required items are never prorated (measures.md §2.2: item 9 mandatory).
+
+Instrument-specific rules stay data in the definitions; the engine reads them:
+
+* ``Item.required_if_total_above`` — PHQ-9's difficulty item is required when the
+  total is > 0 (measures.md §2.2, CamCOPS ``is_complete``);
+* ``Instrument.extra["triage"]`` — ordered (level, items) rules for instruments
+  without a total (C-SSRS screener, measures.md §2.8);
+* ``Instrument.extra["band_sets"]`` — alternative band conventions (HRSD-17, §2.6);
+* ``Instrument.extra["band_requires"]`` — a band that also needs other criteria met
+  (PG-13-R: ≥30 plus ≥12 months and impairment, §2.9).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from rapport.measures.instruments.base import Instrument, Item, Severity
+from rapport.measures.instruments.base import Band, Instrument, Item, Severity
 
 
 @dataclass(frozen=True)
 class SafetyHit:
     item: str
-    value: int
+    value: int  # the item's *score* (EPDS item 10 is reverse-scored: its score counts)
     severity: Severity
 
 
@@ -52,50 +63,117 @@ def item_score(item: Item, value: int) -> int:
     return max(values) + min(values) - value
 
 
+def raw_total(instrument: Instrument, answers: dict[str, int]) -> int:
+    """Sum of the scored items' scores (reverse scoring applied); missing items add nothing."""
+    return sum(
+        item_score(item, answers[item.key])
+        for item in instrument.scored_items
+        if answers.get(item.key) is not None
+    )
+
+
 def validate(instrument: Instrument, answers: dict[str, int]) -> None:
+    """Raise InvalidAnswers for unknown items, values off the scale, or missing required items.
+
+    Never prorates: a missing required item is an error, whatever the other answers
+    (measures.md §2.2; safety.md §5.1 "prorating a missing item 9" must never happen).
+    """
     errors: dict[str, str] = {}
     known = {item.key for item in instrument.items}
     for key in answers:
         if key not in known:
             errors[key] = _("This question is not part of the questionnaire.")
     for item in instrument.items:
-        value = answers.get(item.key)
-        if value is None:
-            if item.required and is_shown(item, answers):
+        message = _item_error(item, answers)
+        if message:
+            errors[item.key] = message
+    if not errors:
+        # Only a well-formed answer set has a meaningful total for conditional items.
+        total = raw_total(instrument, answers)
+        for item in instrument.items:
+            threshold = item.required_if_total_above
+            if threshold is not None and total > threshold and answers.get(item.key) is None:
                 errors[item.key] = _("Please answer this question.")
-            continue
-        if value not in {option.value for option in item.options}:
-            errors[item.key] = _("Choose one of the answers.")
     if errors:
         raise InvalidAnswers(errors)
 
 
-def score(instrument: Instrument, answers: dict[str, int]) -> Result:
+def _item_error(item: Item, answers: dict[str, int]) -> str:
+    value = answers.get(item.key)
+    shown = is_shown(item, answers)
+    if value is None:
+        return _("Please answer this question.") if item.required and shown else ""
+    # bool is an int subclass; JSON true/false is not an answer value.
+    if isinstance(value, bool) or value not in {option.value for option in item.options}:
+        return _("Choose one of the answers.")
+    if not shown:
+        # C-SSRS items 3–5 are asked only after a "yes" to item 2 (measures.md §2.8).
+        return _("This question is only asked after an earlier answer; leave it blank.")
+    return ""
+
+
+def score(instrument: Instrument, answers: dict[str, int], band_set: str | None = None) -> Result:
+    """Validate and score; ``band_set`` picks an alternative convention from ``extra``."""
     validate(instrument, answers)
-    total = None
+    hits = safety_hits(instrument, answers)
+    if "triage" in instrument.extra:
+        return Result(total=None, band=triage(instrument, answers), hits=hits)
+    total: int | None = None
     subscales: dict[str, int] = {}
     if instrument.has_total:
-        total = 0
+        total = raw_total(instrument, answers)
         for item in instrument.scored_items:
-            if item.key in answers:
+            if item.subscale and answers.get(item.key) is not None:
                 points = item_score(item, answers[item.key])
-                total += points
-                if item.subscale:
-                    subscales[item.subscale] = subscales.get(item.subscale, 0) + points
+                subscales[item.subscale] = subscales.get(item.subscale, 0) + points
     band = ""
     if total is not None:
-        band = next((b.label for b in instrument.bands if b.minimum <= total <= b.maximum), "")
-    return Result(
-        total=total, band=band, hits=safety_hits(instrument, answers), subscales=subscales
-    )
+        band = band_for(instrument, total, band_set)
+        band = _apply_band_requires(instrument, answers, band)
+    return Result(total=total, band=band, hits=hits, subscales=subscales)
+
+
+def bands_for(instrument: Instrument, band_set: str | None = None) -> Sequence[Band]:
+    """The instrument's default bands, or a named alternative set (HRSD-17 §2.6)."""
+    if band_set:
+        return instrument.extra.get("band_sets", {}).get(band_set, instrument.bands)
+    return instrument.bands
+
+
+def band_for(instrument: Instrument, total: int, band_set: str | None = None) -> str:
+    bands = bands_for(instrument, band_set)
+    return next((str(b.label) for b in bands if b.minimum <= total <= b.maximum), "")
+
+
+def _apply_band_requires(instrument: Instrument, answers: dict[str, int], band: str) -> str:
+    rule = instrument.extra.get("band_requires")
+    if not rule or band != str(rule["band"]):
+        return band
+    met = all(answers.get(key, -1) >= minimum for key, minimum in rule["items"].items())
+    return band if met else str(rule["otherwise"])
+
+
+def triage(instrument: Instrument, answers: dict[str, int]) -> str:
+    """First triage level whose items have any "yes" (C-SSRS screener, measures.md §2.8)."""
+    for level, keys in instrument.extra["triage"]:
+        if any((answers.get(key) or 0) >= 1 for key in keys):
+            return str(level)
+    return str(instrument.extra.get("triage_none", ""))
 
 
 def safety_hits(instrument: Instrument, answers: dict[str, int]) -> tuple[SafetyHit, ...]:
-    """safety.md §5.1: whatever the total, a triggering answer is a hit."""
+    """safety.md §5.1: whatever the total, a triggering answer is a hit.
+
+    Triggers compare the item's *score*, so a reverse-scored item (EPDS item 10,
+    "score > 0", measures.md §2.5) triggers on what the manual means.
+    """
     hits = []
     for trigger in instrument.safety:
-        value = answers.get(trigger.item)
-        if value is None or value < trigger.minimum:
+        raw = answers.get(trigger.item)
+        if raw is None:
+            continue
+        value = item_score(instrument.item(trigger.item), raw)
+        if value < trigger.minimum:
             continue
         severity = trigger.severity
         if trigger.critical_from is not None and value >= trigger.critical_from:

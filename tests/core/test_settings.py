@@ -35,6 +35,7 @@ def _production_env() -> dict[str, str]:
         "RAPPORT_ENCRYPTION_KEYS": f"prod1:{base64.b64encode(os.urandom(32)).decode()}",
         "RAPPORT_AUDIT_KEY": base64.b64encode(os.urandom(32)).decode(),
         "ALLOWED_HOSTS": "rapport.example.org",
+        "RAPPORT_BASE_URL": "https://rapport.example.org",
         "EMAIL_HOST": "smtp.example.org",
     }
 

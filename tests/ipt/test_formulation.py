@@ -338,3 +338,17 @@ def test_only_the_therapist_writes_the_formulation(
     stage = reverse("ipt:dispute_stage_add", args=[cast.episode.public_id])
     assert csrf_post(http, stage, {"stage-stage": "impasse"}).status_code == status
     assert Episode.objects.get(pk=cast.episode.pk).primary_problem_area == ""
+
+
+def test_choosing_grief_adds_the_grief_measure(cast) -> None:
+    from rapport.ipt import services
+    from rapport.measures.models import ScheduledMeasure
+
+    cast.episode.primary_problem_area = "grief"
+    services.choose_problem_areas(cast.episode)
+    codes = set(
+        ScheduledMeasure.objects.filter(context_id=cast.episode.public_id).values_list(
+            "instrument", flat=True
+        )
+    )
+    assert "pg13r" in codes

@@ -24,6 +24,7 @@ from rapport.ipt.forms.notes import AddendumForm, FidelityForm, ReviewForm, Sess
 from rapport.ipt.models import FidelityRating, SessionNote
 from rapport.ipt.models.episodes import SessionAttendance
 from rapport.ipt.views.base import can_edit, episode_context, get_episode
+from rapport.measures.models import SafetyAlert
 
 SIGNED_FIELDS = ["signed_at", "signed_by", "status"]
 
@@ -161,6 +162,12 @@ def render_note(
         fidelity_form=fidelity_form,
         review_form=review_form,
         can_add_addendum=context["can_edit"] and note.is_locked,
+        # safety.md §5.1 step 5: open alerts stay on every note until acknowledged.
+        safety_alerts=list(
+            SafetyAlert.objects.visible_to(request.user)
+            .filter(client=episode.client, status=SafetyAlert.Status.OPEN)
+            .select_related("client")
+        ),
         **phase_prompts(note, context["contract"]),
     )
     return render(request, "ipt/notes/note.html", context, status=status)

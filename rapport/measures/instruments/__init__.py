@@ -15,3 +15,17 @@ def register(instrument: Instrument) -> Instrument:
 def get(code: str) -> Instrument:
     """The instrument for ``code``; KeyError for an unknown one."""
     return CATALOGUE[code]
+
+
+# Each module registers its instrument on import, so get("phq9") works once this
+# package is imported. Imported last: the modules need register() above.
+from rapport.measures.instruments import (  # noqa: E402, F401
+    cssrs_screener,
+    epds,
+    gad7,
+    hrsd17,
+    pg13r,
+    phq9,
+    phqa,
+    whodas12,
+)

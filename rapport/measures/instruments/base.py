@@ -44,6 +44,9 @@ class Item:
     subscale: str = ""
     # Shown only when another item's answer meets a condition (C-SSRS items 3–5).
     shown_if: tuple[str, int] | None = None
+    # Required only when the instrument's total exceeds this (PHQ-9 difficulty item,
+    # measures.md §2.2 after CamCOPS ``is_complete``).
+    required_if_total_above: int | None = None
 
 
 @dataclass(frozen=True)

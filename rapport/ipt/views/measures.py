@@ -1,0 +1,229 @@
+"""The episode's outcome measures: schedule, remote links, in-session entry, responses.
+
+ipt knows the episode (variant, focus, sessions held and planned); measures
+knows questionnaires. This page joins them: measures is called, never the reverse.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from rapport.core import audit
+from rapport.core.access import Capability, requires
+from rapport.ipt.catalogue import ProblemArea, Variant
+from rapport.ipt.models import Episode
+from rapport.ipt.views.base import episode_context, get_episode
+from rapport.measures import engine, forms, instruments, invitations, schedule, services
+from rapport.measures.models import Invitation, Response
+
+
+def schedule_defaults_for(episode: Episode) -> dict[str, bool]:
+    """What the episode tells the measures schedule (measures.md §2.10)."""
+    return {
+        "adolescent": episode.variant == Variant.ADOLESCENT,
+        "grief": ProblemArea.GRIEF
+        in (episode.primary_problem_area, episode.secondary_problem_area),
+    }
+
+
+def next_session(episode: Episode, held: int) -> int:
+    return held + 1
+
+
+def _planned(context: dict[str, Any]) -> int | None:
+    contract = context["contract"]
+    return contract.planned_sessions if contract else None
+
+
+def _page(
+    request: HttpRequest,
+    episode: Episode,
+    *,
+    schedule_form: forms.ScheduleForm | None = None,
+    invite_form: forms.InvitationForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    context = episode_context(request, episode, "measures")
+    upcoming = next_session(episode, context["sessions_held"])
+    rows = schedule.rows_for(episode.public_id)
+    due = schedule.due_instruments(episode.public_id, upcoming, _planned(context))
+    settings = schedule.clinic_settings(episode.client.clinic)
+    editable = context["can_edit"] and episode.status == Episode.Status.ACTIVE
+    scheduled_codes = {row.instrument for row in rows}
+    grief_missing = (
+        schedule_defaults_for(episode)["grief"]
+        and not episode.client.scheduled_measures.filter(
+            context_id=episode.public_id, instrument="pg13r"
+        ).exists()
+    )
+    context.update(
+        schedule_rows=schedule.describe(rows),
+        schedule_form=schedule_form or forms.ScheduleForm(),
+        invite_form=invite_form
+        or forms.InvitationForm(
+            initial={
+                "when": forms.InvitationForm.NOW,
+                "session_number": upcoming,
+                "hours_before": settings.invitation_hours_before,
+            }
+        ),
+        upcoming=upcoming,
+        due=due,
+        due_remote=schedule.remote_instruments(due),
+        refusal=invitations.refusal(
+            episode.client, [i.code for i in schedule.remote_instruments(due)]
+        ),
+        catalogue=[i for code, i in instruments.CATALOGUE.items()],
+        scheduled_codes=scheduled_codes,
+        grief_missing=grief_missing and "pg13r" in instruments.CATALOGUE,
+        editable=editable,
+        responses=list(
+            Response.objects.filter(client=episode.client, context_id=episode.public_id)
+            .select_related("entered_by", "corrected_by")
+            .order_by("-submitted_at", "-pk")
+        ),
+        titles={code: i.short_title for code, i in instruments.CATALOGUE.items()},
+        invitation_list=list(
+            Invitation.objects.filter(client=episode.client, context_id=episode.public_id)
+            .select_related("created_by")
+            .order_by("-created_at", "-pk")[:10]
+        ),
+        valid_hours=settings.invitation_valid_hours,
+    )
+    return render(request, "ipt/measures/schedule.html", context, status=status)
+
+
+@requires(Capability.VIEW_CLINICAL)
+def measures_page(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    episode = get_episode(request, public_id)
+    audit.record(request, "measures.response.listed", episode)
+    return _page(request, episode)
+
+
+@require_POST
+@requires(Capability.EDIT_CLINICAL)
+def schedule_set(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    episode = get_episode(request, public_id, Capability.EDIT_CLINICAL)
+    form = forms.ScheduleForm(request.POST)
+    if not form.is_valid():
+        return _page(request, episode, schedule_form=form, status=400)
+    code, cadence = form.cleaned_data["instrument"], form.cleaned_data["cadence"]
+    schedule.set_measure(episode.client, episode.public_id, code, cadence)
+    audit.record(request, "measures.schedule.updated", episode, fields=["instrument", "cadence"])
+    messages.success(request, _("Measurement schedule saved."))
+    return redirect("ipt:measures", public_id=episode.public_id)
+
+
+@require_POST
+@requires(Capability.EDIT_CLINICAL)
+def schedule_remove(request: HttpRequest, public_id: uuid.UUID, code: str) -> HttpResponse:
+    episode = get_episode(request, public_id, Capability.EDIT_CLINICAL)
+    if schedule.remove_measure(episode.public_id, code):
+        audit.record(request, "measures.schedule.removed", episode, fields=["instrument"])
+        messages.success(request, _("Removed from the schedule."))
+    return redirect("ipt:measures", public_id=episode.public_id)
+
+
+@require_POST
+@requires(Capability.EDIT_CLINICAL)
+def schedule_defaults(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """Add the defaults the episode lacks now (e.g. the grief measure once grief is the focus)."""
+    episode = get_episode(request, public_id, Capability.EDIT_CLINICAL)
+    added = schedule.apply_defaults(
+        episode.client, episode.public_id, **schedule_defaults_for(episode)
+    )
+    if added:
+        audit.record(request, "measures.schedule.updated", episode, fields=["instrument"])
+    messages.success(request, _("Recommended questionnaires added to the schedule."))
+    return redirect("ipt:measures", public_id=episode.public_id)
+
+
+@require_POST
+@requires(Capability.EDIT_CLINICAL)
+def invite(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """ "Send questionnaires": one link for what the schedule asks before that session."""
+    episode = get_episode(request, public_id, Capability.EDIT_CLINICAL)
+    form = forms.InvitationForm(request.POST)
+    if not form.is_valid():
+        return _page(request, episode, invite_form=form, status=400)
+    number = form.cleaned_data["session_number"]
+    contract = episode.current_contract
+    due = schedule.due_instruments(
+        episode.public_id, number, contract.planned_sessions if contract else None
+    )
+    try:
+        invitation = invitations.create_invitation(
+            episode.client,
+            due=due,
+            send_at=form.send_at(),
+            context_id=episode.public_id,
+            session_number=number,
+            created_by=request.user,
+        )
+    except invitations.InvitationRefused as refused:
+        form.add_error(None, str(refused))
+        return _page(request, episode, invite_form=form, status=400)
+    audit.record(
+        request, "measures.invitation.created", invitation, fields=["instruments", "send_at"]
+    )
+    messages.success(
+        request, _("Questionnaire link scheduled: the e-mail goes out at the time set.")
+    )
+    return redirect("ipt:measures", public_id=episode.public_id)
+
+
+@requires(Capability.EDIT_CLINICAL)
+def enter(request: HttpRequest, public_id: uuid.UUID, code: str) -> HttpResponse:
+    """In-session completion on the client's behalf (clinician-rated scales: rated here)."""
+    episode = get_episode(request, public_id, Capability.EDIT_CLINICAL)
+    instrument = instruments.CATALOGUE.get(code)
+    if instrument is None:
+        raise Http404
+    context = episode_context(request, episode, "measures", instrument=instrument)
+    number_form = forms.SessionNumberForm(
+        request.POST or None,
+        initial={"session_number": next_session(episode, context["sessions_held"])},
+    )
+    if request.method == "POST":
+        built = forms.sections([code], request.POST)
+        if number_form.is_valid() and not forms.has_errors(built):
+            return _record_in_session(request, episode, built[0], number_form, context)
+    else:
+        built = forms.sections([code])
+    context.update(sections=built, has_errors=forms.has_errors(built), form=number_form)
+    return render(request, "ipt/measures/enter.html", context)
+
+
+def _record_in_session(
+    request: HttpRequest,
+    episode: Episode,
+    section: forms.Section,
+    number_form: forms.SessionNumberForm,
+    context: dict[str, Any],
+) -> HttpResponse:
+    instrument = section.instrument
+    mode = Response.Mode.CLINICIAN_RATED if instrument.clinician_rated else Response.Mode.IN_SESSION
+    response = services.record_response(
+        client=episode.client,
+        instrument_code=instrument.code,
+        answers=section.answers,
+        mode=mode,
+        entered_by=request.user,
+        context_id=episode.public_id,
+        session_number=number_form.cleaned_data["session_number"],
+    )
+    audit.record(request, "measures.response.entered", response, fields=["answers"])
+    # safety.md §5.1 step 1: in session too, the crisis resources show at once.
+    context.update(
+        response=response,
+        safety=bool(engine.safety_hits(instrument, section.answers)) or response.alerts.exists(),
+        crisis_resources=episode.client.clinic.crisis_resources,
+    )
+    return render(request, "ipt/measures/entered.html", context)

@@ -1,0 +1,415 @@
+"""One measure over time as a server-side SVG (issue 4 item 4), plus its data-table rows.
+
+``render()`` is a pure function: the same chart goes into the web page and,
+later, into PDFs, so it uses presentation attributes only (no ``style=``, no
+script; ``class`` attributes only name the parts) and keeps enough contrast to
+read when printed in greyscale. The x axis is either session numbers or dates; the
+caller supplies interpersonal events already on that axis (measures never
+imports ipt — ``session_position()`` converts a date onto a session axis).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+from xml.sax.saxutils import escape, quoteattr
+
+from django.utils import formats, timezone
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+
+from rapport.measures import instruments
+from rapport.measures.instruments.base import Band
+
+X = int | float | date
+
+WIDTH, HEIGHT = 640, 300
+LEFT, RIGHT, TOP, BOTTOM = 48, 132, 24, 44  # the right margin carries the band labels
+PLOT_W, PLOT_H = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+INK, MUTED, ACCENT, EVENT = "#1d2733", "#4a5868", "#1f5f8b", "#6b3fa0"
+# Light to dark warmth, distinguishable in greyscale print (lighter = milder).
+BAND_FILLS = ("#eef6ee", "#f6f5dc", "#fcebd0", "#f9dcc8", "#f4c9c6")
+
+
+@dataclass(frozen=True)
+class Point:
+    x: X  # session number or date
+    total: int
+    band: str = ""
+
+
+@dataclass(frozen=True)
+class Event:
+    x: X | None  # None: no place on this axis (listed beside the chart, not drawn)
+    label: str
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of the accessible data table that sits beside the chart."""
+
+    session: int | None
+    day: date | None
+    total: int
+    band: str
+    change: int | None  # from baseline; None on the baseline row itself
+    is_baseline: bool
+
+
+def rows(points: Sequence[tuple[int | None, date | None, int, str]]) -> list[Row]:
+    """(session, date, total, band) in order → table rows with change from baseline."""
+    if not points:
+        return []
+    baseline = points[0][2]
+    return [
+        Row(session, day, total, band, None if i == 0 else total - baseline, i == 0)
+        for i, (session, day, total, band) in enumerate(points)
+    ]
+
+
+def session_position(day: date, sessions: Sequence[tuple[int, date]]) -> float | None:
+    """Where ``day`` falls on a session axis, interpolating between dated sessions.
+
+    Events outside the span of the sessions have no place on that axis (None):
+    the caller lists them beside the chart instead of inventing a position.
+    """
+    known = sorted(sessions, key=lambda item: item[1])
+    if not known or day < known[0][1] or day > known[-1][1]:
+        return None
+    for (n1, d1), (n2, d2) in itertools.pairwise(known):
+        if d1 <= day <= d2:
+            span = (d2 - d1).days
+            return float(n1) if span == 0 else n1 + (n2 - n1) * (day - d1).days / span
+    return float(known[-1][0])
+
+
+def _ordinal(x: X) -> float:
+    return float(x.toordinal()) if isinstance(x, date) else float(x)
+
+
+@dataclass(frozen=True)
+class _Frame:
+    low: float
+    high: float
+    maximum: int
+    dates: bool
+
+    def x(self, value: X) -> float:
+        span = self.high - self.low
+        return round(LEFT + PLOT_W * (_ordinal(value) - self.low) / span, 2)
+
+    def y(self, value: float) -> float:
+        return round(TOP + PLOT_H * (1 - value / self.maximum), 2)
+
+
+def _frame(points: Sequence[Point], maximum: int) -> _Frame:
+    dates = bool(points) and isinstance(points[0].x, date)
+    xs = [_ordinal(p.x) for p in points] or [1.0]
+    low, high = min(xs), max(xs)
+    if not dates:
+        low = min(low, 1.0)
+    if high - low < 1:  # a single point still gets an axis
+        high = low + (7 if dates else 1)
+    pad = (high - low) * 0.04
+    return _Frame(low - pad, high + pad, max(maximum, 1), dates)
+
+
+def _visible(events: Sequence[Event], frame: _Frame) -> list[tuple[int, Event]]:
+    return [
+        (number, event)
+        for number, event in enumerate(events, start=1)
+        if event.x is not None and frame.low <= _ordinal(event.x) <= frame.high
+    ]
+
+
+def _label(frame: _Frame, x: X) -> str:
+    if isinstance(x, date):
+        return formats.date_format(x, "SHORT_DATE_FORMAT")
+    return _("session %(n)s") % {"n": x}
+
+
+def render(
+    *,
+    title: str,
+    maximum: int,
+    bands: Sequence[Band],
+    caseness: int | None,
+    points: Sequence[Point],
+    events: Sequence[Event] = (),
+    chart_id: str = "chart",
+) -> SafeString:
+    """An accessible SVG (role="img", <title>, <desc>) of one measure's totals.
+
+    Drawn: one shaded rect per severity band, the caseness line, the baseline
+    (first point) as a dotted reference line and ringed point, the scores as a
+    line with points, and each event as a numbered vertical marker.
+    """
+    frame = _frame(points, maximum)
+    shown = _visible(events, frame)
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" '
+        f'width="100%" role="img" class="measure-chart" '
+        f'aria-labelledby="{chart_id}-title {chart_id}-desc" font-family="sans-serif">',
+        f'<title id="{chart_id}-title">{escape(title)}</title>',
+        f'<desc id="{chart_id}-desc">{escape(_describe(points, shown, caseness, frame))}</desc>',
+        *_bands(bands, frame),
+        *_axes(points, frame, bands),
+    ]
+    if caseness is not None:
+        parts.extend(_caseness(caseness, frame))
+    parts.extend(_events(shown, frame))
+    if points:
+        parts.extend(_baseline(points[0], frame))
+        parts.extend(_series(points, frame))
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # noqa: S308  (every text node above is escaped)
+
+
+def _describe(
+    points: Sequence[Point], shown: list[tuple[int, Event]], caseness: int | None, frame: _Frame
+) -> str:
+    if not points:
+        return _("No scores yet.")
+    text = _("Baseline %(first)s; latest %(last)s; %(n)s scores.") % {
+        "first": points[0].total,
+        "last": points[-1].total,
+        "n": len(points),
+    }
+    if caseness is not None:
+        text += " " + _("Caseness threshold %(c)s.") % {"c": caseness}
+    for number, event in shown:
+        text += " " + _("Event %(n)s at %(x)s: %(label)s.") % {
+            "n": number,
+            "x": _label(frame, event.x),
+            "label": event.label,
+        }
+    return text
+
+
+def _bands(bands: Sequence[Band], frame: _Frame) -> list[str]:
+    parts = []
+    n = len(bands)
+    for i, band in enumerate(sorted(bands, key=lambda b: b.minimum)):
+        top = min(band.maximum + 1, frame.maximum) if i < n - 1 else frame.maximum
+        y_top, y_bottom = frame.y(top), frame.y(band.minimum)
+        fill = BAND_FILLS[round(i * (len(BAND_FILLS) - 1) / max(n - 1, 1))]
+        parts.append(
+            f'<rect class="band" x="{LEFT}" y="{y_top}" width="{PLOT_W}" '
+            f'height="{round(y_bottom - y_top, 2)}" fill="{fill}" '
+            f"data-band={quoteattr(str(band.label))}>"
+            f"<title>{escape(str(band.label))} ({band.minimum}–{band.maximum})</title></rect>"
+        )
+        parts.append(
+            f'<text x="{LEFT + PLOT_W + 6}" y="{round((y_top + y_bottom) / 2 + 4, 2)}" '
+            f'font-size="11" fill="{MUTED}">{escape(str(band.label))}</text>'
+        )
+    return parts
+
+
+def _ticks(frame: _Frame, points: Sequence[Point]) -> list[X]:
+    if frame.dates:
+        days = sorted({p.x for p in points})
+        step = max(1, len(days) // 6 + (len(days) % 6 > 0))
+        return days[::step]
+    first, last = int(frame.low) + 1, int(frame.high)
+    step = max(1, (last - first) // 12 + 1)
+    return list(range(max(first, 1), last + 1, step))
+
+
+def _axes(points: Sequence[Point], frame: _Frame, bands: Sequence[Band]) -> list[str]:
+    bottom = TOP + PLOT_H
+    parts = [
+        f'<line x1="{LEFT}" y1="{bottom}" x2="{LEFT + PLOT_W}" y2="{bottom}" stroke="{INK}"/>',
+        f'<line x1="{LEFT}" y1="{TOP}" x2="{LEFT}" y2="{bottom}" stroke="{INK}"/>',
+    ]
+    # Ticks at the band boundaries: the numbers a clinician reads the bands by.
+    edges = {b.minimum for b in bands if 0 < b.minimum < frame.maximum} or {frame.maximum // 2}
+    for value in sorted({0, frame.maximum} | edges):
+        y = frame.y(value)
+        parts.append(
+            f'<text x="{LEFT - 6}" y="{y + 4}" font-size="11" text-anchor="end" '
+            f'fill="{INK}">{value}</text>'
+        )
+    for tick in _ticks(frame, points):
+        x = frame.x(tick)
+        text = formats.date_format(tick, "M j") if isinstance(tick, date) else str(tick)
+        parts.append(
+            f'<line x1="{x}" y1="{bottom}" x2="{x}" y2="{bottom + 4}" stroke="{INK}"/>'
+            f'<text x="{x}" y="{bottom + 16}" font-size="11" text-anchor="middle" '
+            f'fill="{INK}">{escape(text)}</text>'
+        )
+    axis = _("Date") if frame.dates else _("Session")
+    parts.append(
+        f'<text x="{LEFT + PLOT_W / 2}" y="{HEIGHT - 6}" font-size="12" text-anchor="middle" '
+        f'fill="{INK}">{escape(axis)}</text>'
+    )
+    return parts
+
+
+def _caseness(caseness: int, frame: _Frame) -> list[str]:
+    y = frame.y(caseness)
+    label = _("caseness %(c)s") % {"c": caseness}
+    return [
+        f'<line class="caseness" x1="{LEFT}" y1="{y}" x2="{LEFT + PLOT_W}" y2="{y}" '
+        f'stroke="{INK}" stroke-width="1.5" stroke-dasharray="6 4"/>',
+        f'<text x="{LEFT + 4}" y="{y - 4}" font-size="11" fill="{INK}">{escape(label)}</text>',
+    ]
+
+
+def _events(shown: list[tuple[int, Event]], frame: _Frame) -> list[str]:
+    parts = []
+    for number, event in shown:
+        x = frame.x(event.x)
+        parts.append(
+            f'<g class="event"><title>{escape(event.label)}</title>'
+            f'<line x1="{x}" y1="{TOP}" x2="{x}" y2="{TOP + PLOT_H}" stroke="{EVENT}" '
+            f'stroke-width="1.5" stroke-dasharray="2 3"/>'
+            f'<circle cx="{x}" cy="{TOP - 10}" r="8" fill="#ffffff" stroke="{EVENT}"/>'
+            f'<text x="{x}" y="{TOP - 6}" font-size="10" text-anchor="middle" '
+            f'fill="{EVENT}">{number}</text></g>'
+        )
+    return parts
+
+
+def _baseline(first: Point, frame: _Frame) -> list[str]:
+    y = frame.y(first.total)
+    label = _("baseline %(t)s") % {"t": first.total}
+    return [
+        f'<line class="baseline" x1="{LEFT}" y1="{y}" x2="{LEFT + PLOT_W}" y2="{y}" '
+        f'stroke="{MUTED}" stroke-width="1" stroke-dasharray="1 3"/>',
+        f'<circle class="baseline-point" cx="{frame.x(first.x)}" cy="{y}" r="8" '
+        f'fill="none" stroke="{ACCENT}" stroke-width="2"/>',
+        f'<text x="{LEFT + PLOT_W - 4}" y="{y - 4}" font-size="11" text-anchor="end" '
+        f'fill="{MUTED}">{escape(label)}</text>',
+    ]
+
+
+def _series(points: Sequence[Point], frame: _Frame) -> list[str]:
+    coordinates = " ".join(f"{frame.x(p.x)},{frame.y(p.total)}" for p in points)
+    parts = [
+        f'<polyline class="scores" points="{coordinates}" fill="none" stroke="{ACCENT}" '
+        f'stroke-width="2"/>'
+    ]
+    for point in points:
+        tip = f"{_label(frame, point.x)}: {point.total}"
+        if point.band:
+            tip += f" ({point.band})"
+        parts.append(
+            f'<circle class="score" cx="{frame.x(point.x)}" cy="{frame.y(point.total)}" r="4" '
+            f'fill="{ACCENT}"><title>{escape(tip)}</title></circle>'
+        )
+    return parts
+
+
+# ---------------------------------------------------------------- from responses to charts
+
+
+@dataclass
+class ListedEvent:
+    number: int
+    day: date
+    label: str
+    drawn: bool
+
+
+@dataclass
+class Chart:
+    """What a page shows for one measure: the SVG, its data table and its event legend."""
+
+    code: str
+    title: str
+    svg: SafeString
+    rows: list[Row]
+    events: list[ListedEvent]
+    caseness: int | None
+
+
+def current(responses: Sequence[Any]) -> list[Any]:
+    """Responses still in force: a corrected response gives way to its correction (§2)."""
+    corrected = {r.corrects_id for r in responses if r.corrects_id}
+    return [r for r in responses if r.pk not in corrected and r.total is not None]
+
+
+# Depression first, as IPT reads its outcomes; the rest in catalogue order.
+FIRST = ("phq9", "phqa", "epds", "hrsd17", "gad7")
+
+
+def display_order(code: str) -> tuple[int, int]:
+    rest = list(instruments.CATALOGUE)
+    return (FIRST.index(code), 0) if code in FIRST else (len(FIRST), rest.index(code))
+
+
+def by_instrument(responses: Sequence[Any]) -> dict[str, list[Any]]:
+    """In force, with a total, grouped by instrument (``display_order``)."""
+    groups: dict[str, list[Any]] = {}
+    for response in sorted(current(responses), key=lambda r: (r.submitted_at, r.pk)):
+        if response.instrument in instruments.CATALOGUE:
+            groups.setdefault(response.instrument, []).append(response)
+    return dict(sorted(groups.items(), key=lambda item: display_order(item[0])))
+
+
+def build(
+    code: str,
+    responses: Sequence[Any],
+    *,
+    caseness: int | None = None,
+    session_dates: dict[int, date] | None = None,
+    events: Sequence[tuple[date, str]] = (),
+    chart_id: str = "",
+) -> Chart:
+    """One instrument's chart from its responses (oldest first, already in force).
+
+    On a session axis when every response carries a session number of one
+    episode (the latest response per session counts); otherwise on dates.
+    """
+    instrument = instruments.get(code)
+    session_dates = session_dates or {}
+    per_session = _per_session(responses)
+    if per_session is not None:
+        chosen = [per_session[n] for n in sorted(per_session)]
+        table = [
+            (r.session_number, session_dates.get(r.session_number) or _day(r), r.total, r.band)
+            for r in chosen
+        ]
+        points = [Point(r.session_number, r.total, r.band) for r in chosen]
+        placed = [(day, label, _on_sessions(day, session_dates)) for day, label in events]
+    else:
+        table = [(r.session_number, _day(r), r.total, r.band) for r in responses]
+        points = [Point(_day(r), r.total, r.band) for r in responses]
+        placed = [(day, label, day) for day, label in events]
+    drawn = [Event(x, label) for _day_, label, x in placed]
+    title = _("%(measure)s total over time") % {"measure": instrument.short_title}
+    svg = render(
+        title=title,
+        maximum=instrument.max_total,
+        bands=instrument.bands,
+        caseness=caseness,
+        points=points,
+        events=drawn,
+        chart_id=chart_id or f"chart-{code}",
+    )
+    frame = _frame(points, instrument.max_total)
+    drawn_numbers = {number for number, _event in _visible(drawn, frame)}
+    listed = [
+        ListedEvent(n, day, label, n in drawn_numbers)
+        for n, (day, label, _x) in enumerate(placed, start=1)
+    ]
+    return Chart(code, str(instrument.short_title), svg, rows(table), listed, caseness)
+
+
+def _per_session(responses: Sequence[Any]) -> dict[int, Any] | None:
+    contexts = {r.context_id for r in responses}
+    if not responses or len(contexts) != 1 or any(r.session_number is None for r in responses):
+        return None
+    return {r.session_number: r for r in responses}  # later wins: oldest first in
+
+
+def _on_sessions(day: date, session_dates: dict[int, date]) -> float | None:
+    return session_position(day, list(session_dates.items()))
+
+
+def _day(response: Any) -> date:
+    return timezone.localdate(response.submitted_at)

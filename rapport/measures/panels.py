@@ -1,0 +1,68 @@
+"""Safety alert banners on the dashboard and the client's clinical page (safety.md §5.1 step 5).
+
+Each is a fixed number of queries, however many alerts or clients (DESIGN.md).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from rapport.clients.models import Client
+from rapport.core import audit
+from rapport.core.access import Capability
+from rapport.core.hooks import client_panel, dashboard_panel
+from rapport.core.models import Role
+from rapport.measures import safety
+from rapport.measures.models import SafetyAlert
+
+BANNER = "measures/alerts/banner_panel.html"
+
+
+def open_alerts(user: Any, capability: Capability = Capability.VIEW_CLINICAL) -> Any:
+    return (
+        SafetyAlert.objects.visible_to(user, capability)
+        .filter(status=SafetyAlert.Status.OPEN)
+        .select_related("client")
+    )
+
+
+@dashboard_panel(order=10)
+def alerts_banner(request: HttpRequest) -> tuple[str, dict[str, Any]] | None:
+    """Open alerts first on the page: mine; supervisees' once escalated; an admin's view."""
+    user = request.user
+    roles = user.roles
+    own = list(open_alerts(user, Capability.EDIT_CLINICAL)) if Role.THERAPIST in roles else []
+    supervised = []
+    if Role.SUPERVISOR in roles:
+        escalated = open_alerts(user).filter(escalation_level__gt=0)
+        supervised = list(
+            escalated.exclude(client__assigned_therapist=user).select_related("owner")
+        )
+    admin = list(safety.escalated_in_clinic(user.clinic_id)) if Role.CLINIC_ADMIN in roles else []
+    if not (own or supervised or admin):
+        return None
+    if own or supervised:
+        audit.record(request, "measures.alert.listed")
+    return BANNER, {
+        "own": own,
+        "supervised": supervised,
+        "admin": admin,
+        "acknowledge_own": True,
+        "count": len(own) + len(supervised) + len(admin),
+    }
+
+
+@client_panel(order=10)
+def client_alerts_banner(request: HttpRequest, client: Any) -> tuple[str, dict[str, Any]] | None:
+    alerts = list(open_alerts(request.user).filter(client=client))
+    if not alerts:
+        return None
+    return BANNER, {
+        "own": alerts,
+        "supervised": [],
+        "admin": [],
+        "acknowledge_own": Client.objects.permits(request.user, Capability.EDIT_CLINICAL, client),
+        "count": len(alerts),
+    }

@@ -1,0 +1,160 @@
+"""Safety alerts: the list, one alert, and its acknowledgement (safety.md §5.1).
+
+Who sees what:
+
+* the client's therapist and the therapist's supervisors see the alert in full
+  (the scope of VIEW_CLINICAL);
+* clinic admins, who are escalated to but never see clinical content (DESIGN.md),
+  see only that an alert exists: severity, therapist, level, times — no client,
+  no answer;
+* the therapist acknowledges; once the alert has escalated, a supervisor of that
+  therapist may too (the on-call role of §5.1 step 3).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from rapport.clients.models import Client
+from rapport.core import audit
+from rapport.core.access import Capability, can, second_factor_gate
+from rapport.core.models import Role
+from rapport.measures import instruments, safety
+from rapport.measures.forms_alerts import AcknowledgeForm
+from rapport.measures.models import AlertNotification, SafetyAlert
+
+SHOWN_DONE = 50
+
+
+def alert_reader(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Past 2FA, and either a clinical reader or a clinic admin; others 403."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        gate = second_factor_gate(request)
+        if gate is not None:
+            return gate
+        if not (can(request.user, Capability.VIEW_CLINICAL) or is_admin(request.user)):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    wrapped.required_capability = Capability.VIEW_CLINICAL
+    return wrapped
+
+
+def is_admin(user: Any) -> bool:
+    return Role.CLINIC_ADMIN in user.roles
+
+
+def _related(queryset: Any) -> Any:
+    return queryset.select_related("client__clinic", "owner", "acknowledged_by", "response")
+
+
+def get_alert(request: HttpRequest, public_id: uuid.UUID) -> tuple[SafetyAlert, bool]:
+    """The alert and whether the user may see its clinical content; 404 out of reach."""
+    user = request.user
+    clinical = _related(SafetyAlert.objects.visible_to(user)).filter(public_id=public_id).first()
+    if clinical is not None:
+        return clinical, True
+    if is_admin(user):
+        in_clinic = SafetyAlert.objects.filter(client__clinic_id=user.clinic_id)
+        alert = _related(in_clinic).filter(public_id=public_id).first()
+        if alert is not None:
+            return alert, False
+    raise Http404
+
+
+def may_acknowledge(user: Any, alert: SafetyAlert) -> bool:
+    """The client's therapist; once escalated, also a supervisor who oversees the client."""
+    if alert.status != SafetyAlert.Status.OPEN:
+        return False
+    if Client.objects.permits(user, Capability.EDIT_CLINICAL, alert.client):
+        return True
+    return (
+        alert.escalation_level > 0
+        and Role.SUPERVISOR in user.roles
+        and Client.objects.permits(user, Capability.VIEW_CLINICAL, alert.client)
+    )
+
+
+def trigger_text(alert: SafetyAlert) -> dict[str, str]:
+    """The instrument, question and answer as the catalogue words them (if it still can)."""
+    try:
+        instrument = instruments.get(alert.instrument)
+        item = instrument.item(alert.item)
+    except (KeyError, StopIteration):
+        return {"instrument": alert.instrument, "question": alert.item, "answer": str(alert.value)}
+    answer = next((o.label for o in item.options if o.value == alert.value), "")
+    return {
+        "instrument": instrument.short_title,
+        "question": item.text,
+        "answer": f"{answer} ({alert.value})" if answer else str(alert.value),
+    }
+
+
+@alert_reader
+def alert_list(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    context: dict[str, Any] = {"clinical": can(user, Capability.VIEW_CLINICAL)}
+    if context["clinical"]:
+        mine = _related(SafetyAlert.objects.visible_to(user))
+        context["open"] = list(mine.filter(status=SafetyAlert.Status.OPEN))
+        done = mine.filter(status=SafetyAlert.Status.ACKNOWLEDGED).order_by("-acknowledged_at")
+        context["done"] = list(done[:SHOWN_DONE])
+    if is_admin(user):
+        context["escalated"] = list(safety.escalated_in_clinic(user.clinic_id))
+    audit.record(request, "measures.alert.listed")
+    return render(request, "measures/alerts/list.html", context)
+
+
+@alert_reader
+def alert_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    alert, clinical = get_alert(request, public_id)
+    audit.record(request, "measures.alert.viewed", alert)
+    AlertNotification.objects.filter(
+        alert=alert, recipient=request.user, seen_at__isnull=True
+    ).update(seen_at=timezone.now())
+    context = {"alert": alert, "clinical": clinical}
+    if clinical:
+        context.update(
+            trigger=trigger_text(alert),
+            notifications=list(alert.notifications.select_related("recipient")),
+            can_acknowledge=may_acknowledge(request.user, alert),
+        )
+    return render(request, "measures/alerts/detail.html", context)
+
+
+@alert_reader
+def alert_acknowledge(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    alert, clinical = get_alert(request, public_id)
+    if alert.status != SafetyAlert.Status.OPEN:
+        messages.info(request, _("This alert has already been acknowledged."))
+        return redirect("measures:alert", public_id=alert.public_id)
+    if not clinical or not may_acknowledge(request.user, alert):
+        raise PermissionDenied
+    today = timezone.localdate()
+    form = AcknowledgeForm(request.POST or None, today=today)
+    if request.method == "POST" and form.is_valid():
+        if safety.acknowledge(alert, form.assessment(), by=request.user):
+            audit.record(request, "measures.alert.acknowledged", alert, fields=safety.ACK_FIELDS)
+            messages.success(request, _("Risk assessment recorded; the alert is acknowledged."))
+        else:
+            messages.info(request, _("This alert has already been acknowledged."))
+        return redirect("measures:alert", public_id=alert.public_id)
+    if request.method == "GET":
+        audit.record(request, "measures.alert.viewed", alert)
+    return render(
+        request,
+        "measures/alerts/acknowledge.html",
+        {"alert": alert, "form": form, "trigger": trigger_text(alert)},
+    )
