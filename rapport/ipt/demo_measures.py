@@ -21,8 +21,10 @@ Lives in ipt because it needs episodes and session dates (measures never imports
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
+
+from django.utils import timezone
 
 from rapport.clients.models import Client
 from rapport.core.hooks import demo_loader
@@ -137,6 +139,11 @@ def _load(clinic: Clinic, trajectory: Trajectory) -> None:
         zip(trajectory.phq9, trajectory.gad7, strict=True), start=1
     ):
         item9 = trajectory.item9_at.get(session, 0)
+        # Answered the morning of each weekly session (the demo's notes are weekly too).
+        answered = timezone.make_aware(
+            datetime.combine(episode.started_on + timedelta(weeks=session - 1), time(9, 0))
+        )
+        common["submitted_at"] = min(answered, timezone.now())
         services.record_response(
             instrument_code="phq9",
             answers=phq9_answers(phq9, item9),
