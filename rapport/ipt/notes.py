@@ -30,6 +30,8 @@ from rapport.ipt.models import (
     SessionNote,
 )
 from rapport.ipt.models.episodes import SessionAttendance
+from rapport.measures import instruments
+from rapport.measures.models import SafetyAlert
 
 # What a draft's editor may change; everything else (status, signatures) moves by rule.
 NOTE_FIELDS = (
@@ -98,8 +100,32 @@ def _create(episode: Episode, author: Any, held_on: date) -> SessionNote:
     if phase == Phase.TERMINATION:
         services.ensure_termination_tasks(episode)  # §1.7 checklist appears with the phase
     return SessionNote.objects.create(
-        episode=episode, author=author, number=last + 1, held_on=held_on, phase=phase
+        episode=episode,
+        author=author,
+        number=last + 1,
+        held_on=held_on,
+        phase=phase,
+        suicidality_detail=_open_alerts_summary(episode),
     )
+
+
+def _open_alerts_summary(episode: Episode) -> str:
+    """safety.md §5.1 step 5: the next note's risk section starts from the open alerts."""
+    alerts = SafetyAlert.objects.filter(
+        client=episode.client, status=SafetyAlert.Status.OPEN
+    ).order_by("created_at")
+    lines = [
+        _("Open safety alert: %(instrument)s item %(item)s = %(value)d, %(day)s (%(severity)s).")
+        % {
+            "instrument": instruments.get(alert.instrument).short_title,
+            "item": alert.item.lstrip("q"),
+            "value": alert.value,
+            "day": timezone.localtime(alert.created_at).date().isoformat(),
+            "severity": alert.severity,
+        }
+        for alert in alerts
+    ]
+    return "\n".join(lines)
 
 
 # --- drafts -----------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from rapport.clients.models import Client
 from rapport.measures import engine, instruments
-from rapport.measures.models import Invitation, Response
+from rapport.measures.models import Invitation, MeasuresSettings, Response
 
 
 @transaction.atomic
@@ -38,7 +38,9 @@ def record_response(
     from rapport.measures import outcomes, safety  # the two halves of "what follows"
 
     instrument = instruments.get(instrument_code)
-    result = engine.score(instrument, answers)
+    settings = MeasuresSettings.objects.filter(clinic_id=client.clinic_id).first()
+    band_set = outcomes.thresholds(instrument, settings).band_set  # e.g. HRSD-17 convention
+    result = engine.score(instrument, answers, band_set=band_set)
     response = Response.objects.create(
         client=client,
         context_id=context_id,

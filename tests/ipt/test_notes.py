@@ -371,3 +371,16 @@ def test_the_supervisor_may_read_but_not_save_a_note(cast: SimpleNamespace) -> N
     assert response.status_code == 404
     cast.note.refresh_from_db()
     assert cast.note.interval_events == ""
+
+
+def test_the_next_note_starts_its_risk_section_from_open_alerts(cast) -> None:
+    from rapport.ipt import notes as service
+    from rapport.measures import services as measures
+
+    answers = {f"q{n}": 0 for n in range(1, 10)} | {"q9": 2, "difficulty": 1}
+    measures.record_response(
+        client=cast.client, instrument_code="phq9", answers=answers, mode="remote"
+    )
+    note = service.create_next_note(cast.episode, cast.therapist)
+    assert "Open safety alert: PHQ-9 item 9 = 2" in note.suicidality_detail
+    assert "critical" in note.suicidality_detail

@@ -384,3 +384,24 @@ def test_it_records_a_positive_phq9_end_to_end_with_its_alert_and_outcomes(
     (alert,) = SafetyAlert.objects.filter(response=response)
     assert (alert.item, alert.value, alert.severity) == ("q9", 2, "critical")
     assert OutcomeFlag.objects.count() == 0  # one point: too early to say
+
+
+def test_a_clinic_can_choose_the_hrsd_band_convention(cast) -> None:
+    from rapport.measures import instruments, services
+    from rapport.measures.models import MeasuresSettings
+
+    hrsd = instruments.get("hrsd17")
+    answers = {item.key: 0 for item in hrsd.items if item.required}
+    # Total 15: "mild" for Zimmerman (8–16), "moderate" for CamCOPS (14–18), §2.6.
+    remaining = 15
+    for item in hrsd.scored_items:
+        top = max(option.value for option in item.options)
+        answers[item.key] = min(top, remaining)
+        remaining -= answers[item.key]
+    record = {"client": cast.client, "instrument_code": "hrsd17", "mode": "clinician"}
+    first = services.record_response(answers=answers, **record)
+    MeasuresSettings.objects.update_or_create(
+        clinic=cast.clinic, defaults={"thresholds": {"hrsd17": {"band_set": "camcops"}}}
+    )
+    second = services.record_response(answers=answers, **record)
+    assert (first.total, first.band, second.band) == (15, "mild", "moderate")
