@@ -34,7 +34,7 @@ def test_admins_set_the_crisis_resources_shown_on_every_page(cast: SimpleNamespa
     }
     footer = signed_in(cast.therapist).get(reverse("core:dashboard")).content.decode()
     assert "116 123" in footer
-    assert "988" not in footer
+    assert "tel:988" not in footer
     event = AuditEvent.objects.get(action="core.clinic.updated")
     assert event.fields == ["crisis_resources", "time_zone"]
 
