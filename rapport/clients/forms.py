@@ -8,34 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from rapport.clients.models import Client
 from rapport.core.models import Role, User
-
-
-class VersionedForm(forms.ModelForm):
-    """Rejects a save when someone else saved the record after the form was opened."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    stale_message = _(
-        "Someone else changed this record while you were editing. Your changes are still in "
-        "the form: open the record in another tab to see theirs, then save again."
-    )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.initial["version"] = self.instance.version
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        if self.instance.pk and data.get("version") != self.instance.version:
-            self.rebase()
-            raise forms.ValidationError(self.stale_message, code="stale")
-        return data
-
-    def rebase(self) -> None:
-        """After a conflict, carry the current version: the user has now seen the
-        warning, so saving again deliberately applies what they typed."""
-        current = type(self.instance).objects.filter(pk=self.instance.pk).values("version")
-        self.data = self.data.copy()
-        self.data["version"] = str(current.first()["version"])
+from rapport.core.versioning import VersionedForm
 
 
 class ClientDemographicsForm(VersionedForm):

@@ -10,12 +10,11 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from rapport.clients.forms import ClientDemographicsForm, ClinicalBackgroundForm, VersionedForm
+from rapport.clients.forms import ClientDemographicsForm, ClinicalBackgroundForm
 from rapport.clients.models import Client
 from rapport.core import audit
 from rapport.core.access import Capability, can, requires
 from rapport.core.hooks import client_panels
-from rapport.core.versioning import update_if_current
 
 PAGE_SIZE = 50
 
@@ -80,7 +79,11 @@ def client_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 def client_edit(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     client = _get_client(request, public_id, Capability.EDIT_DEMOGRAPHICS)
     form = ClientDemographicsForm(request.POST or None, instance=client, clinic=client.clinic)
-    if request.method == "POST" and form.is_valid() and _save_versioned(form):
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and form.save_if_current(updated_at=timezone.now())
+    ):
         audit.record(request, "clients.client.updated", client, fields=form.changed_data)
         messages.success(request, _("Changes saved."))
         return redirect("clients:detail", public_id=client.public_id)
@@ -103,27 +106,14 @@ def client_clinical(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 def client_clinical_edit(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     client = _get_client(request, public_id, Capability.EDIT_CLINICAL)
     form = ClinicalBackgroundForm(request.POST or None, instance=client)
-    if request.method == "POST" and form.is_valid() and _save_versioned(form):
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and form.save_if_current(updated_at=timezone.now())
+    ):
         audit.record(request, "clients.background.updated", client, fields=form.changed_data)
         messages.success(request, _("Clinical background saved."))
         return redirect("clients:clinical", public_id=client.public_id)
     if request.method == "GET":
         audit.record(request, "clients.background.viewed", client)
     return render(request, "clients/client_clinical_form.html", {"form": form, "client": client})
-
-
-def _save_versioned(form: VersionedForm) -> bool:
-    """Write only if nobody saved since the form was opened, checked again in SQL."""
-    client = form.instance
-    fields = [name for name in form.changed_data if name != "version"]
-    saved = update_if_current(
-        Client.objects,
-        client.pk,
-        form.cleaned_data["version"],
-        updated_at=timezone.now(),
-        **{name: getattr(client, name) for name in fields},
-    )
-    if not saved:
-        form.rebase()
-        form.add_error(None, VersionedForm.stale_message)
-    return saved

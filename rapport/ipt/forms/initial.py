@@ -9,7 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from rapport.clients.forms import VersionedForm
+from rapport.core.versioning import VersionedForm
 from rapport.ipt import catalogue
 from rapport.ipt.catalogue import ProblemArea
 from rapport.ipt.models import DisputeStageAssessment, Episode, EpisodeTask, Goal

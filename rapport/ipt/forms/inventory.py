@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from rapport.clients.forms import VersionedForm
+from rapport.core.versioning import VersionedForm
 from rapport.ipt.models import ClosenessRating, Episode, InventoryPerson, TimelineEvent
 from rapport.ipt.models.inventory import CLOSENESS_RINGS
 

@@ -20,7 +20,6 @@ from rapport.ipt.catalogue import ProblemArea
 from rapport.ipt.forms.initial import DisputeStageForm, FormulationForm, GoalAddForm, GoalForm
 from rapport.ipt.models import Episode, Goal
 from rapport.ipt.views.base import episode_context, get_episode
-from rapport.ipt.views.initial import changed_fields, save_episode
 
 
 def _areas(episode: Episode) -> list[str]:
@@ -88,10 +87,10 @@ def _back(episode: Episode, anchor: str) -> HttpResponse:
 def formulation_save(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     episode = get_episode(request, public_id, Capability.EDIT_CLINICAL)
     form = FormulationForm(request.POST, instance=episode)
-    if form.is_valid() and save_episode(form):
+    if form.is_valid() and form.save_if_current():
         # Nothing is ticked on the checklist: completing a task stays the therapist's act.
         services.choose_problem_areas(episode)
-        audit.record(request, "ipt.formulation.updated", episode, fields=changed_fields(form))
+        audit.record(request, "ipt.formulation.updated", episode, fields=form.changed_fields())
         messages.success(request, _("Formulation saved."))
         return _back(episode, "formulation-heading")
     episode = get_episode(request, public_id, Capability.EDIT_CLINICAL)  # as stored

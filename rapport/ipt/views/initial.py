@@ -16,7 +16,6 @@ from django.views.decorators.http import require_POST
 
 from rapport.core import audit
 from rapport.core.access import Capability, requires
-from rapport.core.versioning import update_if_current
 from rapport.ipt import catalogue
 from rapport.ipt.forms.initial import EpisodeSettingsForm, TaskForm
 from rapport.ipt.models import Episode, EpisodeTask
@@ -172,8 +171,8 @@ def episode_settings(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse
         instance=episode,
         planned=contract.planned_sessions if contract else None,
     )
-    if request.method == "POST" and form.is_valid() and save_episode(form):
-        audit.record(request, "ipt.episode.settings_updated", episode, fields=changed_fields(form))
+    if request.method == "POST" and form.is_valid() and form.save_if_current():
+        audit.record(request, "ipt.episode.settings_updated", episode, fields=form.changed_fields())
         messages.success(request, _("Episode settings saved."))
         return redirect("ipt:initial_phase", public_id=episode.public_id)
     if request.method == "GET":
@@ -183,21 +182,3 @@ def episode_settings(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse
         "ipt/initial/settings.html",
         episode_context(request, episode, "initial", form=form),
     )
-
-
-def changed_fields(form: Any) -> list[str]:
-    return [name for name in form.changed_data if name != "version"]
-
-
-def save_episode(form: Any) -> bool:
-    """Write the changed fields only if the episode is as the editor saw it (§ DESIGN)."""
-    episode = form.instance
-    saved = update_if_current(
-        Episode.objects,
-        episode.pk,
-        form.cleaned_data["version"],
-        **{name: getattr(episode, name) for name in changed_fields(form)},
-    )
-    if not saved:
-        form.add_error(None, form.stale_message)
-    return saved

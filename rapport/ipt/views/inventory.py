@@ -6,17 +6,14 @@ import uuid
 from dataclasses import dataclass
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from rapport.clients.forms import VersionedForm
 from rapport.core import audit
 from rapport.core.access import Capability, requires
-from rapport.core.versioning import update_if_current
 from rapport.ipt.closeness import render_circle
 from rapport.ipt.forms.inventory import (
     ClosenessForm,
@@ -82,7 +79,7 @@ def person_add(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     form = InventoryPersonForm(request.POST or None, instance=InventoryPerson(episode=episode))
     if request.method == "POST" and form.is_valid():
         person = form.save()
-        audit.record(request, "ipt.inventory_person.created", person, fields=_changed(form))
+        audit.record(request, "ipt.inventory_person.created", person, fields=form.changed_fields())
         messages.success(request, _("Person added to the inventory."))
         return redirect("ipt:inventory", public_id=episode.public_id)
     context = episode_context(request, episode, "inventory", form=form, adding=True)
@@ -95,8 +92,10 @@ def person_edit(request: HttpRequest, public_id: uuid.UUID, person_id: uuid.UUID
     person = _person(episode, person_id)
     form = InventoryPersonForm(request.POST or None, instance=person)
     if request.method == "POST":
-        if form.is_valid() and _save_person(form):
-            audit.record(request, "ipt.inventory_person.updated", person, fields=_changed(form))
+        if form.is_valid() and form.save_if_current():
+            audit.record(
+                request, "ipt.inventory_person.updated", person, fields=form.changed_fields()
+            )
             messages.success(request, _("Changes saved."))
             return redirect(
                 "ipt:inventory_person", public_id=episode.public_id, person_id=person_id
@@ -129,25 +128,6 @@ def person_remove(request: HttpRequest, public_id: uuid.UUID, person_id: uuid.UU
         _("Person removed from the inventory. Timeline events stay."),
     )
     return redirect("ipt:inventory", public_id=episode.public_id)
-
-
-def _changed(form: VersionedForm) -> list[str]:
-    return [name for name in form.changed_data if name != "version"]
-
-
-def _save_person(form: InventoryPersonForm) -> bool:
-    """Write only if nobody saved since the form was opened, checked again in SQL."""
-    person = form.instance
-    saved = update_if_current(
-        InventoryPerson.objects,
-        person.pk,
-        form.cleaned_data["version"],
-        **{name: getattr(person, name) for name in _changed(form)},
-    )
-    if not saved:
-        form.rebase()
-        form.add_error(None, ValidationError(VersionedForm.stale_message, code="stale"))
-    return saved
 
 
 # --- the closeness circle -------------------------------------------------------------

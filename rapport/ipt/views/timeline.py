@@ -13,9 +13,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from rapport.clients.forms import VersionedForm
 from rapport.core import audit
 from rapport.core.access import Capability, requires
+from rapport.core.versioning import VersionedForm
 from rapport.ipt.forms.inventory import TimelineEventForm, by_name
 from rapport.ipt.models import Episode, TimelineEvent
 from rapport.ipt.suggestions import AFTER_ONSET, BEFORE_ONSET
