@@ -96,8 +96,10 @@ INSTALLED_APPS = [
     "csp",
     "rapport.core",
     "rapport.clients",
+    "rapport.scheduling",
     "rapport.measures",
     "rapport.ipt",
+    "rapport.intake",
 ]
 
 MIDDLEWARE = [

@@ -7,4 +7,7 @@ urlpatterns = [
     # Public questionnaire links (signed, single-use): no sign-in.
     path("q/", include(("rapport.measures.routes.public", "questionnaires"))),
     path("episodes/", include("rapport.ipt.urls")),
+    path("schedule/", include("rapport.scheduling.urls")),
+    # Last: the public site owns the root.
+    path("", include("rapport.intake.urls")),
 ]

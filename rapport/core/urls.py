@@ -5,7 +5,7 @@ from rapport.core.views import audit_log, auth, clinic, dashboard, health, staff
 
 app_name = "core"
 urlpatterns = [
-    path("", dashboard.home, name="home"),
+    path("start/", dashboard.home, name="home"),
     path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("login/", auth.PasswordLoginView.as_view(), name="login"),
     path("login/verify/", auth.two_factor_verify, name="two_factor_verify"),

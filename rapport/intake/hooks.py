@@ -1,0 +1,1 @@
+"""Registers the intake app's panels and demo loader (imported in ready())."""

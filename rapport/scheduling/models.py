@@ -1,0 +1,235 @@
+"""Availability, appointments and series, reminders and calendar feeds.
+
+scheduling knows appointments, not treatments (DESIGN.md): an IPT episode is
+known here only by its opaque id (``context_id``), a consultation request by
+``request_id``. Times are stored in UTC; weekly hours are wall-clock times in
+the therapist's zone, so a series keeps its local time across DST changes.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from rapport.clients.models import Client
+from rapport.core.models import Clinic, User
+from rapport.core.models.clinics import validate_time_zone
+
+
+class WeeklyHours(models.Model):
+    """One block of a therapist's regular working week, in their own time zone."""
+
+    class Weekday(models.IntegerChoices):
+        MONDAY = 0, _("Monday")
+        TUESDAY = 1, _("Tuesday")
+        WEDNESDAY = 2, _("Wednesday")
+        THURSDAY = 3, _("Thursday")
+        FRIDAY = 4, _("Friday")
+        SATURDAY = 5, _("Saturday")
+        SUNDAY = 6, _("Sunday")
+
+    therapist = models.ForeignKey(User, on_delete=models.CASCADE, related_name="weekly_hours")
+    weekday = models.PositiveSmallIntegerField(_("day"), choices=Weekday.choices)
+    starts = models.TimeField(_("from"))
+    ends = models.TimeField(_("until"))
+    time_zone = models.CharField(_("time zone"), max_length=64, validators=[validate_time_zone])
+    session_minutes = models.PositiveSmallIntegerField(
+        _("session length (minutes)"),
+        default=50,
+        validators=[MinValueValidator(15), MaxValueValidator(180)],
+    )
+    buffer_minutes = models.PositiveSmallIntegerField(
+        _("buffer after each session (minutes)"), default=10, validators=[MaxValueValidator(60)]
+    )
+
+    class Meta:
+        ordering = ["therapist", "weekday", "starts"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends__gt=models.F("starts")), name="hours_end_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.starts:%H:%M}-{self.ends:%H:%M}"
+
+
+class TimeOff(models.Model):
+    """An exception to the weekly hours: holiday, training, illness."""
+
+    therapist = models.ForeignKey(User, on_delete=models.CASCADE, related_name="time_off")
+    starts_at = models.DateTimeField(_("from"))
+    ends_at = models.DateTimeField(_("until"))
+    reason = models.CharField(_("reason"), max_length=120, blank=True)  # never clinical
+
+    class Meta:
+        ordering = ["starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")),
+                name="time_off_end_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"time off {self.starts_at:%Y-%m-%d}"
+
+
+def default_reminder_leads() -> list[int]:
+    return [48 * 60, 2 * 60]  # minutes before the appointment: 48 h and 2 h
+
+
+class SchedulingSettings(models.Model):
+    """A clinic's scheduling rules (defaults from the issue)."""
+
+    clinic = models.OneToOneField(
+        Clinic, on_delete=models.CASCADE, related_name="scheduling_settings"
+    )
+    reminder_lead_minutes = models.JSONField(default=default_reminder_leads)
+    late_cancellation_hours = models.PositiveSmallIntegerField(default=24)
+    public_slot_picking = models.BooleanField(
+        _("let people pick an initial-consultation slot on the public form"), default=False
+    )
+    hold_minutes = models.PositiveSmallIntegerField(
+        _("hold a picked slot this long for the coordinator to confirm (minutes)"), default=48 * 60
+    )
+
+    def __str__(self) -> str:
+        return f"scheduling settings {self.clinic_id}"
+
+
+class Series(models.Model):
+    """A weekly (or other cadence) run of sessions booked in one step from a contract."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="series")
+    therapist = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    context_id = models.UUIDField(null=True, blank=True, db_index=True)
+    first_starts_at = models.DateTimeField()
+    local_time = models.TimeField()
+    time_zone = models.CharField(max_length=64, validators=[validate_time_zone])
+    interval_days = models.PositiveSmallIntegerField(default=7)
+    count = models.PositiveSmallIntegerField()
+    duration_minutes = models.PositiveSmallIntegerField(default=50)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"series {self.public_id}"
+
+
+class AppointmentQuerySet(models.QuerySet):
+    def active(self) -> AppointmentQuerySet:
+        """Appointments that occupy the therapist's time."""
+        return self.filter(status__in=Appointment.OCCUPYING)
+
+    def overlapping(self, starts_at: Any, ends_at: Any) -> AppointmentQuerySet:
+        return self.filter(starts_at__lt=ends_at, ends_at__gt=starts_at)
+
+
+class Appointment(models.Model):
+    class Kind(models.TextChoices):
+        CONSULTATION = "consultation", _("Initial consultation")
+        SESSION = "session", _("Session")
+
+    class Status(models.TextChoices):
+        HELD = "held", _("Held for confirmation")
+        BOOKED = "booked", _("Booked")
+        CANCELLED = "cancelled", _("Cancelled")
+        LATE_CANCELLED = "late_cancelled", _("Cancelled late")
+        NO_SHOW = "no_show", _("Did not attend")
+        ATTENDED = "attended", _("Attended")
+
+    OCCUPYING = (Status.HELD, Status.BOOKED, Status.ATTENDED, Status.NO_SHOW)
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="appointments")
+    client = models.ForeignKey(
+        Client, on_delete=models.PROTECT, null=True, blank=True, related_name="appointments"
+    )
+    # An initial consultation may be booked for a request before a client record exists.
+    request_id = models.UUIDField(null=True, blank=True, db_index=True)
+    therapist = models.ForeignKey(User, on_delete=models.PROTECT, related_name="appointments")
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.SESSION)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.BOOKED)
+    starts_at = models.DateTimeField(db_index=True)
+    ends_at = models.DateTimeField()
+    series = models.ForeignKey(
+        Series, on_delete=models.SET_NULL, null=True, blank=True, related_name="appointments"
+    )
+    series_index = models.PositiveSmallIntegerField(null=True, blank=True)
+    context_id = models.UUIDField(null=True, blank=True, db_index=True)
+    video_link = models.URLField(_("video link"), blank=True)
+    held_until = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    cancel_reason = models.CharField(max_length=200, blank=True)  # operational, never clinical
+    moved_from = models.OneToOneField(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="moved_to"
+    )
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = AppointmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["starts_at", "pk"]
+        indexes = [models.Index(fields=["therapist", "starts_at"], name="appointment_calendar")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")),
+                name="appointment_end_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"appointment {self.public_id}"
+
+    @property
+    def audit_subject_id(self) -> uuid.UUID | None:
+        return self.client.public_id if self.client_id else None
+
+
+class Reminder(models.Model):
+    """One reminder e-mail for one appointment; a due row the worker claims (sent once)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SENT = "sent", _("Sent")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, related_name="reminders")
+    lead_minutes = models.PositiveIntegerField()
+    send_at = models.DateTimeField(db_index=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    claimed_by = models.CharField(max_length=200, blank=True)
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["appointment", "lead_minutes"], name="one_reminder_per_lead"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"reminder {self.pk}"
+
+
+class CalendarFeed(models.Model):
+    """A therapist's private, revocable iCalendar feed (initials only, no clinical detail)."""
+
+    therapist = models.ForeignKey(User, on_delete=models.CASCADE, related_name="calendar_feeds")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"feed {self.pk}"
