@@ -1,1 +1,4 @@
 """Registers the intake app's panels and demo loader (imported in ready())."""
+
+from rapport.intake import demo as _demo  # noqa: F401  (the public pages' demo loader)
+from rapport.intake import panels as _panels  # noqa: F401  (intake queue dashboard panel)

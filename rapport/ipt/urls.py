@@ -10,4 +10,5 @@ urlpatterns = [
     path("", include("rapport.ipt.routes.notes")),
     path("", include("rapport.ipt.routes.termination")),
     path("", include("rapport.ipt.routes.measures")),
+    path("", include("rapport.ipt.routes.booking")),
 ]

@@ -1,0 +1,355 @@
+"""The intake coordinators' side: queue, request detail, contact attempts, status,
+conversion into a client, waitlist and booking the initial consultation.
+
+Requests are contact data of people who are not yet clients: intake coordinators
+and clinic admins (Capability.ADD_CLIENT) see their own clinic's, through
+``ConsultationRequest.objects.visible_to``. The free-text concern is shown to
+them: it is the person's own message to the intake team and the coordinator
+triages by it. The self-screen shows only its total, band and urgency, never
+the item answers (DESIGN.md: coordinators never see questionnaire items).
+"""
+
+from __future__ import annotations
+
+import uuid
+from itertools import groupby
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count, Max
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from rapport.core import audit
+from rapport.core.access import Capability, requires
+from rapport.core.versioning import update_if_current
+from rapport.intake import conversion, waitlist
+from rapport.intake.forms_queue import (
+    OPEN,
+    TRANSITIONS,
+    ContactAttemptForm,
+    ConversionForm,
+    NotesForm,
+    SlotForm,
+    StatusForm,
+    TherapistPickForm,
+    WaitlistAddForm,
+    WaitlistRemoveForm,
+)
+from rapport.intake.models import ConsultationRequest, ContactAttempt, WaitlistEntry
+from rapport.scheduling import booking
+from rapport.scheduling.models import Appointment
+
+PAGE_SIZE = 50
+S = ConsultationRequest.Status
+TAKEN = gettext_lazy("That time was just taken — choose another.")
+
+
+def _get_request(request: HttpRequest, public_id: uuid.UUID) -> ConsultationRequest:
+    """The one way these views fetch a request: scoped to the clinic, else 404."""
+    visible = ConsultationRequest.objects.visible_to(request.user).select_related("client")
+    return get_object_or_404(visible, public_id=public_id)
+
+
+@requires(Capability.ADD_CLIENT)
+def queue(request: HttpRequest) -> HttpResponse:
+    """Open requests by default, urgent first, then oldest first."""
+    shown = request.GET.get("status", "")
+    requests = ConsultationRequest.objects.visible_to(request.user)
+    if shown in S.values:
+        requests = requests.filter(status=shown)
+    elif shown != "all":
+        shown = ""
+        requests = requests.filter(status__in=OPEN)
+    requests = requests.annotate(
+        attempt_count=Count("attempts"), last_attempt_at=Max("attempts__at")
+    ).order_by("-urgent", "created_at", "pk")
+    page = Paginator(requests, PAGE_SIZE).get_page(request.GET.get("page"))
+    audit.record(request, "intake.request.listed", fields=["status"] if shown else [])
+    return render(
+        request,
+        "intake/queue/queue.html",
+        {
+            "page": page,
+            "shown": shown,
+            "statuses": S.choices,
+            "querystring": urlencode({"status": shown}) if shown else "",
+        },
+    )
+
+
+def _waitlist_place(entry: WaitlistEntry | None) -> int | None:
+    if entry is None or entry.removed_at is not None:
+        return None
+    ahead = WaitlistEntry.objects.filter(
+        request__clinic_id=entry.request.clinic_id,
+        removed_at__isnull=True,
+        added_at__lt=entry.added_at,
+    ).count()
+    return ahead + 1
+
+
+def _detail(request: HttpRequest, req: ConsultationRequest, **forms: Any) -> HttpResponse:
+    entry = WaitlistEntry.objects.filter(request=req).select_related("preferred_therapist").first()
+    if entry is not None:
+        entry.request = req
+    context = {
+        "req": req,
+        "attempts": req.attempts.select_related("by"),
+        "appointments": Appointment.objects.filter(
+            clinic_id=req.clinic_id, request_id=req.public_id
+        ).select_related("therapist"),
+        "entry": entry if entry is not None and entry.removed_at is None else None,
+        "place": _waitlist_place(entry),
+        "days_waiting": waitlist.days_waiting(entry) if entry is not None else None,
+        "attempt_form": forms.get("attempt_form") or ContactAttemptForm(),
+        "status_form": forms.get("status_form") or StatusForm(request_obj=req),
+        "can_change_status": bool(TRANSITIONS[req.status]),
+        "waitlist_form": forms.get("waitlist_form") or WaitlistAddForm(clinic=req.clinic),
+        "remove_form": WaitlistRemoveForm(),
+        "is_open": req.status in OPEN,
+    }
+    return render(request, "intake/queue/request.html", context)
+
+
+@requires(Capability.ADD_CLIENT)
+def request_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    req = _get_request(request, public_id)
+    audit.record(request, "intake.request.viewed", req)
+    return _detail(request, req)
+
+
+@requires(Capability.ADD_CLIENT)
+def request_notes(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    req = _get_request(request, public_id)
+    form = NotesForm(request.POST or None, instance=req)
+    if request.method == "POST" and form.is_valid() and form.save_if_current():
+        audit.record(request, "intake.request.updated", req, fields=form.changed_fields())
+        messages.success(request, _("Notes saved."))
+        return redirect("intake:request", public_id=req.public_id)
+    if request.method == "GET":
+        audit.record(request, "intake.request.viewed", req)
+    return render(request, "intake/queue/notes.html", {"req": req, "form": form})
+
+
+@require_POST
+@requires(Capability.ADD_CLIENT)
+def attempt_add(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    req = _get_request(request, public_id)
+    form = ContactAttemptForm(request.POST, instance=ContactAttempt(request=req, by=request.user))
+    if not form.is_valid():
+        audit.record(request, "intake.request.viewed", req)
+        return _detail(request, req, attempt_form=form)
+    form.instance.at = timezone.now()
+    form.save()
+    fields = ["channel", "outcome"] + (["note"] if form.cleaned_data["note"] else [])
+    audit.record(request, "intake.request.contact_attempted", req, fields=fields)
+    if req.status == S.NEW and form.cleaned_data["outcome"] == ContactAttempt.Outcome.REACHED:
+        _set_status(request, req, S.CONTACTED, req.version)
+    messages.success(request, _("Contact attempt recorded."))
+    return redirect("intake:request", public_id=req.public_id)
+
+
+def _set_status(request: HttpRequest, req: ConsultationRequest, status: str, version: int) -> bool:
+    visible = ConsultationRequest.objects.visible_to(request.user)
+    if not update_if_current(visible, req.pk, version, status=status):
+        return False
+    if status in (S.REFERRED, S.DECLINED):
+        waitlist.remove(req, reason=S(status).label)
+    audit.record(request, "intake.request.status_changed", req, fields=["status"])
+    return True
+
+
+@require_POST
+@requires(Capability.ADD_CLIENT)
+def status_change(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    req = _get_request(request, public_id)
+    form = StatusForm(request.POST, request_obj=req)
+    if form.is_valid():
+        status = form.cleaned_data["status"]
+        if _set_status(request, req, status, form.cleaned_data["version"]):
+            messages.success(request, _("Status changed to “%(s)s”.") % {"s": S(status).label})
+            return redirect("intake:request", public_id=req.public_id)
+        form.add_error(None, NotesForm.stale_message)
+    audit.record(request, "intake.request.viewed", req)
+    return _detail(request, req, status_form=form)
+
+
+@requires(Capability.ADD_CLIENT)
+def convert(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    req = _get_request(request, public_id)
+    if req.client_id is not None:
+        messages.info(request, _("This request was already converted into a client record."))
+        return redirect("clients:detail", public_id=req.client.public_id)
+    given, family = conversion.split_name(req.name)
+    form = ConversionForm(
+        request.POST or None,
+        clinic=req.clinic,
+        initial={"given_name": given, "family_name": family, "started_on": timezone.localdate()},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            done = conversion.convert(req, **form.cleaned_data)
+        except conversion.ConversionError as error:
+            form.add_error(None, str(error))
+        else:
+            _audit_conversion(request, req, done)
+            messages.success(
+                request, _("Client record created and IPT episode opened with the therapist.")
+            )
+            return redirect("clients:detail", public_id=done.client.public_id)
+    audit.record(request, "intake.request.viewed", req)
+    return render(request, "intake/queue/convert.html", {"req": req, "form": form})
+
+
+def _audit_conversion(
+    request: HttpRequest, req: ConsultationRequest, done: conversion.Converted
+) -> None:
+    audit.record(request, "intake.request.converted", req, fields=["client", "status"])
+    audit.record(
+        request,
+        "clients.client.created",
+        done.client,
+        fields=["given_name", "family_name", "date_of_birth", "assigned_therapist"],
+    )
+    audit.record(request, "ipt.episode.created", done.episode, fields=["therapist", "started_on"])
+
+
+@requires(Capability.ADD_CLIENT)
+def book(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """Choose a therapist (GET), then one of their free slots (POST)."""
+    req = _get_request(request, public_id)
+    source = request.POST if request.method == "POST" else request.GET
+    pick = TherapistPickForm(source if "therapist" in source else None, clinic=req.clinic)
+    therapist = pick.cleaned_data["therapist"] if pick.is_bound and pick.is_valid() else None
+    form = None
+    if therapist is not None:
+        form = SlotForm(request.POST or None, slots=_slots(therapist))
+        if request.method == "POST" and form.is_valid():
+            booked = _book(request, req, therapist, form)
+            if booked is not None:
+                return redirect("intake:request", public_id=req.public_id)
+            form = SlotForm(request.POST, slots=_slots(therapist))
+            if form.is_valid():  # still offered (e.g. time off just added): say so anyway
+                form.add_error("slot", TAKEN)
+    audit.record(request, "intake.request.viewed", req)
+    context = {
+        "req": req,
+        "pick": pick,
+        "therapist": therapist,
+        "form": form,
+        "days": _days(form) if form is not None else [],
+    }
+    return render(request, "intake/queue/book.html", context)
+
+
+def _slots(therapist: Any) -> list:
+    return booking.free_slots(therapist, timezone.localdate(), waitlist.LOOKAHEAD_DAYS)
+
+
+def _days(form: SlotForm) -> list[tuple[Any, list[dict[str, Any]]]]:
+    """The free slots grouped by local day, for one radio group per day."""
+    chosen = form.data.get("slot") if form.is_bound else None
+    slots = [
+        {
+            "value": value,
+            "start": timezone.localtime(start),
+            "end": timezone.localtime(end),
+            "checked": value == chosen,
+        }
+        for value, (start, end) in form.slots.items()
+    ]
+    return [(day, list(items)) for day, items in groupby(slots, key=lambda s: s["start"].date())]
+
+
+def _book(
+    request: HttpRequest, req: ConsultationRequest, therapist: Any, form: SlotForm
+) -> Appointment | None:
+    starts_at, ends_at = form.cleaned_data["slot"]
+    try:
+        appointment = booking.book(
+            clinic=req.clinic,
+            therapist=therapist,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            kind=Appointment.Kind.CONSULTATION,
+            client=req.client,
+            request_id=req.public_id,
+            by=request.user,
+        )
+    except booking.SlotTaken:
+        return None
+    audit.record(request, "scheduling.appointment.booked", appointment, fields=["starts_at"])
+    if req.status != S.ACCEPTED:
+        ConsultationRequest.objects.filter(pk=req.pk).update(status=S.CONSULTATION_BOOKED)
+    waitlist.remove(req, reason=waitlist.BOOKED)
+    audit.record(request, "intake.request.consultation_booked", req, fields=["status"])
+    when = timezone.localtime(starts_at)
+    messages.success(
+        request,
+        _("Initial consultation booked with %(who)s on %(day)s at %(time)s.")
+        % {
+            "who": therapist.get_full_name(),
+            "day": when.strftime("%Y-%m-%d"),
+            "time": when.strftime("%H:%M"),
+        },
+    )
+    return appointment
+
+
+@require_POST
+@requires(Capability.ADD_CLIENT)
+def waitlist_add(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    req = _get_request(request, public_id)
+    form = WaitlistAddForm(request.POST, clinic=req.clinic)
+    if not form.is_valid():
+        audit.record(request, "intake.request.viewed", req)
+        return _detail(request, req, waitlist_form=form)
+    try:
+        waitlist.add(req, preferred_therapist=form.cleaned_data["preferred_therapist"])
+    except waitlist.WaitlistError as error:
+        messages.error(request, str(error))
+    else:
+        audit.record(request, "intake.request.waitlisted", req, fields=["status", "waitlist"])
+        messages.success(request, _("Added to the waitlist."))
+    return redirect("intake:request", public_id=req.public_id)
+
+
+@require_POST
+@requires(Capability.ADD_CLIENT)
+def waitlist_remove(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    req = _get_request(request, public_id)
+    form = WaitlistRemoveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose why the person leaves the waitlist."))
+    elif waitlist.remove(req, reason=form.cleaned_data["reason"]):
+        new_status = S.REFERRED if form.cleaned_data["reason"] == "referred" else S.CONTACTED
+        ConsultationRequest.objects.filter(pk=req.pk, status=S.WAITLISTED).update(status=new_status)
+        audit.record(request, "intake.request.unwaitlisted", req, fields=["status", "waitlist"])
+        messages.success(request, _("Removed from the waitlist."))
+    else:
+        messages.info(request, _("This person was not on the waitlist."))
+    target = "intake:waitlist" if request.POST.get("from") == "waitlist" else None
+    return redirect(target) if target else redirect("intake:request", public_id=req.public_id)
+
+
+@requires(Capability.ADD_CLIENT)
+def waitlist_view(request: HttpRequest) -> HttpResponse:
+    clinic = request.user.clinic
+    now = timezone.now()
+    entries = list(waitlist.waiting(clinic))
+    for place, entry in enumerate(entries, start=1):
+        entry.place, entry.days = place, waitlist.days_waiting(entry, now)
+    offers = waitlist.offers(clinic, entries, timezone.localdate())
+    audit.record(request, "intake.waitlist.viewed")
+    return render(
+        request,
+        "intake/queue/waitlist.html",
+        {"entries": entries, "offers": offers, "remove_form": WaitlistRemoveForm()},
+    )

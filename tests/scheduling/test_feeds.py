@@ -1,0 +1,78 @@
+"""The therapist's calendar feed: valid iCalendar, initials only, revocable."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+import time_machine
+from django.test import Client as HttpClient
+from django.urls import reverse
+from icalendar import Calendar
+
+from rapport.scheduling import changes, feeds
+from rapport.scheduling.models import CalendarFeed
+from tests.factories import csrf_post, signed_in
+from tests.scheduling.helpers_l import course, sessions
+
+pytestmark = pytest.mark.django_db
+NOW = dt.datetime(2026, 8, 20, 12, tzinfo=dt.UTC)
+
+
+def _feed_path(url: str) -> str:
+    return re.sub(r"^https?://[^/]+", "", url)
+
+
+def test_it_creates_a_feed_shown_once_and_stores_only_its_hash(cast) -> None:
+    http = signed_in(cast.therapist)
+    response = csrf_post(http, reverse("scheduling:feed_create"))
+    assert response.status_code == 200
+    url = re.search(rb'value="([^"]+\.ics)"', response.content).group(1).decode()
+    token = url.rsplit("/", 1)[1].removesuffix(".ics")
+    feed = CalendarFeed.objects.get(therapist=cast.therapist)
+    assert feed.token_hash == feeds.hash_token(token)
+    assert token not in feed.token_hash
+    assert token.encode() not in http.get(reverse("scheduling:feeds")).content
+
+
+def test_it_serves_valid_icalendar_with_initials_and_no_names(cast) -> None:
+    with time_machine.travel(NOW, tick=False):
+        booked = sessions(course(cast, count=3))
+        changes.cancel(booked[2], by=cast.therapist)
+        _feed, token = feeds.create(cast.therapist)
+        response = HttpClient().get(reverse("scheduling:feed", args=[token]))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/calendar")
+    calendar = Calendar.from_ical(response.content)
+    events = calendar.walk("VEVENT")
+    assert len(events) == 3
+    client = cast.client
+    assert {str(event["summary"]) for event in events} == {
+        f"Session — {client.given_name[0]}.{client.family_name[0]}."
+    }
+    assert [str(event["status"]) for event in events] == ["CONFIRMED", "CONFIRMED", "CANCELLED"]
+    text = response.content.decode()
+    for name in (client.given_name, client.family_name, client.email, "IPT"):
+        assert name not in text
+    assert str(calendar["version"]) == "2.0"
+    assert all("dtstart" in event and "uid" in event and "dtstamp" in event for event in events)
+
+
+def test_it_shows_only_the_therapists_own_appointments(cast) -> None:
+    with time_machine.travel(NOW, tick=False):
+        course(cast, count=2)
+        _feed, token = feeds.create(cast.colleague)
+        response = HttpClient().get(reverse("scheduling:feed", args=[token]))
+    assert Calendar.from_ical(response.content).walk("VEVENT") == []
+
+
+def test_it_stops_serving_a_revoked_feed(cast) -> None:
+    feed, token = feeds.create(cast.therapist)
+    url = reverse("scheduling:feed", args=[token])
+    assert HttpClient().get(url).status_code == 200
+    # A colleague cannot revoke it; its owner can.
+    csrf_post(signed_in(cast.colleague), reverse("scheduling:feed_revoke"), {"feed": feed.pk})
+    assert HttpClient().get(url).status_code == 200
+    csrf_post(signed_in(cast.therapist), reverse("scheduling:feed_revoke"), {"feed": feed.pk})
+    assert HttpClient().get(url).status_code == 404
