@@ -5,7 +5,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 
-from rapport.core.access import Capability, can
+from rapport.core.access import Capability, can, is_verified_staff
 from rapport.core.models import Clinic
 from rapport.core.models.clinics import default_crisis_resources
 
@@ -23,6 +23,10 @@ def rapport(request: HttpRequest) -> dict[str, Any]:
             "clients": user is not None and can(user, Capability.VIEW_CLIENTS),
             "audit": user is not None and can(user, Capability.VIEW_AUDIT),
             "clinic_settings": user is not None and can(user, Capability.MANAGE_CLINIC),
+            "intake": user is not None and can(user, Capability.ADD_CLIENT),
+            "calendar": user is not None
+            and bool(getattr(user, "roles", None))
+            and is_verified_staff(user),
         },
         "session_idle_seconds": settings.RAPPORT_SESSION_IDLE_SECONDS,
     }

@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rapport.core.models import Clinic, User
+from rapport.scheduling import signals
 from rapport.scheduling.availability import free_slots, occupying
 from rapport.scheduling.models import Appointment, SchedulingSettings, Series, TimeOff
 
@@ -73,7 +74,7 @@ def book(
         held_until = None
         if status == Appointment.Status.HELD:
             held_until = now + dt.timedelta(minutes=scheduling_settings(clinic).hold_minutes)
-        return Appointment.objects.create(
+        appointment = Appointment.objects.create(
             clinic=clinic,
             therapist=therapist,
             client=client,
@@ -88,6 +89,8 @@ def book(
             video_link=video_link,
             held_until=held_until,
         )
+        signals.appointment_booked.send(sender=Appointment, appointment=appointment)
+        return appointment
 
 
 def _check_free(

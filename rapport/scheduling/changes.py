@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from rapport.clients.models import Client
 from rapport.core.access import Capability, Reach, reaches
-from rapport.scheduling import reminders
+from rapport.scheduling import reminders, signals
 from rapport.scheduling.booking import SlotTaken, book, scheduling_settings
 from rapport.scheduling.models import Appointment, AppointmentQuerySet
 from rapport.scheduling.timeutil import local_to_utc, utc_to_local
@@ -111,6 +111,7 @@ def _mark_cancelled(appointment: Appointment, *, by: Any, reason: str, now: dt.d
         version=F("version") + 1,
     )
     reminders.cancel_pending(appointment)
+    signals.appointment_cancelled.send(sender=Appointment, appointment=appointment)
 
 
 @transaction.atomic
