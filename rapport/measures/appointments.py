@@ -35,6 +35,7 @@ def invite_before_session(sender: Any, appointment: Appointment, **kwargs: Any) 
         or appointment.client_id is None
         or appointment.context_id is None
         or appointment.status != Appointment.Status.BOOKED
+        or appointment.starts_at <= timezone.now()
     ):
         return
     number = session_number(appointment)

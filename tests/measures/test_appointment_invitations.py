@@ -61,3 +61,9 @@ def test_no_invitation_without_an_active_therapist(cast: SimpleNamespace) -> Non
     with time_machine.travel(NOW, tick=False):
         _book(cast, NOW + timedelta(days=7))
     assert not Invitation.objects.exists()  # self-harm items need an active therapist
+
+
+def test_a_session_already_past_gets_no_invitation(cast: SimpleNamespace) -> None:
+    with time_machine.travel(NOW, tick=False):
+        _book(cast, NOW - timedelta(days=1))
+    assert not Invitation.objects.exists()
