@@ -14,6 +14,7 @@ from django.urls import reverse
 from rapport.core.models import AuditEvent, Role
 from rapport.intake.forms_queue import slot_value
 from rapport.intake.models import ConsultationRequest, ContactAttempt
+from rapport.measures import instruments
 from rapport.scheduling import booking
 from rapport.scheduling.models import Appointment
 from tests.factories import csrf_post, make_staff, signed_in
@@ -104,7 +105,10 @@ def test_it_shows_the_screen_total_and_concern_but_never_the_item_answers(
     assert "Total 14 of 27: moderate." in body
     assert "Thoughts of self-harm reported: contact today" in body
     assert CONCERN in body
-    assert "q9" not in body
+    # Neither the item wording nor any per-item value is on the page.
+    phq9 = instruments.get("phq9")
+    assert all(str(item.text) not in body for item in phq9.items)
+    assert "better off dead" not in body
 
 
 def test_it_audits_reading_a_request(cast: SimpleNamespace) -> None:
@@ -195,7 +199,9 @@ def test_it_saves_notes_encrypted_and_refuses_a_stale_edit(cast: SimpleNamespace
     assert (req.notes, req.version) == ("Prefers calls after 5pm", 2)
     with connection.cursor() as cursor:
         cursor.execute("SELECT notes FROM intake_consultationrequest WHERE id = %s", [req.pk])
-        assert "5pm" not in cursor.fetchone()[0]
+        stored = cursor.fetchone()[0]
+    assert stored.startswith("enc1:")
+    assert "Prefers calls" not in stored
     stale = csrf_post(http, url, {"notes": "Overwrite", "version": 1})
     assert "Someone else changed this record" in stale.content.decode()
     assert "Overwrite" in stale.content.decode()
