@@ -167,7 +167,6 @@ def _rebook(
     )
     Appointment.objects.filter(pk=moved.pk).update(moved_from=original)
     moved.moved_from = original
-    reminders.schedule(moved)
     return moved
 
 

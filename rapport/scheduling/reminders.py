@@ -24,6 +24,7 @@ from typing import Any
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
+from django.dispatch import receiver
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -32,6 +33,7 @@ from rapport.core import audit, jobs
 from rapport.scheduling import ics
 from rapport.scheduling.booking import scheduling_settings
 from rapport.scheduling.models import Appointment, Reminder
+from rapport.scheduling.signals import appointment_booked
 
 logger = logging.getLogger(__name__)
 EMAIL_TEMPLATE = "scheduling/emails/reminder"
@@ -75,6 +77,12 @@ def schedule(appointment: Appointment, now: dt.datetime | None = None) -> list[R
         if appointment.starts_at - dt.timedelta(minutes=lead) > now
     ]
     return Reminder.objects.bulk_create(rows, ignore_conflicts=True)
+
+
+@receiver(appointment_booked, dispatch_uid="scheduling.remind_of_booking")
+def remind_of_booking(sender: Any, appointment: Appointment, **kwargs: Any) -> None:
+    """Every booked appointment (series, move, consultation) gets its reminders."""
+    schedule(appointment)
 
 
 def cancel_pending(appointment: Appointment) -> int:

@@ -29,7 +29,6 @@ from django.db.models import Q
 
 from rapport.clients.models import Client
 from rapport.core.models import User
-from rapport.scheduling import reminders
 from rapport.scheduling.booking import SlotTaken, book
 from rapport.scheduling.models import Appointment, Series, TimeOff
 from rapport.scheduling.timeutil import local_to_utc
@@ -167,7 +166,6 @@ def _book_occurrence(
         series_index=occurrence.index,
         video_link=video_link,
     )
-    reminders.schedule(appointment)
     return appointment
 
 
