@@ -12,6 +12,7 @@ from rapport.intake.models import ConsultationRequest, PublicPage
 
 Channel = ConsultationRequest.Channel
 HONEYPOT = "website"
+SLOT_TAKEN = gettext_lazy("That time was just taken — choose another or leave it for us to arrange")
 
 
 class ConsultationRequestForm(forms.ModelForm):
@@ -62,8 +63,17 @@ class ConsultationRequestForm(forms.ModelForm):
             "concern": forms.Textarea(attrs={"rows": 5}),
         }
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, slots: list[Any] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # Offered free consultation times (services.PublicSlot), when the clinic allows picking.
+        self.slots = {slot.value: slot for slot in slots or []}
+        if self.slots:
+            self.fields["slot"] = forms.ChoiceField(
+                label=gettext_lazy("Pick a time for your first conversation (optional)"),
+                required=False,
+                choices=[("", "")] + [(value, value) for value in self.slots],
+                error_messages={"invalid_choice": SLOT_TAKEN},
+            )
         self.fields["concern"].required = True
         self.fields["consent_to_contact"].required = True
         self.fields["consent_to_contact"].error_messages["required"] = _(
@@ -86,10 +96,33 @@ class ConsultationRequestForm(forms.ModelForm):
             )
         if channel in (Channel.PHONE, Channel.TEXT) and not cleaned.get("phone"):
             self.add_error("phone", _("Give a phone number, or choose another way to reach you."))
+        if self.data.get("slot") and "slot" not in self.fields:
+            self.add_error(None, SLOT_TAKEN)  # a time was picked but none is offered any more
         return cleaned
 
     def details(self) -> dict[str, Any]:
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+    def picked_slot(self) -> Any:
+        """The picked free time (services.PublicSlot), or None."""
+        return self.slots.get(self.cleaned_data.get("slot") or "")
+
+    def slot_days(self) -> list[tuple[Any, list[dict[str, Any]]]]:
+        """The offered times grouped by the clinic's local day, for one radio group per day."""
+        chosen = self.data.get("slot") if self.is_bound else None
+        days: dict[Any, list[dict[str, Any]]] = {}
+        for value, slot in self.slots.items():
+            days.setdefault(slot.start.date(), []).append(
+                {
+                    "value": value,
+                    # Already in the clinic's zone: formatted here so templates don't convert.
+                    "start": slot.start.strftime("%H:%M"),
+                    "end": slot.end.strftime("%H:%M"),
+                    "initials": slot.initials,
+                    "checked": value == chosen,
+                }
+            )
+        return list(days.items())
 
 
 class PublicPageForm(forms.ModelForm):

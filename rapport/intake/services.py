@@ -2,19 +2,27 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import zoneinfo
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils import timezone
 
 from rapport.core import audit
 from rapport.core.models import Clinic
 from rapport.core.outbox import queue_email
-from rapport.intake import content, ratelimit
+from rapport.intake import content, ratelimit, waitlist
 from rapport.intake.models import ConsultationRequest, PublicPage
 from rapport.measures import engine, instruments
+from rapport.scheduling import booking
+from rapport.scheduling.models import Appointment
 
 SCREEN = "phq9"
+PICK_DAYS = 14
+PICK_MAX = 20  # enough to choose from, few enough to read
 
 
 def pages_for(clinic: Clinic | None) -> list[PublicPage]:
@@ -44,13 +52,60 @@ def _default(clinic: Clinic | None, position: int, page: content.DefaultPage) ->
     )
 
 
+@dataclass(frozen=True)
+class PublicSlot:
+    """A free initial-consultation time offered on the public form."""
+
+    therapist: Any
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    start: dt.datetime  # local to the clinic
+    end: dt.datetime
+
+    @property
+    def value(self) -> str:
+        return f"{self.starts_at.astimezone(dt.UTC):%Y%m%dT%H%MZ}-{self.therapist.public_id}"
+
+    @property
+    def initials(self) -> str:
+        """Only initials on the public page: no staff names shown there."""
+        parts = [self.therapist.first_name, self.therapist.last_name]
+        return "".join(f"{p[0].upper()}." for p in parts if p) or "—"
+
+
+def public_slots(clinic: Clinic) -> list[PublicSlot]:
+    """The clinic's next free consultation times, when it lets people pick one (else none)."""
+    if not booking.scheduling_settings(clinic).public_slot_picking:
+        return []
+    zone = zoneinfo.ZoneInfo(clinic.time_zone)
+    today = timezone.localtime(timezone.now(), zone).date()
+    found = [
+        PublicSlot(
+            therapist,
+            start,
+            end,
+            timezone.localtime(start, zone),
+            timezone.localtime(end, zone),
+        )
+        for therapist in waitlist.therapists(clinic)
+        for start, end in booking.free_slots(therapist, today, PICK_DAYS)
+    ]
+    return sorted(found, key=lambda s: (s.starts_at, s.therapist.pk))[:PICK_MAX]
+
+
 def submit_request(
-    request: HttpRequest, clinic: Clinic, details: dict[str, Any], screen: dict[str, int] | None
+    request: HttpRequest,
+    clinic: Clinic,
+    details: dict[str, Any],
+    screen: dict[str, int] | None,
+    slot: PublicSlot | None = None,
 ) -> ConsultationRequest:
     """Store a consultation request, score its optional self-screen, acknowledge by e-mail.
 
     A positive item 9 (the engine's safety hit, whatever the total) marks it urgent
-    for same-day contact (safety.md §5.1).
+    for same-day contact (safety.md §5.1). A picked slot is held for the coordinator
+    to confirm; if it was just taken, ``booking.SlotTaken`` is raised and nothing is
+    stored.
     """
     result = engine.score(instruments.get(SCREEN), screen) if screen else None
     with transaction.atomic():
@@ -62,7 +117,23 @@ def submit_request(
             urgent=bool(result and result.hits),
             **details,
         )
-        audit.record(request, ratelimit.SUBMITTED, consultation, fields=sorted(details))
+        if slot is not None:
+            held = booking.book(
+                clinic=clinic,
+                therapist=slot.therapist,
+                starts_at=slot.starts_at,
+                ends_at=slot.ends_at,
+                kind=Appointment.Kind.CONSULTATION,
+                request_id=consultation.public_id,
+                by=None,
+                status=Appointment.Status.HELD,
+            )
+            consultation.held_slot_id = held.public_id
+            ConsultationRequest.objects.filter(pk=consultation.pk).update(
+                held_slot_id=held.public_id
+            )
+        fields = sorted(details) + (["held_slot"] if slot is not None else [])
+        audit.record(request, ratelimit.SUBMITTED, consultation, fields=fields)
         if consultation.email:
             _acknowledge(consultation)
     return consultation

@@ -28,6 +28,7 @@ EXPECTED = {
     "intake:book": Row(COORDINATORS, request),
     "intake:attempt_add": Row(POST_ONLY, request),
     "intake:status_change": Row(POST_ONLY, request),
+    "intake:confirm_slot": Row(POST_ONLY, request),
     "intake:waitlist_add": Row(POST_ONLY, request),
     "intake:waitlist_remove": Row(POST_ONLY, request),
 }

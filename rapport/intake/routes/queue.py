@@ -10,6 +10,7 @@ urlpatterns = [
     path("requests/<uuid:public_id>/status/", queue.status_change, name="status_change"),
     path("requests/<uuid:public_id>/convert/", queue.convert, name="convert"),
     path("requests/<uuid:public_id>/book/", queue.book, name="book"),
+    path("requests/<uuid:public_id>/confirm-slot/", queue.confirm_slot, name="confirm_slot"),
     path("requests/<uuid:public_id>/waitlist/", queue.waitlist_add, name="waitlist_add"),
     path(
         "requests/<uuid:public_id>/waitlist/remove/",

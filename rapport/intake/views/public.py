@@ -8,8 +8,9 @@ from django.views.decorators.cache import never_cache
 
 from rapport.core.models import Clinic
 from rapport.intake import content, ratelimit, services
-from rapport.intake.forms import ConsultationRequestForm
+from rapport.intake.forms import SLOT_TAKEN, ConsultationRequestForm
 from rapport.measures import forms as measure_forms
+from rapport.scheduling import booking
 
 
 def _public_clinic() -> Clinic | None:
@@ -43,10 +44,11 @@ def consultation(request: HttpRequest) -> HttpResponse:
     clinic = _public_clinic()
     if clinic is None:
         raise Http404
+    slots = services.public_slots(clinic)
     if request.method != "POST":
-        context = {"form": ConsultationRequestForm(), "sections": _screen()}
+        context = {"form": ConsultationRequestForm(slots=slots), "sections": _screen()}
         return render(request, "intake/public/consultation.html", context)
-    form = ConsultationRequestForm(request.POST)
+    form = ConsultationRequestForm(request.POST, slots=slots)
     if form.is_spam:
         return _done(request, urgent=False, channel="")  # silently "succeeds", stores nothing
     sections = _screen(request.POST)
@@ -56,7 +58,16 @@ def consultation(request: HttpRequest) -> HttpResponse:
     if not ratelimit.allowed(request):
         return _form_again(request, form, sections, limited=True)
     screen = sections[0].answers or None
-    made = services.submit_request(request, clinic, form.details(), screen)
+    try:
+        made = services.submit_request(
+            request, clinic, form.details(), screen, slot=form.picked_slot()
+        )
+    except booking.SlotTaken:
+        # Taken between showing the form and sending it: keep every answer, offer the rest.
+        form = ConsultationRequestForm(request.POST, slots=services.public_slots(clinic))
+        if form.is_valid():
+            form.add_error("slot", SLOT_TAKEN)
+        return _form_again(request, form, sections)
     return _done(request, urgent=made.urgent, channel=made.get_preferred_channel_display())
 
 

@@ -17,7 +17,8 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, Max
+from django.db import transaction
+from django.db.models import Count, F, Max
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -43,7 +44,7 @@ from rapport.intake.forms_queue import (
     WaitlistRemoveForm,
 )
 from rapport.intake.models import ConsultationRequest, ContactAttempt, WaitlistEntry
-from rapport.scheduling import booking
+from rapport.scheduling import booking, reminders
 from rapport.scheduling.models import Appointment
 
 PAGE_SIZE = 50
@@ -114,8 +115,26 @@ def _detail(request: HttpRequest, req: ConsultationRequest, **forms: Any) -> Htt
         "waitlist_form": forms.get("waitlist_form") or WaitlistAddForm(clinic=req.clinic),
         "remove_form": WaitlistRemoveForm(),
         "is_open": req.status in OPEN,
+        "held": _held_slot(req),
+        "now": timezone.now(),
     }
     return render(request, "intake/queue/request.html", context)
+
+
+def _held_slot(req: ConsultationRequest) -> Appointment | None:
+    """The time the person picked on the public form, while still awaiting confirmation."""
+    if req.held_slot_id is None:
+        return None
+    return (
+        Appointment.objects.filter(
+            clinic_id=req.clinic_id,
+            public_id=req.held_slot_id,
+            request_id=req.public_id,
+            status=Appointment.Status.HELD,
+        )
+        .select_related("therapist")
+        .first()
+    )
 
 
 @requires(Capability.ADD_CLIENT)
@@ -301,6 +320,42 @@ def _book(
         },
     )
     return appointment
+
+
+@require_POST
+@requires(Capability.ADD_CLIENT)
+def confirm_slot(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """Confirm the time the person picked: the hold becomes a booking (unless it lapsed)."""
+    req = _get_request(request, public_id)
+    held = _held_slot(req)
+    with transaction.atomic():
+        confirmed = held is not None and bool(
+            Appointment.objects.filter(
+                pk=held.pk, status=Appointment.Status.HELD, held_until__gt=timezone.now()
+            ).update(
+                status=Appointment.Status.BOOKED,
+                held_until=None,
+                version=F("version") + 1,
+            )
+        )
+        if confirmed:
+            held.status = Appointment.Status.BOOKED
+            reminders.schedule(held)  # a hold had none: the booking brings them
+            if req.status != S.ACCEPTED:
+                ConsultationRequest.objects.filter(pk=req.pk).update(status=S.CONSULTATION_BOOKED)
+            waitlist.remove(req, reason=waitlist.BOOKED)
+            audit.record(request, "intake.request.slot_confirmed", req, fields=["status"])
+    if confirmed:
+        messages.success(request, _("The time the person picked is now booked."))
+    else:
+        messages.error(
+            request,
+            _(
+                "The hold on the time the person picked has expired. "
+                "Book the initial consultation instead."
+            ),
+        )
+    return redirect("intake:request", public_id=req.public_id)
 
 
 @require_POST
