@@ -25,6 +25,20 @@ class ClientScopedQuerySet(models.QuerySet):
         return self.filter(client__in=Client.objects.visible_to(user, capability).values("pk"))
 
 
+class AboutClient:
+    """Rows about one client: the audit log files them under the client and clinic."""
+
+    client: Client
+
+    @property
+    def audit_subject_id(self) -> uuid.UUID:
+        return self.client.public_id
+
+    @property
+    def clinic(self) -> Clinic:
+        return self.client.clinic
+
+
 class MeasuresSettings(models.Model):
     """A clinic's outcome thresholds and safety windows (defaults from measures.md / safety.md)."""
 
@@ -78,7 +92,7 @@ class ScheduledMeasure(models.Model):
         return f"{self.instrument} {self.cadence}"
 
 
-class Invitation(models.Model):
+class Invitation(AboutClient, models.Model):
     """A signed, single-use, expiring link to complete questionnaires remotely.
 
     The token itself is never stored: only its hash. A worker sends the e-mail
@@ -113,21 +127,13 @@ class Invitation(models.Model):
     def __str__(self) -> str:
         return str(self.public_id)
 
-    @property
-    def audit_subject_id(self) -> uuid.UUID:
-        return self.client.public_id
-
-    @property
-    def clinic(self) -> Clinic:
-        return self.client.clinic
-
 
 class ResponseQuerySet(ClientScopedQuerySet):
     def update(self, **kwargs: Any) -> int:
         raise TypeError("Responses are immutable: record a correction instead.")
 
 
-class Response(models.Model):
+class Response(AboutClient, models.Model):
     """A submitted questionnaire. Never changed: a correction is a new, linked response."""
 
     class Mode(models.TextChoices):
@@ -169,16 +175,8 @@ class Response(models.Model):
             raise TypeError("Responses are immutable: record a correction instead.")
         super().save(*args, **kwargs)
 
-    @property
-    def audit_subject_id(self) -> uuid.UUID:
-        return self.client.public_id
 
-    @property
-    def clinic(self) -> Clinic:
-        return self.client.clinic
-
-
-class SafetyAlert(models.Model):
+class SafetyAlert(AboutClient, models.Model):
     """A positive suicidality answer (safety.md §5.1). Never deleted, never auto-closed."""
 
     class Status(models.TextChoices):
@@ -232,14 +230,6 @@ class SafetyAlert(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise TypeError("Safety alerts are never deleted.")
-
-    @property
-    def audit_subject_id(self) -> uuid.UUID:
-        return self.client.public_id
-
-    @property
-    def clinic(self) -> Clinic:
-        return self.client.clinic
 
 
 class AlertNotification(models.Model):

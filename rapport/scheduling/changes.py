@@ -19,15 +19,13 @@ import datetime as dt
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from rapport.clients.models import Client
-from rapport.core.access import Capability, Reach, reaches
 from rapport.scheduling import reminders, signals
 from rapport.scheduling.booking import SlotTaken, book, scheduling_settings
-from rapport.scheduling.models import Appointment, AppointmentQuerySet
+from rapport.scheduling.models import Appointment
 from rapport.scheduling.timeutil import local_to_utc, utc_to_local
 
 CHANGEABLE = (Appointment.Status.BOOKED, Appointment.Status.HELD)
@@ -35,20 +33,6 @@ CHANGEABLE = (Appointment.Status.BOOKED, Appointment.Status.HELD)
 
 class ChangeRefused(Exception):
     """The change may not be made; the message says why, for the user."""
-
-
-def visible_to(user: Any, capability: Capability) -> AppointmentQuerySet:
-    """Appointments ``user`` may use ``capability`` on: those of clients in their reach,
-    and (clinic-wide roles, or the therapist's own) those with no client record yet."""
-    granted = reaches(user, capability)
-    if not granted:
-        return Appointment.objects.none()
-    scope = Q(client__in=Client.objects.visible_to(user, capability))
-    if Reach.CLINIC in granted:
-        scope |= Q(client__isnull=True)
-    elif Reach.ASSIGNED in granted:
-        scope |= Q(client__isnull=True, therapist=user)
-    return Appointment.objects.filter(clinic_id=user.clinic_id).filter(scope)
 
 
 def is_late(appointment: Appointment, now: dt.datetime | None = None) -> bool:
@@ -204,5 +188,4 @@ __all__ = [
     "move",
     "record_attendance",
     "set_video_link",
-    "visible_to",
 ]

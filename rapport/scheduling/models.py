@@ -16,6 +16,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from rapport.clients.models import Client
+from rapport.core.access import Capability, Reach, reaches
 from rapport.core.models import Clinic, User
 from rapport.core.models.clinics import validate_time_zone
 
@@ -123,6 +124,19 @@ class Series(models.Model):
 
 
 class AppointmentQuerySet(models.QuerySet):
+    def visible_to(self, user: Any, capability: Capability) -> AppointmentQuerySet:
+        """Appointments ``user`` may use ``capability`` on: those of clients in their reach,
+        and (clinic-wide roles, or the therapist's own) those with no client record yet."""
+        granted = reaches(user, capability)
+        if not granted:
+            return self.none()
+        scope = models.Q(client__in=Client.objects.visible_to(user, capability))
+        if Reach.CLINIC in granted:
+            scope |= models.Q(client__isnull=True)
+        elif Reach.ASSIGNED in granted:
+            scope |= models.Q(client__isnull=True, therapist=user)
+        return self.filter(clinic_id=user.clinic_id).filter(scope)
+
     def active(self) -> AppointmentQuerySet:
         """Appointments that occupy the therapist's time."""
         return self.filter(status__in=Appointment.OCCUPYING)

@@ -99,7 +99,7 @@ class VideoLinkForm(forms.Form):
 def get_appointment(
     request: HttpRequest, public_id: uuid.UUID, capability: Capability
 ) -> Appointment:
-    queryset = changes.visible_to(request.user, capability).select_related(
+    queryset = Appointment.objects.visible_to(request.user, capability).select_related(
         "clinic", "client", "therapist", "series", "moved_from"
     )
     return get_object_or_404(queryset, public_id=public_id)
@@ -107,7 +107,7 @@ def get_appointment(
 
 def _can_change(request: HttpRequest, appointment: Appointment) -> bool:
     return (
-        changes.visible_to(request.user, Capability.EDIT_DEMOGRAPHICS)
+        Appointment.objects.visible_to(request.user, Capability.EDIT_DEMOGRAPHICS)
         .filter(pk=appointment.pk)
         .exists()
     )
