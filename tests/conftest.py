@@ -12,9 +12,11 @@ therapist's ``process_note`` on it (text: ``PROCESS_NOTE_SECRET``).
 
 from __future__ import annotations
 
+import os
 from types import SimpleNamespace
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from rapport.core.models import Role
 from rapport.ipt.models import ProcessNote
@@ -27,6 +29,13 @@ from tests.factories import (
     make_staff,
     supervise,
 )
+
+# Property tests are reproducible: the same examples on every run and in CI, and
+# a failing example is printed with a blob that @reproduce_failure replays.
+# HYPOTHESIS_PROFILE=explore draws fresh random examples when hunting for bugs.
+hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True, database=None)
+hypothesis_settings.register_profile("explore", print_blob=True)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 @pytest.fixture

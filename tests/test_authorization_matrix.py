@@ -13,6 +13,7 @@ import pytest
 from django.test import Client as HttpClient
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from rapport.ipt.models import ProcessNote
 from tests.authz import (
     CLINICAL_READ,
     CLINICAL_WRITE,
@@ -24,7 +25,7 @@ from tests.authz import (
     episode,
     outcomes,
 )
-from tests.factories import PROCESS_NOTE_SECRET, signed_in
+from tests.factories import PROCESS_NOTE_SECRET, make_episode, make_note, signed_in
 
 
 def client(cast: SimpleNamespace) -> dict:
@@ -127,3 +128,65 @@ def test_it_enforces_the_role_table(name: str, cast: SimpleNamespace) -> None:
         # Process notes reach nobody but their author (HIPAA psychotherapy notes).
         if role not in row.shows_process_note:
             assert PROCESS_NOTE_SECRET.encode() not in response.content, (name, role)
+
+
+# Roles whose reach over clients is narrower than the clinic (core/access.py):
+# a therapist reaches assigned clients, a supervisor their supervisees' clients.
+NARROW_ROLES = ("therapist", "supervisor")
+SUCCESS = {200, 302}
+
+
+@pytest.fixture
+def beyond_reach(cast: SimpleNamespace) -> SimpleNamespace:
+    """The same objects, one step outside the narrow reaches.
+
+    They belong to the colleague's client: a therapist who is not the cast's
+    therapist and whom the supervisor does not supervise. So the therapist and
+    the supervisor stand just outside their reach, and the colleague is the owner.
+    """
+    episode = make_episode(cast.colleague_client)
+    note = make_note(episode)
+    ProcessNote.objects.create(note=note, author=cast.colleague, text=PROCESS_NOTE_SECRET)
+    return SimpleNamespace(
+        **(
+            vars(cast)
+            | {
+                "therapist": cast.colleague,
+                "colleague": cast.therapist,
+                "client": cast.colleague_client,
+                "episode": episode,
+                "note": note,
+            }
+        )
+    )
+
+
+# Rows about one client's record: the colleague, who has no business with
+# cast.client, is refused as if it did not exist.
+CLIENT_SCOPED = sorted(name for name, row in EXPECTED.items() if row.expected["colleague"] == 404)
+
+
+def test_it_walks_client_scoped_urls() -> None:
+    # Guards the walk below against an empty or shrunken selection.
+    assert {"clients:clinical", "ipt:note", "measures:alert", "scheduling:appointment"} <= set(
+        CLIENT_SCOPED
+    )
+
+
+@pytest.mark.parametrize("name", CLIENT_SCOPED)
+def test_it_hides_the_first_client_outside_each_narrow_reach(
+    name: str, cast: SimpleNamespace, beyond_reach: SimpleNamespace
+) -> None:
+    row = EXPECTED[name]
+    url = reverse(name, kwargs=row.kwargs(beyond_reach))
+    for role in NARROW_ROLES:
+        within = row.expected[role]
+        # What the role may do to its own client, it may not do here; a role
+        # refused the act itself (403) may be refused before or after the lookup.
+        want = {404} if within in SUCCESS else {within, 404} if within == 403 else {within}
+        response = signed_in(getattr(cast, role)).get(url)
+        assert response.status_code in want, (name, role, response.status_code)
+        assert PROCESS_NOTE_SECRET.encode() not in response.content, (name, role)
+    # The colleague owns these objects and gets what the therapist gets on their own.
+    owner = signed_in(cast.colleague).get(url)
+    assert owner.status_code == row.expected["therapist"], (name, owner.status_code)

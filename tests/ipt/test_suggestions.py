@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from types import SimpleNamespace
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -253,3 +254,45 @@ def test_suggestions_keep_their_promises_for_any_inventory(
         assert ProblemArea.GRIEF not in areas
     if not any(not p.deceased for p in built_people):
         assert ProblemArea.ROLE_DISPUTE not in areas
+
+
+# The "near onset" window at its documented bounds: ipt-protocol.md §1.3 task 6 and
+# §1.6 ask for changes "proximal to the onset of symptoms"; rapport/ipt/suggestions.py
+# reads that [GK] as from 365 days before the onset to 90 days after it, inclusive.
+ONSET = date(2025, 6, 15)
+WINDOW_EDGES = [
+    (-366, False),
+    (-365, True),
+    (0, True),
+    (90, True),
+    (91, False),
+]
+
+
+def _onset_event() -> TimelineEvent:
+    return TimelineEvent(pk=1, occurred_on=ONSET, title="Low mood began", is_onset=True)
+
+
+@pytest.mark.parametrize(("offset", "near"), WINDOW_EDGES)
+def test_grief_window_ends_exactly_at_its_documented_bounds(offset: int, near: bool) -> None:
+    died = InventoryPerson(
+        pk=7,
+        name="Rosa",
+        relationship=Relationship.PARENT,
+        deceased=True,
+        died_on=ONSET + timedelta(days=offset),
+    )
+    areas = [s.area for s in rank([died], [_onset_event()], {}, started_on=START)]
+    assert (ProblemArea.GRIEF in areas) is near, offset
+
+
+@pytest.mark.parametrize(("offset", "near"), WINDOW_EDGES)
+def test_transition_window_ends_exactly_at_its_documented_bounds(offset: int, near: bool) -> None:
+    change = TimelineEvent(
+        pk=2,
+        occurred_on=ONSET + timedelta(days=offset),
+        title="Moved abroad for work",
+        major_change=True,
+    )
+    areas = [s.area for s in rank([], [_onset_event(), change], {}, started_on=START)]
+    assert (ProblemArea.ROLE_TRANSITION in areas) is near, offset
