@@ -39,6 +39,28 @@ class AboutClient:
         return self.client.clinic
 
 
+class AboutPerson(models.Model):
+    """Rows about a person who may not be a client yet (a self-screen on a request).
+
+    Until the person becomes a client, ``client`` is empty and ``subject_id`` holds
+    an opaque id given by the app above (intake passes its request's public id), so
+    measures never learns what a consultation request is. ``adopt`` in services
+    moves every row of a subject onto the new client. Clientless rows fall outside
+    every client scope (``visible_to``) and are reached through ``of_subject``.
+    """
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="+")
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, null=True, blank=True)
+    subject_id = models.UUIDField(null=True, blank=True, db_index=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def audit_subject_id(self) -> uuid.UUID | None:
+        return self.client.public_id if self.client_id else self.subject_id
+
+
 class MeasuresSettings(models.Model):
     """A clinic's outcome thresholds and safety windows (defaults from measures.md / safety.md)."""
 
@@ -133,16 +155,24 @@ class ResponseQuerySet(ClientScopedQuerySet):
         raise TypeError("Responses are immutable: record a correction instead.")
 
 
-class Response(AboutClient, models.Model):
-    """A submitted questionnaire. Never changed: a correction is a new, linked response."""
+class Response(AboutPerson):
+    """A submitted questionnaire. Never changed: a correction is a new, linked response.
+
+    An incomplete response (``complete`` False: no total, no band, never prorated)
+    is stored only when it carries a positive safety answer (safety.md §5.1); the
+    rest of it is completed later as a new response that ``completes`` it.
+    """
 
     class Mode(models.TextChoices):
         REMOTE = "remote", _("Completed by the client (remote link)")
         IN_SESSION = "in_session", _("Entered in session by the clinician")
         CLINICIAN_RATED = "clinician", _("Clinician-rated")
+        SELF_SCREEN = "self_screen", _("Self-screen with the consultation request")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="responses")
+    client = models.ForeignKey(
+        Client, on_delete=models.PROTECT, null=True, blank=True, related_name="responses"
+    )
     context_id = models.UUIDField(null=True, blank=True, db_index=True)
     session_number = models.PositiveSmallIntegerField(null=True, blank=True)
     instrument = models.CharField(max_length=30, db_index=True)
@@ -160,6 +190,10 @@ class Response(AboutClient, models.Model):
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="corrected_by"
     )
     correction_reason = EncryptedTextField(_("reason for the correction"))
+    # The incomplete response (with its safety answer) that this one completes.
+    completes = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="completed_by"
+    )
     submitted_at = models.DateTimeField(db_index=True)
 
     objects = ResponseQuerySet.as_manager()
@@ -176,8 +210,13 @@ class Response(AboutClient, models.Model):
         super().save(*args, **kwargs)
 
 
-class SafetyAlert(AboutClient, models.Model):
-    """A positive suicidality answer (safety.md §5.1). Never deleted, never auto-closed."""
+class SafetyAlert(AboutPerson):
+    """A positive suicidality answer (safety.md §5.1). Never deleted, never auto-closed.
+
+    Owned by the client's assigned therapist; before the person is a client (a
+    self-screen on a consultation request) ``owner`` is empty and the clinic's
+    intake coordinators hold it until ``services.adopt`` hands it over.
+    """
 
     class Status(models.TextChoices):
         OPEN = "open", _("Open")
@@ -190,7 +229,9 @@ class SafetyAlert(AboutClient, models.Model):
         IMMINENT = "imminent", _("Imminent")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="safety_alerts")
+    client = models.ForeignKey(
+        Client, on_delete=models.PROTECT, null=True, blank=True, related_name="safety_alerts"
+    )
     response = models.ForeignKey(Response, on_delete=models.PROTECT, related_name="alerts")
     instrument = models.CharField(max_length=30)
     item = models.CharField(max_length=20)
@@ -218,7 +259,13 @@ class SafetyAlert(AboutClient, models.Model):
     )
     action_taken = EncryptedTextField(_("action taken"))
     safety_plan_updated = models.BooleanField(_("safety plan created or updated"), default=False)
+    # The plan version the acknowledgement relied on (created or reviewed then, or ≤ 7 days before).
+    safety_plan = models.ForeignKey(
+        "SafetyPlan", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     follow_up_on = models.DateField(_("follow-up date"), null=True, blank=True)
+    # Where it was acknowledged from, by opaque id (a session note; empty: the alert page).
+    acknowledged_in = models.UUIDField(null=True, blank=True)
 
     objects = ClientScopedQuerySet.as_manager()
 
@@ -230,6 +277,55 @@ class SafetyAlert(AboutClient, models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise TypeError("Safety alerts are never deleted.")
+
+
+class SafetyPlan(AboutPerson):
+    """One version of a person's safety plan (Stanley & Brown's six steps plus means safety).
+
+    Versions are never changed: editing, or reviewing without changes, adds a new
+    version, so the newest row says what the plan is and when it was last looked at.
+    """
+
+    class Change(models.TextChoices):
+        CREATED = "created", _("Created")
+        UPDATED = "updated", _("Updated")
+        REVIEWED = "reviewed", _("Reviewed, no changes")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    client = models.ForeignKey(
+        Client, on_delete=models.PROTECT, null=True, blank=True, related_name="safety_plans"
+    )
+    version = models.PositiveIntegerField()
+    change = models.CharField(max_length=10, choices=Change.choices)
+    warning_signs = EncryptedTextField(_("1. Warning signs that a crisis may be developing"))
+    coping_strategies = EncryptedTextField(
+        _("2. Things I can do on my own to take my mind off my problems")
+    )
+    social_distractions = EncryptedTextField(
+        _("3. People and social settings that help me take my mind off things")
+    )
+    people_to_ask = EncryptedTextField(_("4. People I can ask for help"))
+    professionals = EncryptedTextField(_("5. Professionals and services I can contact in a crisis"))
+    means_safety = EncryptedTextField(_("6. Making the environment safe"))
+    reasons_for_living = EncryptedTextField(_("The most important reasons for living"))
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(db_index=True)
+    # Where it was made from, by opaque id (a session note or an alert); empty: its own page.
+    made_in = models.UUIDField(null=True, blank=True)
+
+    objects = ClientScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["client", "version"], name="one_plan_version"),
+            models.UniqueConstraint(
+                fields=["subject_id", "version"], name="one_plan_version_per_subject"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"safety plan v{self.version}"
 
 
 class AlertNotification(models.Model):

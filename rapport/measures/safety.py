@@ -77,6 +77,7 @@ def _raise_one(response: Response, item: str, value: int, severity: str) -> Safe
     owner = client.assigned_therapist
     now = timezone.now()
     alert = SafetyAlert.objects.create(
+        clinic_id=response.clinic_id,
         client=client,
         response=response,
         instrument=response.instrument,

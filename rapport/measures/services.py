@@ -42,6 +42,7 @@ def record_response(
     band_set = outcomes.thresholds(instrument, settings).band_set  # e.g. HRSD-17 convention
     result = engine.score(instrument, answers, band_set=band_set)
     response = Response.objects.create(
+        clinic_id=client.clinic_id,
         client=client,
         context_id=context_id,
         session_number=session_number,

@@ -25,6 +25,7 @@ def add_response(
 ) -> Response:
     instrument = instruments.get(code)
     return Response.objects.create(
+        clinic_id=client.clinic_id,
         client=client,
         context_id=context_id,
         session_number=session,

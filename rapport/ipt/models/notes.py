@@ -66,6 +66,11 @@ class SessionNote(PublicModel):
     signed_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, related_name="+")
     cosigned_at = models.DateTimeField(null=True, blank=True)
     cosigned_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, related_name="+")
+    # What the note showed when it was signed (scores, bands, outcome flags, not-on-track
+    # reasons), as JSON: a signed note renders from this forever after.
+    signed_snapshot = EncryptedTextField()
+    # Why open safety alerts were deliberately left open when the note was signed.
+    open_alerts_reason = EncryptedTextField(_("why the open safety alert stays open"))
 
     objects = EpisodeScopedQuerySet.as_manager()
 
