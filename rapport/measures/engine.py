@@ -17,7 +17,7 @@ Instrument-specific rules stay data in the definitions; the engine reads them:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
@@ -38,6 +38,9 @@ class Result:
     band: str
     hits: tuple[SafetyHit, ...] = ()
     subscales: dict[str, int] = field(default_factory=dict)
+
+
+ALL_ITEMS = "__all__"  # an error about the answers as a whole, not one item
 
 
 class InvalidAnswers(ValueError):
@@ -78,6 +81,9 @@ def validate(instrument: Instrument, answers: dict[str, int]) -> None:
     Never prorates: a missing required item is an error, whatever the other answers
     (measures.md §2.2; safety.md §5.1 "prorating a missing item 9" must never happen).
     """
+    if not isinstance(answers, Mapping):
+        # Anything but a mapping of item keys to values is refused, never half-read.
+        raise InvalidAnswers({ALL_ITEMS: _("The answers could not be read.")})
     errors: dict[str, str] = {}
     known = {item.key for item in instrument.items}
     for key in answers:
@@ -103,8 +109,9 @@ def _item_error(item: Item, answers: dict[str, int]) -> str:
     shown = is_shown(item, answers)
     if value is None:
         return _("Please answer this question.") if item.required and shown else ""
-    # bool is an int subclass; JSON true/false is not an answer value.
-    if isinstance(value, bool) or value not in {option.value for option in item.options}:
+    # Only a true int is an answer: not bool (an int subclass), float, Decimal or text,
+    # which could compare equal to an option value (2.0 == 2) and be stored as given.
+    if type(value) is not int or value not in {option.value for option in item.options}:
         return _("Choose one of the answers.")
     if not shown:
         # C-SSRS items 3–5 are asked only after a "yes" to item 2 (measures.md §2.8).

@@ -4,6 +4,7 @@ exhaustive PHQ-9 check over all 4^9 answer combinations (issue 4, "Done when")."
 from __future__ import annotations
 
 import itertools
+from decimal import Decimal
 
 import pytest
 
@@ -75,12 +76,19 @@ def test_it_refuses_an_unknown_item() -> None:
     assert set(caught.value.errors) == {"q11"}
 
 
-@pytest.mark.parametrize("value", [-1, 4, True, "2", 1.5])
+@pytest.mark.parametrize("value", [-1, 4, True, False, "2", 1.5, 2.0, Decimal("2"), None])
 def test_it_refuses_values_off_the_scale(value: object) -> None:
     answers = phq9_answers(1, 1, 1, 1, 1, 1, 1, 1, 0) | {"q3": value}
     with pytest.raises(InvalidAnswers) as caught:
         engine.score(PHQ9, answers)
     assert set(caught.value.errors) == {"q3"}
+
+
+@pytest.mark.parametrize("answers", [None, [1, 2, 3], "q1=1", 7, {("q1",): 1}.keys()])
+def test_it_refuses_answers_that_are_not_a_mapping(answers: object) -> None:
+    with pytest.raises(InvalidAnswers) as caught:
+        engine.score(PHQ9, answers)  # type: ignore[arg-type]
+    assert caught.value.errors == {engine.ALL_ITEMS: "The answers could not be read."}
 
 
 def test_it_requires_the_phq9_difficulty_item_only_when_the_total_is_above_zero() -> None:
