@@ -9,8 +9,9 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import Page, expect
 
-from rapport.ipt.models import ClosenessRating, Contract, InventoryPerson
-from tests.browser.harness import audit, click, expect_path, sign_in, visit
+from rapport.ipt import catalogue, services
+from rapport.ipt.models import ClosenessRating, Contract, Episode, InventoryPerson, TimelineEvent
+from tests.browser.harness import audit, click, expect_path, sign_in, visit, watched
 
 pytestmark = pytest.mark.browser
 
@@ -112,6 +113,50 @@ def test_it_walks_the_initial_phase_from_checklist_to_acknowledged_contract(
     expect(page.get_by_text(re.compile(r"^Acknowledged in person on"))).to_be_visible()
     current = Contract.objects.get(episode=cast.episode, version=2)
     assert current.acknowledged_how == Contract.Acknowledgement.IN_PERSON
+
+
+def test_it_saves_each_of_the_nine_tasks_in_place_with_javascript_on(
+    page: Page, cast: SimpleNamespace
+) -> None:
+    # What each task's facts count: the inventory, the timeline, the problem area's goals.
+    _inventory_with_a_dispute(cast)
+    TimelineEvent.objects.create(
+        episode=cast.episode, occurred_on=cast.episode.started_on, title="Moved in with Sam"
+    )
+    Episode.objects.filter(pk=cast.episode.pk).update(primary_problem_area="role_dispute")
+    cast.episode.refresh_from_db()
+    services.prefill_goals(cast.episode, "role_dispute")
+    _open_the_episode(page, cast)
+    _tab(page, "Initial phase")
+    loads = len(watched(page).loads)
+
+    for done, task in enumerate(catalogue.INITIAL_TASKS, start=1):
+        label = str(task.label)
+        item = page.locator(f"#task-{task.code}")
+        item.get_by_label(f"Done: {label}").check()
+        item.get_by_label(f"Note on {label}").fill(f"Covered: {label}.")
+        item.get_by_role("button", name=f"Save {label}").click()
+        expect(item.get_by_role("status")).to_have_text(f"Saved: {label}.")
+        expect(item.get_by_role("heading", name=label)).to_contain_text("Done")
+        expect(page.get_by_text(f"{done} of 9 initial-phase tasks done")).to_be_visible()
+    # Every save swapped its task in place: no page was loaded, and the facts stayed.
+    assert len(watched(page).loads) == loads
+    expect(page.get_by_text("1 person in the inventory.")).to_be_visible()
+    expect(page.get_by_text("1 event on the timeline.")).to_be_visible()
+    expect(page.get_by_text("Primary: Role dispute. 3 goals, 0 achieved.")).to_be_visible()
+    audit(page)
+
+    visit(page, reverse("ipt:initial_phase", args=[cast.episode.public_id]))
+    expect(page.get_by_text("9 of 9 initial-phase tasks done")).to_be_visible()
+    for task in catalogue.INITIAL_TASKS:
+        label = str(task.label)
+        expect(page.get_by_label(f"Done: {label}")).to_be_checked()
+        expect(page.get_by_label(f"Note on {label}")).to_have_value(f"Covered: {label}.")
+    rows = {row.code: row for row in cast.episode.tasks.all()}
+    for task in catalogue.INITIAL_TASKS:
+        assert rows[task.code].done
+        assert rows[task.code].note == f"Covered: {task.label}."
+        assert rows[task.code].completed_by == cast.therapist
 
 
 def test_a_supervisor_reads_the_initial_phase_without_edit_controls(

@@ -6,12 +6,13 @@ from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import Dialog, Page, expect
 
 from rapport.ipt import catalogue
 from rapport.ipt.models import Contract, Episode, MaintenancePlan, SessionNote
-from tests.browser.harness import click, expect_path, sign_in
+from tests.browser.harness import click, expect_path, sign_in, visit
 from tests.factories import make_client, make_episode, make_note
 
 pytestmark = pytest.mark.browser
@@ -98,6 +99,35 @@ def test_it_ends_a_course_with_a_plan_and_closes_it(page: Page, cast: SimpleName
     episode.refresh_from_db()
     assert episode.status == Episode.Status.CLOSED
     assert MaintenancePlan.objects.get(episode=episode).decision == "maintenance"
+
+
+def test_it_saves_each_termination_task_with_javascript_on(
+    page: Page, cast: SimpleNamespace
+) -> None:
+    # The checklist is one form (no htmx): each save loads the page again, as without scripts.
+    episode = episode_at_session_ten(cast)
+    sign_in(page, cast.therapist)
+    visit(page, reverse("ipt:termination", args=[episode.public_id]))
+
+    for done, task in enumerate(catalogue.TERMINATION_TASKS, start=1):
+        group = page.get_by_role("group", name=str(task.label))
+        group.get_by_label("Done").check()
+        group.get_by_label("Note").fill(f"Covered: {task.code}")
+        click(page, page.get_by_role("button", name="Save checklist"))
+        expect_path(page, "ipt:termination", episode.public_id)
+        expect(page.get_by_role("status")).to_have_text("Termination checklist saved.")
+        expect(page.get_by_text(f"{done} of 7 termination tasks done")).to_be_visible()
+        saved = page.get_by_role("group", name=str(task.label))
+        expect(saved.get_by_label("Done")).to_be_checked()
+        expect(saved.get_by_label("Note")).to_have_value(f"Covered: {task.code}")
+        row = episode.tasks.get(code=task.code)
+        assert row.done
+        assert row.note == f"Covered: {task.code}"
+        assert row.completed_by == cast.therapist
+
+    # Nothing is left to tick before closing: only the plan is still to write.
+    closing = page.get_by_role("region", name="Closing the episode")
+    expect(closing.get_by_role("listitem")).to_have_text(["write the maintenance plan"])
 
 
 def test_the_dashboard_shows_the_termination_phase_and_a_draft_to_finish(

@@ -158,6 +158,8 @@ def _render_task(
         item=_task_item(episode, task, row, form),
         saved=saved,
         progress=_progress(items) if items else None,
+        # The swapped task shows the same facts as on the page (task_facts.html needs them).
+        **_workspace_facts(episode),
     )
     return render(request, "ipt/initial/task_response.html", context)
 
