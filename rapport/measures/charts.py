@@ -328,9 +328,13 @@ class Chart:
 
 
 def current(responses: Sequence[Any]) -> list[Any]:
-    """Responses still in force: a corrected response gives way to its correction (§2)."""
+    """Responses still in force: a corrected response gives way to its correction (§2).
+
+    Incomplete responses (a safety answer with questions unanswered) never count:
+    they have no total, and a missing answer is never estimated (measures.md §2.2).
+    """
     corrected = {r.corrects_id for r in responses if r.corrects_id}
-    return [r for r in responses if r.pk not in corrected and r.total is not None]
+    return [r for r in responses if r.pk not in corrected and r.complete and r.total is not None]
 
 
 # Depression first, as IPT reads its outcomes; the rest in catalogue order.

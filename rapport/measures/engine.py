@@ -3,6 +3,9 @@
 ``score(instrument, answers)`` validates the item values, applies reverse
 scoring, sums, bands, and reports the answers that trigger the safety workflow.
 Missing required items are never prorated (measures.md §2.2: item 9 mandatory).
+An answer set whose only problem is unanswered questions may be scored as
+*incomplete* when it carries a safety answer (``allow_incomplete``): its hits,
+and no total, band or subscale (safety.md §5.1: the trigger fires on it too).
 
 Instrument-specific rules stay data in the definitions; the engine reads them:
 
@@ -17,7 +20,7 @@ Instrument-specific rules stay data in the definitions; the engine reads them:
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
@@ -38,17 +41,34 @@ class Result:
     band: str
     hits: tuple[SafetyHit, ...] = ()
     subscales: dict[str, int] = field(default_factory=dict)
+    complete: bool = True
+    unanswered: tuple[str, ...] = ()  # an incomplete result's questions still to answer
 
 
 ALL_ITEMS = "__all__"  # an error about the answers as a whole, not one item
 
 
 class InvalidAnswers(ValueError):
-    """Answers that cannot be scored; ``errors`` maps item keys to messages for the form."""
+    """Answers that cannot be scored; ``errors`` maps item keys to messages for the form.
 
-    def __init__(self, errors: dict[str, str]) -> None:
+    ``unanswered`` names the items whose only problem is that nobody answered them;
+    every other error is a value that must never be stored (unknown item, off the scale).
+    """
+
+    def __init__(self, errors: dict[str, str], unanswered: Iterable[str] = ()) -> None:
         super().__init__("; ".join(f"{key}: {message}" for key, message in errors.items()))
         self.errors = errors
+        self.unanswered = frozenset(unanswered)
+
+    @property
+    def only_unanswered(self) -> bool:
+        """Every problem is a question left unanswered: what was answered is valid."""
+        return set(self.errors) <= self.unanswered
+
+    @classmethod
+    def still_unanswered(cls, keys: Iterable[str]) -> InvalidAnswers:
+        keys = list(keys)
+        return cls({key: _("Please answer this question.") for key in keys}, unanswered=keys)
 
 
 def is_shown(item: Item, answers: dict[str, int]) -> bool:
@@ -85,6 +105,7 @@ def validate(instrument: Instrument, answers: dict[str, int]) -> None:
         # Anything but a mapping of item keys to values is refused, never half-read.
         raise InvalidAnswers({ALL_ITEMS: _("The answers could not be read.")})
     errors: dict[str, str] = {}
+    unanswered: set[str] = set()
     known = {item.key for item in instrument.items}
     for key in answers:
         if key not in known:
@@ -93,15 +114,20 @@ def validate(instrument: Instrument, answers: dict[str, int]) -> None:
         message = _item_error(item, answers)
         if message:
             errors[item.key] = message
-    if not errors:
-        # Only a well-formed answer set has a meaningful total for conditional items.
+            if answers.get(item.key) is None:
+                unanswered.add(item.key)
+    if set(errors) <= unanswered:
+        # Only valid values have a meaningful total for conditional items. Item scores
+        # are never negative, so a total already above the threshold stays above it
+        # however the unanswered questions are answered.
         total = raw_total(instrument, answers)
         for item in instrument.items:
             threshold = item.required_if_total_above
             if threshold is not None and total > threshold and answers.get(item.key) is None:
                 errors[item.key] = _("Please answer this question.")
+                unanswered.add(item.key)
     if errors:
-        raise InvalidAnswers(errors)
+        raise InvalidAnswers(errors, unanswered)
 
 
 def _item_error(item: Item, answers: dict[str, int]) -> str:
@@ -119,9 +145,27 @@ def _item_error(item: Item, answers: dict[str, int]) -> str:
     return ""
 
 
-def score(instrument: Instrument, answers: dict[str, int], band_set: str | None = None) -> Result:
-    """Validate and score; ``band_set`` picks an alternative convention from ``extra``."""
-    validate(instrument, answers)
+def score(
+    instrument: Instrument,
+    answers: dict[str, int],
+    band_set: str | None = None,
+    *,
+    allow_incomplete: bool = False,
+) -> Result:
+    """Validate and score; ``band_set`` picks an alternative convention from ``extra``.
+
+    With ``allow_incomplete``, answers whose only problem is unanswered questions and
+    that trigger the safety workflow give an incomplete result: the hits, no total, no
+    band (never prorated). Any other invalid set raises InvalidAnswers, as always.
+    """
+    try:
+        validate(instrument, answers)
+    except InvalidAnswers as invalid:
+        hits = safety_hits(instrument, answers) if invalid.only_unanswered else ()
+        if not (allow_incomplete and hits):
+            raise
+        left = tuple(item.key for item in instrument.items if item.key in invalid.unanswered)
+        return Result(total=None, band="", hits=hits, complete=False, unanswered=left)
     hits = safety_hits(instrument, answers)
     if "triage" in instrument.extra:
         return Result(total=None, band=triage(instrument, answers), hits=hits)

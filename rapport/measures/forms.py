@@ -2,6 +2,11 @@
 
 The questionnaire is not a Django form: its fields come from the instrument
 definition, and the engine (``engine.validate``) is the one judge of answers.
+
+A submission is judged as a whole (``verdict``): every questionnaire answered;
+or only unanswered questions left and a new safety answer among them, so what can
+be stored is stored and the rest asked again later (safety.md §5.1); or errors, and
+nothing is stored. Asking again shows only the questions still unanswered.
 """
 
 from __future__ import annotations
@@ -19,6 +24,10 @@ from rapport.measures import engine, instruments
 from rapport.measures.instruments.base import Instrument, Item, Licence
 from rapport.measures.models import ScheduledMeasure
 
+# How a question appears: asked; already given (stored with an incomplete response,
+# not asked again); or carried (sent before but not stored: kept in a hidden field).
+ASK, GIVEN, CARRIED = "ask", "given", "carried"
+
 
 @dataclass
 class ItemField:
@@ -27,6 +36,11 @@ class ItemField:
     name: str  # the radio group's input name
     value: int | None
     error: str = ""
+    state: str = ASK
+
+    @property
+    def answer_label(self) -> str:
+        return next((o.label for o in self.item.options if o.value == self.value), "")
 
 
 @dataclass
@@ -38,6 +52,8 @@ class Section:
     count: int
     fields: list[ItemField]
     errors: dict[str, str] = field(default_factory=dict)
+    unanswered: frozenset[str] = frozenset()  # errors that are only a missing answer
+    alerted: frozenset[tuple[str, int]] = frozenset()  # (item, value) alerted on before
 
     @property
     def licensed(self) -> bool:
@@ -45,18 +61,49 @@ class Section:
 
     @property
     def answers(self) -> dict[str, int]:
+        """Every answer, given before or now: what a response of this section stores."""
         return {f.item.key: f.value for f in self.fields if f.value is not None}
+
+    @property
+    def asked(self) -> list[ItemField]:
+        return [f for f in self.fields if f.state == ASK]
+
+    @property
+    def only_unanswered(self) -> bool:
+        return bool(self.errors) and set(self.errors) <= self.unanswered
+
+    @property
+    def hits(self) -> tuple[engine.SafetyHit, ...]:
+        """Safety answers among the valid answers (an invalid value is no answer)."""
+        valid = {key: value for key, value in self.answers.items() if key not in self.errors}
+        return engine.safety_hits(self.instrument, valid)
+
+    @property
+    def new_hits(self) -> tuple[engine.SafetyHit, ...]:
+        return tuple(hit for hit in self.hits if (hit.item, hit.value) not in self.alerted)
+
+    @property
+    def stores_incomplete(self) -> bool:
+        """Stored now although unfinished: it carries a safety answer not yet alerted on."""
+        return self.only_unanswered and bool(self.new_hits)
 
 
 def input_name(instrument: Instrument, item: Item) -> str:
     return f"{instrument.code}-{item.key}"
 
 
-def read_answers(instrument: Instrument, data: Any) -> tuple[dict[str, int], dict[str, str]]:
-    """The item values posted for ``instrument`` and the items whose value was not a number."""
-    answers: dict[str, int] = {}
+def read_answers(
+    instrument: Instrument, data: Any, given: dict[str, int] | None = None
+) -> tuple[dict[str, int], dict[str, str]]:
+    """The item values posted for ``instrument`` and the items whose value was not a number.
+
+    ``given`` answers (already stored) stand as they are: never read from the post.
+    """
+    answers: dict[str, int] = dict(given or {})
     errors: dict[str, str] = {}
     for item in instrument.items:
+        if item.key in answers:
+            continue
         raw = (data.get(input_name(instrument, item)) or "").strip()
         if not raw:
             continue
@@ -72,21 +119,45 @@ def read_answers(instrument: Instrument, data: Any) -> tuple[dict[str, int], dic
     return answers, errors
 
 
+Answers = dict[str, dict[str, int]]  # item answers by instrument code
+
+
 def sections(
-    codes: list[str], data: Any = None, initial: dict[str, dict[str, int]] | None = None
+    codes: list[str],
+    data: Any = None,
+    initial: Answers | None = None,
+    *,
+    given: Answers | None = None,
+    carried: Answers | None = None,
+    alerted: dict[str, set[tuple[str, int]]] | None = None,
 ) -> list[Section]:
-    """The page's sections; with ``data`` (a POST), answers are read and checked."""
+    """The page's sections; with ``data`` (a POST), answers are read and checked.
+
+    * ``initial``: answers shown pre-filled (a correction);
+    * ``given``: answers stored with an incomplete response: not asked again, but
+      part of the section's answers (the completion stores them with the rest);
+    * ``carried``: answers sent but not stored (an unfinished questionnaire without a
+      safety answer): kept in hidden fields, only the unanswered questions are asked;
+    * ``alerted``: (item, value) pairs already alerted on, so not a new safety answer.
+    """
     built = []
     for position, code in enumerate(codes, start=1):
         instrument = instruments.get(code)
+        kept = dict((given or {}).get(code, {}))
+        carry = dict((carried or {}).get(code, {})) if data is None else {}
+        unanswered: frozenset[str] = frozenset()
         if data is not None:
-            answers, errors = read_answers(instrument, data)
+            answers, unreadable = read_answers(instrument, data, kept)
+            errors = dict(unreadable)
             try:
                 engine.validate(instrument, answers)
             except engine.InvalidAnswers as invalid:
-                errors = {**invalid.errors, **errors}
+                errors = {**invalid.errors, **unreadable}
+                # A value that was not a number reads as "no answer", but is an error.
+                unanswered = invalid.unanswered - unreadable.keys()
         else:
-            answers, errors = dict((initial or {}).get(code, {})), {}
+            answers = dict((initial or {}).get(code, {})) | carry | kept
+            errors = {}
         built.append(
             Section(
                 instrument=instrument,
@@ -99,10 +170,13 @@ def sections(
                         name=input_name(instrument, item),
                         value=answers.get(item.key),
                         error=errors.get(item.key, ""),
+                        state=GIVEN if item.key in kept else CARRIED if item.key in carry else ASK,
                     )
                     for n, item in enumerate(instrument.items, start=1)
                 ],
                 errors=errors,
+                unanswered=unanswered,
+                alerted=frozenset((alerted or {}).get(code, set())),
             )
         )
     return built
@@ -110,6 +184,32 @@ def sections(
 
 def has_errors(built: list[Section]) -> bool:
     return any(section.errors for section in built)
+
+
+COMPLETE, SAFETY, ERRORS = "complete", "safety", "errors"
+
+
+def verdict(built: list[Section]) -> str:
+    """What a submission may store (measures.md §2.2, safety.md §5.1).
+
+    * COMPLETE: every section answered and valid: store them all;
+    * SAFETY: the only problems are unanswered questions, and some section (answered
+      in full or not) carries a safety answer not alerted on before: store the
+      answered sections and, as incomplete, the unfinished ones with such an answer;
+      ask the rest again later;
+    * ERRORS: anything else (a value off the scale, or unanswered questions without
+      a new safety answer): show the errors, store nothing.
+    """
+    if not has_errors(built):
+        return COMPLETE
+    unfinished = [section for section in built if section.errors]
+    if all(s.only_unanswered for s in unfinished) and any(s.new_hits for s in built):
+        return SAFETY
+    return ERRORS
+
+
+def question_count(built: list[Section]) -> int:
+    return sum(len(section.asked) for section in built)
 
 
 class ScheduleForm(forms.Form):

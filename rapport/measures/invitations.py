@@ -3,6 +3,13 @@
 Only the SHA-256 of a link's token is stored. The token is made when the
 e-mail is queued (by the worker, at ``send_at``), so it exists nowhere but in
 that e-mail: until then the row holds the hash of a token nobody was given.
+
+A link is answered once. One exception (safety.md §5.1): a submission that leaves
+questions unanswered but carries a safety answer is stored, and the link stays
+*unfinished* (``used_at`` set, status still sent) for the rest of those
+questionnaires only, until they are completed (status completed) or it expires.
+Every step takes the link with a conditional UPDATE, so racing submissions of one
+link record once.
 """
 
 from __future__ import annotations
@@ -11,6 +18,7 @@ import hashlib
 import logging
 import secrets
 import uuid
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -25,7 +33,7 @@ from rapport.core import audit, jobs
 from rapport.core.outbox import queue_email
 from rapport.measures import instruments
 from rapport.measures.instruments.base import Instrument
-from rapport.measures.models import Invitation
+from rapport.measures.models import Invitation, Response
 from rapport.measures.schedule import clinic_settings
 
 logger = logging.getLogger(__name__)
@@ -110,19 +118,25 @@ def find(token: str) -> Invitation | None:
     )
 
 
+OPEN, UNFINISHED, USED, EXPIRED, INVALID = "open", "unfinished", "used", "expired", "invalid"
+
+
 def state(invitation: Invitation | None, now: datetime | None = None) -> str:
-    """ "open", "used", "expired" or "invalid": what the link may do now."""
+    """What the link may do now: "open"; "unfinished" (only the rest of what was
+    answered in part, with a safety answer); "used", "expired" or "invalid"."""
     now = now or timezone.now()
     if invitation is None or invitation.status in (
         Invitation.Status.SCHEDULED,
         Invitation.Status.CANCELLED,
     ):
-        return "invalid"
-    if invitation.used_at is not None or invitation.status == Invitation.Status.COMPLETED:
-        return "used"
+        return INVALID
+    if invitation.status == Invitation.Status.COMPLETED:
+        return USED
     if invitation.status == Invitation.Status.EXPIRED or invitation.expires_at <= now:
-        return "expired"
-    return "open"
+        return EXPIRED
+    if invitation.used_at is not None:
+        return UNFINISHED
+    return OPEN
 
 
 def mark_used(invitation: Invitation) -> bool:
@@ -130,14 +144,88 @@ def mark_used(invitation: Invitation) -> bool:
 
     A conditional UPDATE, so two submissions racing on one link record once.
     """
+    return _take(invitation, None, finished=True)
+
+
+def mark_unfinished(invitation: Invitation) -> bool:
+    """Take a fresh link for a submission that leaves questions for later (safety.md §5.1).
+
+    The link stays usable for the rest only; False if another submission beat us.
+    """
+    return _take(invitation, None, finished=False)
+
+
+def mark_continued(invitation: Invitation, *, finished: bool) -> bool:
+    """Take an unfinished link for a submission of the rest; closed once ``finished``.
+
+    Conditional on the ``used_at`` this request read, so of two submissions of the
+    rest racing, one records; the other finds it changed and records nothing.
+    """
+    if invitation.used_at is None:
+        return False
+    return _take(invitation, invitation.used_at, finished=finished)
+
+
+def _take(invitation: Invitation, used_at: datetime | None, *, finished: bool) -> bool:
     now = timezone.now()
-    taken = Invitation.objects.filter(
-        pk=invitation.pk,
-        status=Invitation.Status.SENT,
-        used_at__isnull=True,
-        expires_at__gt=now,
-    ).update(status=Invitation.Status.COMPLETED, used_at=now)
+    link = Invitation.objects.filter(
+        pk=invitation.pk, status=Invitation.Status.SENT, expires_at__gt=now
+    )
+    link = link.filter(used_at=used_at) if used_at else link.filter(used_at__isnull=True)
+    changes: dict[str, object] = {"used_at": now}
+    if finished:
+        changes["status"] = Invitation.Status.COMPLETED
+    taken = link.update(**changes)
+    if taken == 1:
+        invitation.used_at = now
+        invitation.status = changes.get("status", invitation.status)
     return taken == 1
+
+
+@dataclass(frozen=True)
+class Rest:
+    """One questionnaire a link still asks: ``pending`` is its stored incomplete response
+    (only its unanswered questions are asked); None: nothing of it is stored yet."""
+
+    code: str
+    pending: Response | None
+
+
+def remaining(invitation: Invitation) -> list[Rest]:
+    """The link's questionnaires without a complete response yet, in the link's order.
+
+    An incomplete response may have been completed (or continued) in session: the
+    chain of ``completes`` is followed wherever it was recorded.
+    """
+    rest = []
+    stored = list(
+        Response.objects.filter(invitation=invitation, completes__isnull=True).select_related(
+            "completed_by"
+        )
+    )
+    for code in invitation.instruments:
+        first = next((r for r in stored if r.instrument == code), None)
+        if first is None:
+            rest.append(Rest(code, None))
+            continue
+        last = first
+        while not last.complete and getattr(last, "completed_by", None) is not None:
+            last = last.completed_by
+        if not last.complete:
+            rest.append(Rest(code, last))
+    return rest
+
+
+def close_if_finished(invitation: Invitation) -> bool:
+    """Close an unfinished link once nothing remains (its rest was completed in session)."""
+    if remaining(invitation):
+        return False
+    return (
+        Invitation.objects.filter(pk=invitation.pk, status=Invitation.Status.SENT)
+        .exclude(used_at__isnull=True)
+        .update(status=Invitation.Status.COMPLETED)
+        == 1
+    )
 
 
 def link_for(token: str) -> str:

@@ -319,9 +319,10 @@ def series(context_id: Any, code: str) -> list[Point]:
 
     One query. Order is submission order, a correction taking the place of the
     response it corrects; the session number is the recorded one, else the position.
+    Incomplete responses are left out: no total, never prorated (measures.md §2.2).
     """
     rows = list(
-        Response.objects.filter(context_id=context_id, instrument=code)
+        Response.objects.filter(context_id=context_id, instrument=code, complete=True)
         .order_by("submitted_at", "pk")
         .values("pk", "corrects_id", "session_number", "total")
     )

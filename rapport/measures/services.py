@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -28,19 +29,34 @@ def record_response(
     corrects: Response | None = None,
     correction_reason: str = "",
     submitted_at: datetime | None = None,
+    completes: Response | None = None,
+    allow_incomplete: bool = False,
 ) -> Response:
     """Store one response; raises engine.InvalidAnswers (nothing stored) on bad input.
 
     The safety alert is created in this same transaction (safety.md §5.1 step 2):
     a stored positive answer can never exist without its alert. ``submitted_at``
     defaults to now; data imports (and the demo) pass when it was really answered.
+
+    ``allow_incomplete``: answers whose only problem is unanswered questions are
+    stored as an incomplete response (no total, no band, never prorated) when they
+    carry a safety answer not alerted on before, so the trigger fires (safety.md
+    §5.1); otherwise InvalidAnswers, nothing stored. ``completes``: the incomplete
+    response this one completes (or, still incomplete with a new safety answer,
+    continues). It keeps the answers given there; an answer already alerted on there
+    raises no second alert (see ``new_hits``).
     """
     from rapport.measures import outcomes, safety  # the two halves of "what follows"
 
     instrument = instruments.get(instrument_code)
     settings = MeasuresSettings.objects.filter(clinic_id=client.clinic_id).first()
     band_set = outcomes.thresholds(instrument, settings).band_set  # e.g. HRSD-17 convention
-    result = engine.score(instrument, answers, band_set=band_set)
+    result = engine.score(instrument, answers, band_set=band_set, allow_incomplete=allow_incomplete)
+    if completes is not None:
+        _check_continues(completes, instrument.code, answers, client)
+    hits = new_hits(result, completes)
+    if not result.complete and not hits:
+        raise engine.InvalidAnswers.still_unanswered(result.unanswered)
     response = Response.objects.create(
         clinic_id=client.clinic_id,
         client=client,
@@ -56,8 +72,48 @@ def record_response(
         invitation=invitation,
         corrects=corrects,
         correction_reason=correction_reason,
+        complete=result.complete,
+        completes=completes,
         submitted_at=submitted_at or timezone.now(),
     )
-    safety.raise_alerts(response, result)
-    outcomes.evaluate(response)
+    safety.raise_alerts(response, replace(result, hits=hits))
+    if response.complete:  # outcome rules read complete responses only
+        outcomes.evaluate(response)
     return response
+
+
+class AlreadyCompleted(Exception):
+    """The incomplete response was completed meanwhile (from its link or in session)."""
+
+
+def alerted_answers(response: Response | None) -> set[tuple[str, int]]:
+    """(item, value) of the alerts on ``response`` and the incomplete responses it continues."""
+    seen: set[tuple[str, int]] = set()
+    while response is not None:
+        seen |= set(response.alerts.values_list("item", "value"))
+        response = response.completes
+    return seen
+
+
+def new_hits(result: engine.Result, completes: Response | None) -> tuple[engine.SafetyHit, ...]:
+    """The safety answers that need an alert of their own.
+
+    Completing an incomplete response repeats the answers given there, and one of
+    them already raised its alert (open, or acknowledged after an assessment). The
+    same answer again is not new information: a second alert would notify and
+    escalate twice for one answer. A different value is new, and alerts.
+    """
+    alerted = alerted_answers(completes)
+    return tuple(hit for hit in result.hits if (hit.item, hit.value) not in alerted)
+
+
+def _check_continues(
+    completes: Response, code: str, answers: dict[str, int], client: Client | None
+) -> None:
+    same_person = completes.client_id == (client.pk if client is not None else None)
+    if completes.complete or completes.instrument != code or not same_person:
+        raise ValueError("Only an incomplete response of the same questionnaire is completed.")
+    if any(answers.get(key) != value for key, value in completes.answers.items()):
+        raise ValueError("A completion keeps the answers given; a change is a correction.")
+    if Response.objects.filter(completes=completes).exists():
+        raise AlreadyCompleted

@@ -126,3 +126,36 @@ def test_it_uses_an_alternative_band_set_when_asked() -> None:
     assert engine.score(hrsd, answers).total == 14
     assert engine.score(hrsd, answers).band == "mild"  # Zimmerman 8–16
     assert engine.score(hrsd, answers, band_set="camcops").band == "moderate"  # 14–18
+
+
+def test_it_scores_unanswered_questions_with_a_safety_answer_as_incomplete_never_prorated() -> None:
+    answers = phq9_answers(3, 3, 3, 0, 3, 3, 3, 3, 1)
+    del answers["q4"]
+    result = engine.score(PHQ9, answers, allow_incomplete=True)
+    assert (result.complete, result.total, result.band, result.subscales) == (False, None, "", {})
+    assert result.unanswered == ("q4",)
+    assert [(hit.item, hit.value, hit.severity) for hit in result.hits] == [
+        ("q9", 1, Severity.URGENT)
+    ]
+    with pytest.raises(InvalidAnswers):  # without leave, unanswered questions are errors
+        engine.score(PHQ9, answers)
+
+
+def test_it_refuses_an_unfinished_set_without_a_safety_answer_or_off_the_scale() -> None:
+    no_safety = dict.fromkeys(PHQ9_KEYS[:8], 1) | {"q9": 0}
+    with pytest.raises(InvalidAnswers) as caught:
+        engine.score(PHQ9, no_safety, allow_incomplete=True)
+    assert caught.value.only_unanswered  # only "difficulty" is missing, but nothing to alert
+    off_scale = {"q1": 7, "q9": 2}
+    with pytest.raises(InvalidAnswers) as caught:
+        engine.score(PHQ9, off_scale, allow_incomplete=True)
+    assert not caught.value.only_unanswered
+    assert caught.value.errors["q1"] == "Choose one of the answers."
+
+
+def test_it_asks_for_the_difficulty_item_with_the_other_unanswered_questions() -> None:
+    answers = {"q1": 1, "q9": 1}  # the total is above 0 already, whatever comes next
+    with pytest.raises(InvalidAnswers) as caught:
+        engine.validate(PHQ9, answers)
+    assert set(caught.value.errors) == set(PHQ9_KEYS[1:8]) | {"difficulty"}
+    assert caught.value.unanswered == set(caught.value.errors)

@@ -19,4 +19,9 @@ urlpatterns = [
     ),
     path("<uuid:public_id>/measures/invite/", measures.invite, name="measures_invite"),
     path("<uuid:public_id>/measures/enter/<str:code>/", measures.enter, name="measures_enter"),
+    path(
+        "<uuid:public_id>/measures/complete/<uuid:response_id>/",
+        measures.complete,
+        name="measures_complete",
+    ),
 ]

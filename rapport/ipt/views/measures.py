@@ -10,8 +10,9 @@ import uuid
 from typing import Any
 
 from django.contrib import messages
+from django.db import IntegrityError, transaction
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -20,7 +21,7 @@ from rapport.core.access import Capability, requires
 from rapport.ipt.catalogue import ProblemArea, Variant
 from rapport.ipt.models import Episode
 from rapport.ipt.views.base import episode_context, get_episode
-from rapport.measures import engine, forms, instruments, invitations, schedule, services
+from rapport.measures import forms, instruments, invitations, schedule, services
 from rapport.measures.models import Invitation, Response
 
 
@@ -86,7 +87,7 @@ def _page(
         editable=editable,
         responses=list(
             Response.objects.filter(client=episode.client, context_id=episode.public_id)
-            .select_related("entered_by", "corrected_by")
+            .select_related("entered_by", "corrected_by", "completed_by")
             .order_by("-submitted_at", "-pk")
         ),
         titles={code: i.short_title for code, i in instruments.CATALOGUE.items()},
@@ -193,37 +194,99 @@ def enter(request: HttpRequest, public_id: uuid.UUID, code: str) -> HttpResponse
     )
     if request.method == "POST":
         built = forms.sections([code], request.POST)
-        if number_form.is_valid() and not forms.has_errors(built):
-            return _record_in_session(request, episode, built[0], number_form, context)
+        # Unanswered questions with a safety answer: stored incomplete, alerted, completed
+        # later (safety.md §5.1); anything else invalid stores nothing.
+        if number_form.is_valid() and forms.verdict(built) != forms.ERRORS:
+            session_number = number_form.cleaned_data["session_number"]
+            return _record_in_session(request, episode, built[0], session_number, context)
     else:
         built = forms.sections([code])
-    context.update(sections=built, has_errors=forms.has_errors(built), form=number_form)
+    context.update(
+        sections=built,
+        has_errors=forms.has_errors(built),
+        form=number_form,
+        safety=any(section.hits for section in built),
+        crisis_resources=episode.client.clinic.crisis_resources,
+    )
     return render(request, "ipt/measures/enter.html", context)
+
+
+@requires(Capability.EDIT_CLINICAL)
+def complete(request: HttpRequest, public_id: uuid.UUID, response_id: uuid.UUID) -> HttpResponse:
+    """The rest of an incomplete response (in session, or one begun on a link): only the
+    questions still unanswered are asked; the answers given stand (a change is a correction)."""
+    episode = get_episode(request, public_id, Capability.EDIT_CLINICAL)
+    pending = get_object_or_404(
+        Response.objects.filter(
+            client=episode.client,
+            context_id=episode.public_id,
+            complete=False,
+            completed_by__isnull=True,
+        ).select_related("invitation"),
+        public_id=response_id,
+    )
+    instrument = instruments.CATALOGUE.get(pending.instrument)
+    if instrument is None:
+        raise Http404
+    code = instrument.code
+    context = episode_context(request, episode, "measures", instrument=instrument, pending=pending)
+    given = {code: pending.answers}
+    alerted = {code: services.alerted_answers(pending)}
+    if request.method == "POST":
+        built = forms.sections([code], request.POST, given=given, alerted=alerted)
+        if forms.verdict(built) != forms.ERRORS:
+            return _record_in_session(
+                request, episode, built[0], pending.session_number, context, completes=pending
+            )
+    else:
+        built = forms.sections([code], given=given, alerted=alerted)
+        audit.record(request, "measures.response.viewed", pending)
+    context.update(
+        sections=built,
+        has_errors=forms.has_errors(built),
+        show_given=True,
+        safety=True,  # it was stored incomplete for its safety answer
+        crisis_resources=episode.client.clinic.crisis_resources,
+    )
+    return render(request, "ipt/measures/complete.html", context)
 
 
 def _record_in_session(
     request: HttpRequest,
     episode: Episode,
     section: forms.Section,
-    number_form: forms.SessionNumberForm,
+    session_number: int | None,
     context: dict[str, Any],
+    *,
+    completes: Response | None = None,
 ) -> HttpResponse:
     instrument = section.instrument
     mode = Response.Mode.CLINICIAN_RATED if instrument.clinician_rated else Response.Mode.IN_SESSION
-    response = services.record_response(
-        client=episode.client,
-        instrument_code=instrument.code,
-        answers=section.answers,
-        mode=mode,
-        entered_by=request.user,
-        context_id=episode.public_id,
-        session_number=number_form.cleaned_data["session_number"],
-    )
-    audit.record(request, "measures.response.entered", response, fields=["answers"])
+    try:
+        with transaction.atomic():
+            response = services.record_response(
+                client=episode.client,
+                instrument_code=instrument.code,
+                answers=section.answers,
+                mode=mode,
+                entered_by=request.user,
+                context_id=episode.public_id,
+                session_number=session_number,
+                completes=completes,
+                allow_incomplete=True,
+            )
+            audit.record(request, "measures.response.entered", response, fields=["answers"])
+            if completes is not None and completes.invitation is not None:
+                # Begun on a link: once nothing remains, the link closes (410).
+                invitations.close_if_finished(completes.invitation)
+    except (services.AlreadyCompleted, IntegrityError):
+        messages.info(request, _("This response was completed meanwhile; nothing was recorded."))
+        return redirect("ipt:measures", public_id=episode.public_id)
     # safety.md §5.1 step 1: in session too, the crisis resources show at once.
     context.update(
         response=response,
-        safety=bool(engine.safety_hits(instrument, section.answers)) or response.alerts.exists(),
+        response_unanswered=len(section.unanswered),
+        safety=bool(section.hits) or response.alerts.exists(),
         crisis_resources=episode.client.clinic.crisis_resources,
     )
     return render(request, "ipt/measures/entered.html", context)

@@ -25,7 +25,13 @@ from rapport.measures.models import Response
 def get_response(request: HttpRequest, public_id: uuid.UUID, capability: Capability) -> Response:
     """The response if the user may use ``capability`` on its client; 404 otherwise."""
     queryset = Response.objects.visible_to(request.user, capability).select_related(
-        "client", "client__clinic", "entered_by", "corrects", "corrected_by__entered_by"
+        "client",
+        "client__clinic",
+        "entered_by",
+        "corrects",
+        "corrected_by__entered_by",
+        "completes",
+        "completed_by",
     )
     return get_object_or_404(queryset, public_id=public_id)
 
@@ -53,6 +59,7 @@ def response_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     correction = getattr(response, "corrected_by", None)
     can_correct = (
         correction is None
+        and response.complete  # an incomplete response is completed, not corrected
         and Response.objects.visible_to(request.user, Capability.EDIT_CLINICAL)
         .filter(pk=response.pk)
         .exists()
@@ -74,6 +81,9 @@ def response_correct(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse
     if getattr(original, "corrected_by", None) is not None:
         messages.info(request, _("This response is already corrected: correct the correction."))
         return redirect("measures:response", public_id=original.corrected_by.public_id)
+    if not original.complete:
+        messages.info(request, _("An incomplete response is completed, not corrected."))
+        return redirect("measures:response", public_id=original.public_id)
     if original.instrument not in instruments.CATALOGUE:
         messages.error(request, _("This questionnaire is no longer in the catalogue."))
         return redirect("measures:response", public_id=original.public_id)
