@@ -24,7 +24,11 @@ MAX_TEXT = 4000
 
 
 class AcknowledgeForm(forms.Form):
-    """Every part required: NPSG 15.01.01 asks for each, and a blank one is not an assessment."""
+    """Every part required: NPSG 15.01.01 asks for each, and a blank one is not an assessment.
+
+    The safety plan that used to be a checkbox here is a plan of its own now
+    (``SafetyPlanForm``), submitted with this form.
+    """
 
     ideation = forms.CharField(
         label=_("Suicidal ideation"),
@@ -51,14 +55,6 @@ class AcknowledgeForm(forms.Form):
         label=_("Action taken"),
         help_text=_("What you did: e.g. called the client, crisis referral, means counselling."),
     )
-    safety_plan_updated = forms.BooleanField(
-        label=_("A safety plan was created or updated with the client"), required=False
-    )
-    safety_plan_reason = forms.CharField(
-        label=_("If not, why not"),
-        required=False,
-        help_text=_("Required when no safety plan was created or updated."),
-    )
     follow_up_on = forms.DateField(
         label=_("Follow-up date"),
         help_text=_("Today or later."),
@@ -68,7 +64,7 @@ class AcknowledgeForm(forms.Form):
     def __init__(self, *args: Any, today: date, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.today = today
-        for name in [*TEXT_FIELDS, "safety_plan_reason"]:
+        for name in TEXT_FIELDS:
             field = self.fields[name]
             field.max_length = MAX_TEXT
             field.widget = forms.Textarea(attrs={"rows": 3, "maxlength": MAX_TEXT})
@@ -90,28 +86,9 @@ class AcknowledgeForm(forms.Form):
             raise ValidationError(_("The follow-up date must be today or later."))
         return day
 
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        if (
-            not data.get("safety_plan_updated")
-            and not (data.get("safety_plan_reason") or "").strip()
-        ):
-            self.add_error(
-                "safety_plan_reason",
-                _("Tick that a safety plan was created or updated, or explain why not."),
-            )
-        return data
-
     def assessment(self) -> dict[str, Any]:
-        """The values to store; a reason for no safety plan is kept with the action taken
-        (the alert has no column of its own for it)."""
+        """The values to store (the safety plan is its own form: forms_safety_plan)."""
         data = {name: self.cleaned_data[name].strip() for name in TEXT_FIELDS}
-        reason = self.cleaned_data["safety_plan_reason"].strip()
-        if not self.cleaned_data["safety_plan_updated"] and reason:
-            data["action_taken"] += "\n\n" + str(_("No safety plan update: %(reason)s")) % {
-                "reason": reason
-            }
         data["risk_level"] = self.cleaned_data["risk_level"]
-        data["safety_plan_updated"] = self.cleaned_data["safety_plan_updated"]
         data["follow_up_on"] = self.cleaned_data["follow_up_on"]
         return data

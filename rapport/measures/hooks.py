@@ -5,3 +5,4 @@ from rapport.measures import escalation as _escalation  # noqa: F401  (safety_es
 from rapport.measures import invitations  # noqa: F401  (the questionnaire_invitations job)
 from rapport.measures import panels as _panels  # noqa: F401  (safety alert banners)
 from rapport.measures.views import charts as _charts  # noqa: F401  (client + dashboard panels)
+from rapport.measures.views import safety_plans as _plans  # noqa: F401  (client panel)

@@ -25,6 +25,7 @@ Timing (safety.md §5.1 step 3; clinic settings in ``MeasuresSettings``):
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Iterable
 from datetime import datetime, time, timedelta
 from typing import Any
@@ -38,6 +39,7 @@ from django.utils import timezone
 from rapport.core import audit
 from rapport.core.models import Clinic, Role, Supervision, User
 from rapport.core.outbox import queue_email
+from rapport.measures import safety_plans
 from rapport.measures.engine import Result
 from rapport.measures.instruments.base import Severity
 from rapport.measures.models import AlertNotification, MeasuresSettings, Response, SafetyAlert
@@ -220,6 +222,7 @@ def escalated_in_clinic(clinic_id: int) -> Any:
     )
 
 
+# What an acknowledgement writes (the audit log records these names, never their text).
 ACK_FIELDS = [
     "ideation",
     "plan",
@@ -229,23 +232,43 @@ ACK_FIELDS = [
     "protective_factors",
     "risk_level",
     "action_taken",
-    "safety_plan_updated",
     "follow_up_on",
+    "safety_plan",
 ]
 
 
-def acknowledge(alert: SafetyAlert, assessment: dict[str, Any], *, by: User) -> bool:
+class SafetyPlanRequired(ValueError):
+    """No safety plan created or reviewed in the acknowledgement or in the last 7 days."""
+
+
+def acknowledge(
+    alert: SafetyAlert,
+    assessment: dict[str, Any],
+    *,
+    by: User,
+    acknowledged_in: uuid.UUID | None = None,
+) -> bool:
     """Record the risk assessment and close the alert (§5.1 step 4); False if already done.
 
+    ``assessment["safety_plan"]`` is the plan version the acknowledgement relies on:
+    the alert's person's, created, updated or reviewed within the last 7 days
+    (``safety_plans.RECENT``), else ``SafetyPlanRequired`` and nothing changes.
+    ``acknowledged_in`` is where it was recorded from (a session note's opaque id).
     The row is re-read under lock so an escalation running at the same moment
     either happens before (and is recorded) or sees the alert acknowledged.
     """
+    plan = assessment["safety_plan"]
+    if not safety_plans.may_rely_on(plan, alert):
+        raise SafetyPlanRequired("a recent safety plan of the alert's person is required")
     with transaction.atomic():
         current = SafetyAlert.objects.select_for_update().get(pk=alert.pk)
         if current.status != SafetyAlert.Status.OPEN:
             return False
         for name in ACK_FIELDS:
             setattr(current, name, assessment[name])
+        # The old checkbox's column, kept true to its label for whoever still reads it.
+        current.safety_plan_updated = plan.change != plan.Change.REVIEWED
+        current.acknowledged_in = acknowledged_in
         current.status = SafetyAlert.Status.ACKNOWLEDGED
         current.acknowledged_at = timezone.now()
         current.acknowledged_by = by

@@ -7,4 +7,5 @@ urlpatterns = [
     path("", include("rapport.measures.routes.administration")),
     path("", include("rapport.measures.routes.alerts")),
     path("", include("rapport.measures.routes.charts")),
+    path("", include("rapport.measures.routes.safety_plans")),
 ]

@@ -4,6 +4,7 @@ acknowledges it, and leaves only once a complete risk assessment is recorded."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import timedelta
 from types import SimpleNamespace
@@ -15,9 +16,9 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from rapport.measures.escalation import escalate_due_alerts
-from rapport.measures.models import SafetyAlert
+from rapport.measures.models import SafetyAlert, SafetyPlan
 from tests.browser.harness import click, expect_path, sign_in, visit
-from tests.measures.alerts_helpers import ASSESSMENT, submit_phq9
+from tests.measures.alerts_helpers import ASSESSMENT, SAFETY_PLAN, submit_phq9
 
 pytestmark = pytest.mark.browser
 
@@ -39,9 +40,22 @@ def _fill_assessment(page: Page) -> None:
         page.get_by_label(label, exact=True).fill(text)
     page.get_by_label("Moderate", exact=True).check()
     page.get_by_label("Action taken", exact=True).fill(ASSESSMENT["action_taken"])
-    page.get_by_label("A safety plan was created or updated with the client").check()
     tomorrow = timezone.localdate() + timedelta(days=1)
     page.get_by_label("Follow-up date", exact=True).fill(tomorrow.isoformat())
+    fill_safety_plan(page)
+
+
+def fill_safety_plan(page: Page) -> None:
+    """Stanley & Brown's six steps and reasons for living; step 5 adds to the clinic's lines."""
+    plan = page.get_by_role("group", name="Safety plan")
+    for name, text in SAFETY_PLAN.items():
+        label = str(SafetyPlan._meta.get_field(name).verbose_name)
+        field = plan.get_by_label(label)  # "(optional)" follows reasons for living
+        if name == "professionals":
+            expect(field).to_have_value(re.compile("Suicide & Crisis Lifeline: call or text: 988"))
+            field.fill(f"{field.input_value()}\n{text}")
+        else:
+            field.fill(text)
 
 
 def test_it_raises_escalates_and_acknowledges_a_safety_alert(

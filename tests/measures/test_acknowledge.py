@@ -5,17 +5,25 @@ from __future__ import annotations
 from datetime import timedelta
 from types import SimpleNamespace
 
+import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from rapport.core.models import AuditEvent
-from rapport.measures import safety
+from rapport.measures import safety, safety_plans
 from rapport.measures.forms_alerts import TEXT_FIELDS
-from rapport.measures.models import AlertNotification, SafetyAlert
+from rapport.measures.models import AlertNotification, SafetyAlert, SafetyPlan
+from rapport.measures.safety_plans import STEPS, Person
 from tests.factories import csrf_post, make_client, signed_in
-from tests.measures.alerts_helpers import completed_assessment, raise_alert
+from tests.measures.alerts_helpers import (
+    SAFETY_PLAN,
+    completed_assessment,
+    plan_fields,
+    raise_alert,
+)
 
 DASHBOARD = reverse("core:dashboard")
 BANNER = 'class="safety-banner" role="alert"'
@@ -51,12 +59,13 @@ def test_it_saves_nothing_and_names_every_missing_part(cast: SimpleNamespace) ->
     response = csrf_post(http, ack_url(alert), {"ideation": "Passive thoughts, no plan."})
     assert response.status_code == 200
     form = response.context["form"]
-    missing = {*TEXT_FIELDS, "risk_level", "follow_up_on", "safety_plan_reason"} - {"ideation"}
+    missing = {*TEXT_FIELDS, "risk_level", "follow_up_on"} - {"ideation"}
     assert set(form.errors) == missing
+    assert set(response.context["plan_form"].errors) == set(STEPS)
     body = response.content.decode()
     assert "Please check the form" in body
     assert "Choose the overall risk level." in body
-    assert "Tick that a safety plan was created or updated, or explain why not." in body
+    assert "Fill in this step with the client" in body
     assert "Passive thoughts, no plan." in body  # what was typed stays
     alert.refresh_from_db()
     assert alert.status == SafetyAlert.Status.OPEN
@@ -96,8 +105,8 @@ def test_it_acknowledges_with_a_complete_assessment(cast: SimpleNamespace) -> No
     assert alert.acknowledged_at is not None
     assert alert.escalate_at is None
     assert alert.risk_level == "moderate"
-    assert alert.safety_plan_updated is True
     assert alert.plan == "No plan; no access to means at home."
+    assert alert.acknowledged_in is None  # from the alert's own page
     event = AuditEvent.objects.get(action="measures.alert.acknowledged")
     assert event.actor == cast.therapist
     assert "ideation" in event.fields
@@ -107,14 +116,142 @@ def test_it_acknowledges_with_a_complete_assessment(cast: SimpleNamespace) -> No
     assert "Children, engaged in therapy, sister nearby." in page
 
 
-def test_it_accepts_a_reason_instead_of_a_safety_plan_and_keeps_it(cast: SimpleNamespace) -> None:
+# ------------------------------------------------------------------ the safety plan
+
+
+def test_it_refuses_to_acknowledge_without_a_safety_plan(cast: SimpleNamespace) -> None:
     alert = raise_alert(cast.client)
-    data = completed_assessment(safety_plan_reason="Client declined; booked for tomorrow.")
-    del data["safety_plan_updated"]
+    no_plan = {f"safety_plan-{name}": "" for name in SAFETY_PLAN} | {"safety_plan-based_on": "0"}
+    response = csrf_post(
+        signed_in(cast.therapist), ack_url(alert), completed_assessment(safety_plan=no_plan)
+    )
+    assert response.status_code == 200
+    assert set(response.context["plan_form"].errors) == set(STEPS)
+    assert "safety_plan_updated" not in response.content.decode()  # the checkbox is gone
+    alert.refresh_from_db()
+    assert alert.status == SafetyAlert.Status.OPEN
+    assert not SafetyPlan.objects.exists()
+
+
+def test_it_acknowledges_with_a_new_safety_plan_and_links_it(cast: SimpleNamespace) -> None:
+    alert = raise_alert(cast.client)
+    response = csrf_post(signed_in(cast.therapist), ack_url(alert), completed_assessment())
+    assert response.status_code == 302
+    alert.refresh_from_db()
+    plan = SafetyPlan.objects.get()
+    assert alert.safety_plan == plan
+    assert (plan.client, plan.version, plan.change) == (cast.client, 1, "created")
+    assert plan.created_by == cast.therapist
+    assert plan.made_in == alert.public_id
+    assert {name: getattr(plan, name) for name in SAFETY_PLAN} == SAFETY_PLAN
+    event = AuditEvent.objects.get(action="measures.safety_plan.created")
+    assert "warning_signs" in event.fields
+    assert "burden" not in str(event.fields)
+    body = signed_in(cast.therapist).get(response.url).content.decode()
+    assert "Version 1, created on" in body
+    assert reverse("measures:safety_plan_print", args=[plan.public_id]) in body
+
+
+def test_it_starts_a_new_plan_from_the_clinics_crisis_resources(cast: SimpleNamespace) -> None:
+    cast.clinic.crisis_resources = [{"label": "Riverside crisis team", "contact": "555-0199"}]
+    cast.clinic.save()
+    alert = raise_alert(cast.client)
+    response = signed_in(cast.therapist).get(ack_url(alert))
+    professionals = response.context["plan_form"]["professionals"].value()
+    assert "Riverside crisis team: 555-0199" in professionals
+    assert "Therapist Tester" in professionals
+
+
+def _plan_made(cast: SimpleNamespace, days_ago: int) -> SafetyPlan:
+    with time_machine.travel(timezone.now() - timedelta(days=days_ago)):
+        return safety_plans.save_version(
+            Person.of_client(cast.client), SAFETY_PLAN, by=cast.therapist, based_on=0
+        )
+
+
+def test_it_relies_on_a_plan_made_in_the_last_seven_days(cast: SimpleNamespace) -> None:
+    plan = _plan_made(cast, days_ago=6)
+    alert = raise_alert(cast.client)
+    data = completed_assessment(safety_plan=plan_fields(based_on=1))
     assert csrf_post(signed_in(cast.therapist), ack_url(alert), data).status_code == 302
     alert.refresh_from_db()
-    assert alert.safety_plan_updated is False
-    assert "Client declined; booked for tomorrow." in alert.action_taken
+    assert alert.status == SafetyAlert.Status.ACKNOWLEDGED
+    assert alert.safety_plan == plan
+    assert SafetyPlan.objects.count() == 1  # nothing changed, nothing new
+
+
+def test_it_asks_for_a_review_of_an_older_plan(cast: SimpleNamespace) -> None:
+    _plan_made(cast, days_ago=8)
+    alert = raise_alert(cast.client)
+    http = signed_in(cast.therapist)
+    assert "more than 7 days ago" in http.get(ack_url(alert)).content.decode()
+    data = completed_assessment(safety_plan=plan_fields(based_on=1))
+    response = csrf_post(http, ack_url(alert), data)
+    assert response.status_code == 200
+    assert "review it with the client" in str(response.context["plan_form"].errors["reviewed"])
+    alert.refresh_from_db()
+    assert alert.status == SafetyAlert.Status.OPEN
+
+
+def test_it_records_a_review_without_changes_as_a_new_version(cast: SimpleNamespace) -> None:
+    _plan_made(cast, days_ago=30)
+    alert = raise_alert(cast.client)
+    data = completed_assessment(safety_plan=plan_fields(based_on=1, reviewed=True))
+    assert csrf_post(signed_in(cast.therapist), ack_url(alert), data).status_code == 302
+    alert.refresh_from_db()
+    assert alert.safety_plan.version == 2
+    assert alert.safety_plan.change == SafetyPlan.Change.REVIEWED
+    assert alert.safety_plan.warning_signs == SAFETY_PLAN["warning_signs"]
+
+
+def test_it_saves_a_changed_plan_as_an_update(cast: SimpleNamespace) -> None:
+    _plan_made(cast, days_ago=30)
+    alert = raise_alert(cast.client)
+    data = completed_assessment(
+        safety_plan=plan_fields(based_on=1, means_safety="Tablets locked in the car.")
+    )
+    assert csrf_post(signed_in(cast.therapist), ack_url(alert), data).status_code == 302
+    alert.refresh_from_db()
+    assert (alert.safety_plan.version, alert.safety_plan.change) == (2, "updated")
+    assert alert.safety_plan.means_safety == "Tablets locked in the car."
+    event = AuditEvent.objects.get(action="measures.safety_plan.updated")
+    assert event.fields == ["change", "means_safety"]
+
+
+def test_it_keeps_what_was_typed_when_the_plan_changed_meanwhile(cast: SimpleNamespace) -> None:
+    alert = raise_alert(cast.client)
+    _plan_made(cast, days_ago=0)  # a colleague's tab saved version 1 after this form opened
+    data = completed_assessment(safety_plan=plan_fields(based_on=0, warning_signs="Mine"))
+    response = csrf_post(signed_in(cast.therapist), ack_url(alert), data)
+    assert response.status_code == 200
+    assert "Someone saved a newer version of the safety plan" in response.content.decode()
+    assert response.context["plan_form"]["warning_signs"].value() == "Mine"
+    assert response.context["plan_form"]["based_on"].value() == "1"
+    alert.refresh_from_db()
+    assert alert.status == SafetyAlert.Status.OPEN
+    assert SafetyPlan.objects.count() == 1
+
+
+def test_it_refuses_in_the_service_a_plan_that_is_not_recent(cast: SimpleNamespace) -> None:
+    old = _plan_made(cast, days_ago=8)
+    alert = raise_alert(cast.client)
+    assessment = dict.fromkeys(safety.ACK_FIELDS, "x") | {
+        "risk_level": "low",
+        "follow_up_on": timezone.localdate(),
+        "safety_plan": old,
+    }
+    with pytest.raises(safety.SafetyPlanRequired):
+        safety.acknowledge(alert, assessment, by=cast.therapist)
+    other = safety_plans.save_version(
+        Person.of_client(make_client(cast.clinic, cast.therapist)),
+        SAFETY_PLAN,
+        by=cast.therapist,
+        based_on=0,
+    )
+    with pytest.raises(safety.SafetyPlanRequired):  # someone else's plan
+        safety.acknowledge(alert, assessment | {"safety_plan": other}, by=cast.therapist)
+    alert.refresh_from_db()
+    assert alert.status == SafetyAlert.Status.OPEN
 
 
 def test_it_acknowledges_once(cast: SimpleNamespace) -> None:

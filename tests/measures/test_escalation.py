@@ -11,11 +11,12 @@ import time_machine
 
 from rapport.core import jobs
 from rapport.core.models import AuditEvent, OutboundEmail, Role
-from rapport.measures import safety
+from rapport.measures import safety, safety_plans
 from rapport.measures.escalation import _escalate_one, escalate_due_alerts
 from rapport.measures.models import AlertNotification, SafetyAlert
+from rapport.measures.safety_plans import Person
 from tests.factories import make_staff
-from tests.measures.alerts_helpers import raise_alert
+from tests.measures.alerts_helpers import SAFETY_PLAN, raise_alert
 
 T0 = datetime(2026, 11, 18, 14, 0, tzinfo=UTC)  # 09:00 in New York
 ESCALATED_SUBJECT = "Rapport: an unacknowledged safety alert has been escalated to you"
@@ -84,9 +85,12 @@ def test_it_keeps_escalating_every_interval_until_acknowledged(cast: SimpleNames
         assert alert.escalation_level == n
         assert recipients(alert, n) == EVERYONE_ESCALATED
     with time_machine.travel(T0 + timedelta(minutes=170), tick=False):
+        plan = safety_plans.save_version(
+            Person.of_client(cast.client), SAFETY_PLAN, by=cast.therapist, based_on=0
+        )
         assessment = dict.fromkeys(safety.ACK_FIELDS, "x") | {
             "risk_level": "low",
-            "safety_plan_updated": True,
+            "safety_plan": plan,
             "follow_up_on": (T0 + timedelta(days=1)).date(),
         }
         assert safety.acknowledge(alert, assessment, by=cast.therapist)

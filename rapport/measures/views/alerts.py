@@ -30,8 +30,8 @@ from rapport.core import audit
 from rapport.core.access import Capability, can, second_factor_gate
 from rapport.core.models import Role
 from rapport.measures import instruments, safety
-from rapport.measures.forms_alerts import AcknowledgeForm
 from rapport.measures.models import AlertNotification, SafetyAlert
+from rapport.measures.views.acknowledgement import Acknowledgement
 
 SHOWN_DONE = 50
 
@@ -142,19 +142,18 @@ def alert_acknowledge(request: HttpRequest, public_id: uuid.UUID) -> HttpRespons
         return redirect("measures:alert", public_id=alert.public_id)
     if not clinical or not may_acknowledge(request.user, alert):
         raise PermissionDenied
-    today = timezone.localdate()
-    form = AcknowledgeForm(request.POST or None, today=today)
-    if request.method == "POST" and form.is_valid():
-        if safety.acknowledge(alert, form.assessment(), by=request.user):
-            audit.record(request, "measures.alert.acknowledged", alert, fields=safety.ACK_FIELDS)
-            messages.success(request, _("Risk assessment recorded; the alert is acknowledged."))
-        else:
-            messages.info(request, _("This alert has already been acknowledged."))
-        return redirect("measures:alert", public_id=alert.public_id)
+    # The assessment and the safety plan it relies on (created, updated or reviewed
+    # here, or within the last 7 days), saved together: views/acknowledgement.py.
+    acknowledgement = Acknowledgement.build(alert, request.POST or None)
+    if request.method == "POST" and acknowledgement.is_valid():
+        done = acknowledgement.save(request, made_in=alert.public_id)
+        if done is not None:
+            if done:
+                messages.success(request, _("Risk assessment recorded; the alert is acknowledged."))
+            else:
+                messages.info(request, _("This alert has already been acknowledged."))
+            return redirect("measures:alert", public_id=alert.public_id)
     if request.method == "GET":
-        audit.record(request, "measures.alert.viewed", alert)
-    return render(
-        request,
-        "measures/alerts/acknowledge.html",
-        {"alert": alert, "form": form, "trigger": trigger_text(alert)},
-    )
+        acknowledgement.record_view(request)
+    context = acknowledgement.context() | {"trigger": trigger_text(alert)}
+    return render(request, "measures/alerts/acknowledge.html", context)
