@@ -94,6 +94,9 @@ def test_it_invites_the_person_to_answer_only_the_questions_left(cast: SimpleNam
     assert 'name="phq9-q9"' not in html  # never asked again
     assert "Please check your answers" not in html  # an invitation, not an error
 
+    listing = signed_in(cast.therapist).get(reverse("ipt:measures", args=[cast.episode.public_id]))
+    assert "Part answered: open for the rest" in listing.content.decode()
+
     later = HttpClient().get(url)  # the same link, opened again
     assert later.status_code == 200
     assert "Finish your check-in" in later.content.decode()

@@ -53,6 +53,13 @@ def _page(
 ) -> HttpResponse:
     context = episode_context(request, episode, "measures")
     upcoming = next_session(episode, context["sessions_held"])
+    links = list(
+        Invitation.objects.filter(client=episode.client, context_id=episode.public_id)
+        .select_related("created_by")
+        .order_by("-created_at", "-pk")[:10]
+    )
+    for link in links:
+        link.unfinished = invitations.state(link) == invitations.UNFINISHED
     rows = schedule.rows_for(episode.public_id)
     due = schedule.due_instruments(episode.public_id, upcoming, _planned(context))
     settings = schedule.clinic_settings(episode.client.clinic)
@@ -91,11 +98,7 @@ def _page(
             .order_by("-submitted_at", "-pk")
         ),
         titles={code: i.short_title for code, i in instruments.CATALOGUE.items()},
-        invitation_list=list(
-            Invitation.objects.filter(client=episode.client, context_id=episode.public_id)
-            .select_related("created_by")
-            .order_by("-created_at", "-pk")[:10]
-        ),
+        invitation_list=links,
         valid_hours=settings.invitation_valid_hours,
     )
     return render(request, "ipt/measures/schedule.html", context, status=status)
