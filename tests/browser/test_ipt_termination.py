@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from types import SimpleNamespace
 
@@ -12,7 +13,7 @@ from playwright.sync_api import Dialog, Page, expect
 
 from rapport.ipt import catalogue
 from rapport.ipt.models import Contract, Episode, MaintenancePlan, SessionNote
-from tests.browser.harness import click, expect_path, sign_in, visit
+from tests.browser.harness import audit, click, expect_path, sign_in, visit, watched
 from tests.factories import make_client, make_episode, make_note
 
 pytestmark = pytest.mark.browser
@@ -52,12 +53,9 @@ def test_it_ends_a_course_with_a_plan_and_closes_it(page: Page, cast: SimpleName
     expect(tabs.get_by_role("link", name="Termination")).to_have_attribute("aria-current", "page")
 
     for task in catalogue.TERMINATION_TASKS:
-        group = page.get_by_role("group", name=str(task.label))
-        group.get_by_label("Done").check()
-        group.get_by_label("Note").fill(f"Covered: {task.code}")
-    click(page, page.get_by_role("button", name="Save checklist"))
-    expect(page.get_by_role("status")).to_have_text("Termination checklist saved.")
+        save_task(page, task)
     expect(page.get_by_text("7 of 7 termination tasks done")).to_be_visible()
+    audit(page)
 
     click(page, page.get_by_role("link", name="Write the maintenance plan"))
     expect_path(page, "ipt:maintenance_plan", episode.public_id)
@@ -95,39 +93,78 @@ def test_it_ends_a_course_with_a_plan_and_closes_it(page: Page, cast: SimpleName
     expect(
         page.get_by_role("region", name="Maintenance plan").get_by_text("My brother; my GP.")
     ).to_be_visible()
-    expect(page.get_by_role("button", name="Save checklist")).to_have_count(0)
+    expect(page.get_by_role("button", name=re.compile("^Save"))).to_have_count(0)
+    expect(page.locator("#task-review_gains")).to_contain_text("Covered: review_gains")
     episode.refresh_from_db()
     assert episode.status == Episode.Status.CLOSED
     assert MaintenancePlan.objects.get(episode=episode).decision == "maintenance"
 
 
+def save_task(page: Page, task: catalogue.Task) -> None:
+    """Tick one task with a note and save it in place (htmx): its status says so."""
+    label = str(task.label)
+    item = page.locator(f"#task-{task.code}")
+    item.get_by_label(f"Done: {label}").check()
+    item.get_by_label(f"Note on {label}").fill(f"Covered: {task.code}")
+    item.get_by_role("button", name=f"Save {label}").click()
+    expect(item.get_by_role("status")).to_have_text(f"Saved: {label}.")
+    expect(item.get_by_role("heading", name=label)).to_contain_text("Done")
+
+
 def test_it_saves_each_termination_task_with_javascript_on(
     page: Page, cast: SimpleNamespace
 ) -> None:
-    # The checklist is one form (no htmx): each save loads the page again, as without scripts.
     episode = episode_at_session_ten(cast)
     sign_in(page, cast.therapist)
     visit(page, reverse("ipt:termination", args=[episode.public_id]))
+    loads = len(watched(page).loads)
+    closing = page.get_by_role("region", name="Closing the episode")
+    expect(closing.get_by_role("listitem")).to_have_count(8)
+    page.get_by_label("Note on Remaining goals").fill("Half-typed, not saved yet.")
 
     for done, task in enumerate(catalogue.TERMINATION_TASKS, start=1):
-        group = page.get_by_role("group", name=str(task.label))
-        group.get_by_label("Done").check()
-        group.get_by_label("Note").fill(f"Covered: {task.code}")
-        click(page, page.get_by_role("button", name="Save checklist"))
-        expect_path(page, "ipt:termination", episode.public_id)
-        expect(page.get_by_role("status")).to_have_text("Termination checklist saved.")
+        save_task(page, task)
+        # The progress and the closing panel follow each save (out of band).
         expect(page.get_by_text(f"{done} of 7 termination tasks done")).to_be_visible()
-        saved = page.get_by_role("group", name=str(task.label))
-        expect(saved.get_by_label("Done")).to_be_checked()
-        expect(saved.get_by_label("Note")).to_have_value(f"Covered: {task.code}")
-        row = episode.tasks.get(code=task.code)
-        assert row.done
-        assert row.note == f"Covered: {task.code}"
-        assert row.completed_by == cast.therapist
-
+        expect(closing.get_by_role("listitem")).to_have_count(8 - done)
+        expect(closing).not_to_contain_text(f"tick “{task.label}”")
+        if task.code == "coping_supports":
+            # Typing in a task not yet saved stays as it was.
+            expect(page.get_by_label("Note on Remaining goals")).to_have_value(
+                "Half-typed, not saved yet."
+            )
+    # Every save swapped its task in place: no page was loaded.
+    assert len(watched(page).loads) == loads
     # Nothing is left to tick before closing: only the plan is still to write.
-    closing = page.get_by_role("region", name="Closing the episode")
     expect(closing.get_by_role("listitem")).to_have_text(["write the maintenance plan"])
+    audit(page)
+
+    # Focus stays on the button pressed, so the keyboard carries on from there.
+    last = catalogue.TERMINATION_TASKS[-1]
+    item = page.locator(f"#task-{last.code}")
+    item.get_by_label(f"Note on {last.label}").fill("Keyboard only.")
+    item.get_by_role("button", name=f"Save {last.label}").focus()
+    item.evaluate("element => element.setAttribute('data-before-save', '')")
+    with page.expect_response(lambda response: response.request.method == "POST"):
+        page.keyboard.press("Enter")
+    expect(page.locator("[data-before-save]")).to_have_count(0)  # the task was swapped
+    expect(item.get_by_role("status")).to_have_text(f"Saved: {last.label}.")
+    expect(item.get_by_role("button", name=f"Save {last.label}")).to_be_focused()
+    assert len(watched(page).loads) == loads
+
+    visit(page, reverse("ipt:termination", args=[episode.public_id]))
+    expect(page.get_by_text("7 of 7 termination tasks done")).to_be_visible()
+    for task in catalogue.TERMINATION_TASKS:
+        label = str(task.label)
+        note = "Keyboard only." if task == last else f"Covered: {task.code}"
+        expect(page.get_by_label(f"Done: {label}")).to_be_checked()
+        expect(page.get_by_label(f"Note on {label}")).to_have_value(note)
+    rows = {row.code: row for row in episode.tasks.all()}
+    for task in catalogue.TERMINATION_TASKS:
+        assert rows[task.code].done
+        assert rows[task.code].completed_by == cast.therapist
+    assert rows["discuss_ending"].note == "Covered: discuss_ending"
+    assert rows[last.code].note == "Keyboard only."
 
 
 def test_the_dashboard_shows_the_termination_phase_and_a_draft_to_finish(

@@ -137,6 +137,37 @@ def test_it_refuses_a_stale_task_save_and_keeps_the_typing(cast: SimpleNamespace
     assert not row.done
 
 
+def test_it_saves_again_after_a_stale_task_was_shown(cast: SimpleNamespace) -> None:
+    row = _task(cast, "medication")
+    stale = _task_data(row, done=True, note="My version.")
+    EpisodeTask.objects.filter(pk=row.pk).update(note="Their version.")
+    http = signed_in(cast.therapist)
+    response = csrf_post(http, _task_url(cast, "medication"), stale)
+    row.refresh_from_db()
+    # The form now carries what is stored: the user has seen the warning, saving applies.
+    assert f'value="{task_fingerprint(row)}"' in response.content.decode()
+    again = stale | {"medication-seen": task_fingerprint(row)}
+    assert csrf_post(http, _task_url(cast, "medication"), again).status_code == 302
+    row.refresh_from_db()
+    assert (row.done, row.note) == (True, "My version.")
+
+
+def test_a_closed_episode_shows_its_tasks_without_forms(cast: SimpleNamespace) -> None:
+    EpisodeTask.objects.filter(episode=cast.episode, code="diagnosis").update(
+        done=True, note="Moderate depression."
+    )
+    Episode.objects.filter(pk=cast.episode.pk).update(
+        status=Episode.Status.CLOSED, closed_on=date(2026, 12, 1), close_reason="transfer"
+    )
+    html = signed_in(cast.therapist).get(_workspace(cast)).content.decode()
+    assert "Moderate depression." in html
+    assert _task_url(cast, "diagnosis") not in html
+    data = _task_data(_task(cast, "diagnosis"), done=False)
+    response = csrf_post(signed_in(cast.therapist), _task_url(cast, "diagnosis"), data)
+    assert response.status_code == 403
+    assert _task(cast, "diagnosis").done
+
+
 @pytest.mark.parametrize("code", ["nonsense", "review_gains"])
 def test_it_answers_404_for_a_code_outside_the_initial_checklist(
     cast: SimpleNamespace, code: str

@@ -1,7 +1,8 @@
 """Saving checklist tasks with JavaScript on (htmx): every initial-phase and termination task.
 
-htmx sends ``HX-Request: true``; the initial phase answers with the one task it saved
-(its facts included), the termination checklist with the page it redirects to.
+htmx sends ``HX-Request: true``; both checklists answer with the one task they saved
+(the initial phase's with its facts), and the progress out of band; the termination
+checklist also sends its "Closing the episode" panel, which lists what is left to tick.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from rapport.ipt.forms.initial import task_fingerprint
 from rapport.ipt.models import Episode, InventoryPerson, TimelineEvent
 from rapport.ipt.views.termination import termination_tasks
 from tests.factories import csrf_post, signed_in
-from tests.ipt.test_termination import in_termination, tasks_data
+from tests.ipt.test_termination import in_termination, task_data, task_url
 
 INITIAL_CODES = [task.code for task in catalogue.INITIAL_TASKS]
 TERMINATION_CODES = [task.code for task in catalogue.TERMINATION_TASKS]
@@ -74,16 +75,20 @@ def test_it_shows_the_same_facts_after_an_htmx_save_as_on_the_page(
 def test_it_saves_each_termination_task_sent_by_htmx(cast: SimpleNamespace, code: str) -> None:
     episode = in_termination(cast.episode)
     termination_tasks(episode)
-    url = reverse("ipt:termination_tasks", args=[episode.public_id])
-    data = tasks_data(episode, **{code: {"done": True, "note": f"Covered: {code}."}})
-    http = signed_in(cast.therapist)
-    response = csrf_post(http, url, data, **HTMX)
-    assert response.status_code == 302
-    page = http.get(response.url, **HTMX)
-    assert page.status_code == 200
-    html = page.content.decode()
-    assert "Termination checklist saved." in html
+    label = str(catalogue.TASKS_BY_CODE[code].label)
+    data = task_data(episode, code, done=True, note=f"Covered: {code}.")
+    response = csrf_post(signed_in(cast.therapist), task_url(episode, code), data, **HTMX)
+    assert response.status_code == 200, response.content.decode()[:2000]
+    html = response.content.decode()
+    assert html.lstrip().startswith(f'<li class="task task-done" id="task-{code}">')
+    assert "<html" not in html
+    assert f"Saved: {label}." in html
+    assert f"Covered: {code}." in html
+    assert 'id="task-progress" class="task-progress" hx-swap-oob="true"' in html
     assert "1 of 7 termination tasks done" in html
+    closing = html.split('id="closing-panel"')[1]
+    assert "hx-swap-oob" in closing.split(">")[0]
+    assert f"tick “{label}”" not in closing
     row = episode.tasks.get(code=code)
     assert row.done
     assert row.note == f"Covered: {code}."

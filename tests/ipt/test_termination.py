@@ -12,7 +12,7 @@ from django.urls import reverse
 from rapport.core.models import AuditEvent
 from rapport.ipt import catalogue
 from rapport.ipt.catalogue import EpisodeType
-from rapport.ipt.forms.termination import task_fingerprint
+from rapport.ipt.forms.initial import task_fingerprint
 from rapport.ipt.models import Contract, Episode, EpisodeTask, MaintenancePlan, SessionNote
 from rapport.ipt.views.termination import termination_tasks
 from tests.factories import csrf_post, make_client, make_episode, make_note, signed_in
@@ -56,15 +56,17 @@ def url(name: str, episode: Episode) -> str:
     return reverse(name, args=[episode.public_id])
 
 
-def tasks_data(episode: Episode, **changes: dict[str, Any]) -> dict[str, Any]:
-    """The checklist form as the page renders it, with ``changes`` per task code."""
-    data: dict[str, Any] = {}
-    for task in episode.tasks.filter(code__in=CODES):
-        values = {"done": task.done, "note": task.note} | changes.get(task.code, {})
-        if values["done"]:
-            data[f"{task.code}-done"] = "on"
-        data[f"{task.code}-note"] = values["note"]
-        data[f"{task.code}-seen"] = task_fingerprint(task)
+def task_url(episode: Episode, code: str) -> str:
+    return reverse("ipt:termination_task", args=[episode.public_id, code])
+
+
+def task_data(episode: Episode, code: str, **changes: Any) -> dict[str, Any]:
+    """One task's form as the page renders it, with ``changes`` (done, note) typed in."""
+    task = episode.tasks.get(code=code)
+    values = {"done": task.done, "note": task.note} | changes
+    data: dict[str, Any] = {f"{code}-note": values["note"], f"{code}-seen": task_fingerprint(task)}
+    if values["done"]:
+        data[f"{code}-done"] = "on"
     return data
 
 
@@ -118,7 +120,9 @@ def test_it_shows_a_supervisor_the_checklist_read_only(cast: SimpleNamespace) ->
     response = signed_in(cast.supervisor).get(url("ipt:termination", cast.episode))
     body = response.content.decode()
     assert "Credited her own work" in body
-    assert "Save checklist" not in body
+    assert "1 of 7 termination tasks done" in body
+    assert task_url(cast.episode, "review_gains") not in body
+    assert "<form" not in body.split('id="tasks-heading"')[1].split('id="plan-heading"')[0]
     assert "Close the episode" not in body
 
 
@@ -140,58 +144,190 @@ def test_it_records_the_referral_decision_instead_of_the_prompt(cast: SimpleName
 # ------------------------------------------------------------------ tasks
 
 
-def test_it_ticks_tasks_with_notes(cast: SimpleNamespace) -> None:
+def test_it_shows_each_task_as_its_own_form(cast: SimpleNamespace) -> None:
+    in_termination(cast.episode)
+    body = signed_in(cast.therapist).get(url("ipt:termination", cast.episode)).content.decode()
+    for task in catalogue.TERMINATION_TASKS:
+        action = task_url(cast.episode, task.code)
+        assert f'action="{action}"' in body
+        assert f'hx-post="{action}"' in body
+        assert f'<h3 id="task-{task.code}-heading">{task.label}' in body
+        assert f'Save<span class="visually-hidden"> {task.label}</span>' in body
+    assert "0 of 7 termination tasks done" in body
+    assert 'id="closing-panel"' in body
+
+
+def test_it_ticks_tasks_with_notes_one_at_a_time(cast: SimpleNamespace) -> None:
     termination_tasks(cast.episode)
-    data = tasks_data(
-        cast.episode,
-        discuss_ending={"done": True, "note": "Raised at session 9."},
-        warning_signs={"note": "Poor sleep, cancelling plans."},
-    )
-    response = csrf_post(
-        signed_in(cast.therapist), url("ipt:termination_tasks", cast.episode), data
-    )
+    http = signed_in(cast.therapist)
+    data = task_data(cast.episode, "discuss_ending", done=True, note="Raised at session 9.")
+    response = csrf_post(http, task_url(cast.episode, "discuss_ending"), data)
     assert response.status_code == 302
+    assert response.url == url("ipt:termination", cast.episode) + "#task-discuss_ending"
+    data = task_data(cast.episode, "warning_signs", note="Poor sleep, cancelling plans.")
+    csrf_post(http, task_url(cast.episode, "warning_signs"), data)
     tasks = {task.code: task for task in cast.episode.tasks.all()}
     assert tasks["discuss_ending"].done
     assert tasks["discuss_ending"].note == "Raised at session 9."
     assert tasks["discuss_ending"].completed_by == cast.therapist
+    assert tasks["discuss_ending"].completed_at is not None
     assert not tasks["warning_signs"].done
     assert tasks["warning_signs"].note == "Poor sleep, cancelling plans."
-    event = AuditEvent.objects.get(action="ipt.termination_tasks.updated")
-    assert event.fields == ["discuss_ending.done", "discuss_ending.note", "warning_signs.note"]
-    assert "sleep" not in str(event.fields).lower()
+    assert tasks["warning_signs"].completed_by is None
+    events = AuditEvent.objects.filter(action="ipt.termination_tasks.updated").order_by("seq")
+    assert [event.fields for event in events] == [
+        ["discuss_ending.done", "discuss_ending.note"],
+        ["warning_signs.note"],
+    ]
+    assert all(event.object_id == str(cast.episode.public_id) for event in events)
+    assert "sleep" not in str([event.fields for event in events]).lower()
+
+
+def test_it_comes_back_to_the_task_with_a_message_without_javascript(
+    cast: SimpleNamespace,
+) -> None:
+    in_termination(cast.episode)
+    termination_tasks(cast.episode)
+    http = signed_in(cast.therapist)
+    data = task_data(cast.episode, "review_gains", done=True, note="Credited her own work.")
+    response = csrf_post(http, task_url(cast.episode, "review_gains"), data, follow=True)
+    body = response.content.decode()
+    assert response.redirect_chain == [
+        (url("ipt:termination", cast.episode) + "#task-review_gains", 302)
+    ]
+    assert '<p class="message message-success">Saved: Review of gains.</p>' in body
+    assert "1 of 7 termination tasks done" in body
+    assert "tick “Review of gains”" not in body
+    assert "tick “Ending discussed in advance”" in body
+
+
+def test_it_swaps_the_task_the_progress_and_the_closing_panel_by_htmx(
+    cast: SimpleNamespace,
+) -> None:
+    termination_tasks(cast.episode)
+    data = task_data(cast.episode, "remaining_goals", done=True, note="Weekly call.")
+    response = csrf_post(
+        signed_in(cast.therapist),
+        task_url(cast.episode, "remaining_goals"),
+        data,
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.lstrip().startswith('<li class="task task-done" id="task-remaining_goals">')
+    assert "<html" not in html
+    assert 'id="task-review_gains"' not in html
+    assert '<p class="message message-success" role="status">Saved: Remaining goals.</p>' in html
+    assert 'id="task-progress" class="task-progress" hx-swap-oob="true"' in html
+    assert "1 of 7 termination tasks done" in html
+    closing = html.split('id="closing-panel"')[1]
+    assert closing.startswith(' aria-labelledby="close-heading" hx-swap-oob="true">')
+    assert "tick “Remaining goals”" not in closing
+    assert "tick “Review of gains”" in closing
+    assert "write the maintenance plan" in closing
+    assert cast.episode.tasks.get(code="remaining_goals").done
+
+
+def test_it_says_the_episode_can_close_once_the_last_task_is_saved(
+    cast: SimpleNamespace,
+) -> None:
+    complete_tasks(cast.episode)
+    make_plan(cast.episode, decision="none")
+    EpisodeTask.objects.filter(episode=cast.episode, code="continuation_decision").update(
+        done=False
+    )
+    data = task_data(cast.episode, "continuation_decision", done=True)
+    response = csrf_post(
+        signed_in(cast.therapist),
+        task_url(cast.episode, "continuation_decision"),
+        data,
+        HTTP_HX_REQUEST="true",
+    )
+    html = response.content.decode()
+    assert "7 of 7 termination tasks done" in html
+    assert "the episode can be closed as completed" in html
 
 
 def test_it_refuses_a_task_someone_changed_meanwhile_and_keeps_the_typing(
     cast: SimpleNamespace,
 ) -> None:
     termination_tasks(cast.episode)
-    data = tasks_data(cast.episode, review_gains={"done": True, "note": "Mine"})
+    http = signed_in(cast.therapist)
+    data = task_data(cast.episode, "review_gains", done=True, note="Mine")
     EpisodeTask.objects.filter(episode=cast.episode, code="review_gains").update(note="Theirs")
-    response = csrf_post(
-        signed_in(cast.therapist), url("ipt:termination_tasks", cast.episode), data
-    )
-    assert response.status_code == 400
+    response = csrf_post(http, task_url(cast.episode, "review_gains"), data)
+    assert response.status_code == 200
     body = response.content.decode()
-    assert "Someone else changed" in body
+    assert "Someone else saved this while you were editing" in body
     assert "Mine" in body
     task = cast.episode.tasks.get(code="review_gains")
     assert (task.done, task.note) == (False, "Theirs")
+    assert not AuditEvent.objects.filter(action="ipt.termination_tasks.updated").exists()
     # The form now carries what is stored, so saving again goes through.
-    assert task_fingerprint(task) in body
+    assert f'value="{task_fingerprint(task)}"' in body
+    data["review_gains-seen"] = task_fingerprint(task)
+    assert csrf_post(http, task_url(cast.episode, "review_gains"), data).status_code == 302
+    task.refresh_from_db()
+    assert (task.done, task.note) == (True, "Mine")
+
+
+def test_it_refuses_a_stale_task_in_place_by_htmx(cast: SimpleNamespace) -> None:
+    termination_tasks(cast.episode)
+    data = task_data(cast.episode, "feelings_about_ending", done=True, note="Mine")
+    EpisodeTask.objects.filter(episode=cast.episode, code="feelings_about_ending").update(done=True)
+    response = csrf_post(
+        signed_in(cast.therapist),
+        task_url(cast.episode, "feelings_about_ending"),
+        data,
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200  # htmx swaps only successful answers
+    html = response.content.decode()
+    assert html.lstrip().startswith('<li class="task task-done" id="task-feelings_about_ending">')
+    assert 'role="alert"' in html
+    assert "Someone else saved this while you were editing" in html
+    assert "Mine" in html
+    assert "hx-swap-oob" not in html
+    assert cast.episode.tasks.get(code="feelings_about_ending").note == ""
 
 
 def test_it_rejects_an_overlong_note_and_changes_nothing(cast: SimpleNamespace) -> None:
     termination_tasks(cast.episode)
-    data = tasks_data(
-        cast.episode,
-        discuss_ending={"done": True},
-        review_gains={"note": "x" * 4001},
-    )
-    response = csrf_post(
-        signed_in(cast.therapist), url("ipt:termination_tasks", cast.episode), data
-    )
-    assert response.status_code == 400
+    data = task_data(cast.episode, "review_gains", done=True, note="x" * 4001)
+    response = csrf_post(signed_in(cast.therapist), task_url(cast.episode, "review_gains"), data)
+    assert response.status_code == 200
+    assert "Ensure this value has at most 4000 characters" in response.content.decode()
+    assert not cast.episode.tasks.filter(done=True).exists()
+
+
+def test_it_records_nothing_when_nothing_changed(cast: SimpleNamespace) -> None:
+    termination_tasks(cast.episode)
+    data = task_data(cast.episode, "review_gains")
+    response = csrf_post(signed_in(cast.therapist), task_url(cast.episode, "review_gains"), data)
+    assert response.status_code == 302
+    assert not AuditEvent.objects.filter(action="ipt.termination_tasks.updated").exists()
+
+
+@pytest.mark.parametrize("code", ["nonsense", "diagnosis"])
+def test_it_answers_404_for_a_code_outside_the_termination_checklist(
+    cast: SimpleNamespace, code: str
+) -> None:
+    termination_tasks(cast.episode)
+    response = csrf_post(signed_in(cast.therapist), task_url(cast.episode, code), {})
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("role", "status"), [("supervisor", 403), ("intake", 403), ("colleague", 404)]
+)
+def test_only_the_therapist_saves_termination_tasks(
+    cast: SimpleNamespace, role: str, status: int
+) -> None:
+    termination_tasks(cast.episode)
+    data = task_data(cast.episode, "discuss_ending", done=True)
+    http = signed_in(getattr(cast, role))
+    response = csrf_post(http, task_url(cast.episode, "discuss_ending"), data)
+    assert response.status_code == status
     assert not cast.episode.tasks.filter(done=True).exists()
 
 
@@ -367,9 +503,9 @@ def test_a_closed_episode_refuses_every_write_here(cast: SimpleNamespace) -> Non
         status=Episode.Status.CLOSED, closed_on=date(2026, 12, 1), close_reason="transfer"
     )
     http = signed_in(cast.therapist)
-    data = tasks_data(cast.episode, discuss_ending={"done": True})
+    data = task_data(cast.episode, "discuss_ending", done=True)
     writes = [
-        csrf_post(http, url("ipt:termination_tasks", cast.episode), data),
+        csrf_post(http, task_url(cast.episode, "discuss_ending"), data),
         csrf_post(http, url("ipt:maintenance_plan", cast.episode), PLAN | {"version": 1}),
         close(cast, cast.episode, reason="drop_out", note="again"),
         csrf_post(http, url("ipt:maintenance_start", cast.episode)),
@@ -383,7 +519,29 @@ def test_a_closed_episode_refuses_every_write_here(cast: SimpleNamespace) -> Non
     assert cast.client.episodes.count() == 1
     page = http.get(url("ipt:termination", cast.episode)).content.decode()
     assert "read-only" in page
-    assert "Save checklist" not in page
+    assert "This episode is closed: it can no longer be changed." in page
+    assert task_url(cast.episode, "discuss_ending") not in page
+
+
+def test_a_closed_episode_sends_an_htmx_save_back_to_the_read_only_page(
+    cast: SimpleNamespace,
+) -> None:
+    termination_tasks(cast.episode)
+    data = task_data(cast.episode, "discuss_ending", done=True)
+    Episode.objects.filter(pk=cast.episode.pk).update(
+        status=Episode.Status.CLOSED, closed_on=date(2026, 12, 1), close_reason="transfer"
+    )
+    http = signed_in(cast.therapist)
+    response = csrf_post(
+        http, task_url(cast.episode, "discuss_ending"), data, HTTP_HX_REQUEST="true"
+    )
+    # Nothing is swapped into the task: htmx loads the page, which says why.
+    assert response.status_code == 204
+    assert response["HX-Redirect"] == url("ipt:termination", cast.episode)
+    assert not cast.episode.tasks.filter(done=True).exists()
+    assert not AuditEvent.objects.filter(action="ipt.termination_tasks.updated").exists()
+    page = http.get(url("ipt:termination", cast.episode)).content.decode()
+    assert "This episode is closed: it can no longer be changed." in page
 
 
 def test_it_keeps_other_therapists_out(cast: SimpleNamespace) -> None:

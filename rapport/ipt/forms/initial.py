@@ -49,6 +49,9 @@ class FingerprintForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         if data.get("seen") != self.current:
+            # The user has now seen the warning: saving again applies what they typed.
+            self.data = self.data.copy()
+            self.data[self.add_prefix("seen")] = self.current
             raise forms.ValidationError(STALE_ROW, code="stale")
         return data
 
@@ -58,11 +61,14 @@ def task_fingerprint(row: EpisodeTask) -> str:
 
 
 class TaskForm(FingerprintForm):
-    """One checklist item (§1.3): done, with the therapist's note."""
+    """One checklist item of the initial (§1.3) or termination (§1.7) phase: done, with a note."""
 
     done = forms.BooleanField(label=_("Done"), required=False)
     note = forms.CharField(
-        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Note"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
     def __init__(self, *args: Any, row: EpisodeTask, **kwargs: Any) -> None:

@@ -1,75 +1,21 @@
-"""Forms of the termination phase: the checklist, the maintenance plan, closing (§1.7, §4.4)."""
+"""Forms of the termination phase: the maintenance plan and closing (§1.7, §4.4).
+
+Each checklist task is a forms.initial.TaskForm, saved on its own as in the initial phase.
+"""
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from rapport.clients.forms import VersionedForm
-from rapport.ipt import catalogue
-from rapport.ipt.models import Episode, EpisodeTask, MaintenancePlan
+from rapport.ipt.models import Episode, MaintenancePlan
 
 # §4.4: monthly maintenance; twelve sessions is a year, the therapist changes it.
 DEFAULT_MAINTENANCE_SESSIONS = 12
 ONGOING_DECISIONS = {MaintenancePlan.Decision.MAINTENANCE, MaintenancePlan.Decision.CONTINUATION}
-
-
-def task_fingerprint(task: EpisodeTask) -> str:
-    """What the editor saw of a task row, so a later save can tell if it moved on.
-
-    EpisodeTask has no version column and its note is encrypted (not comparable
-    in SQL), so the check compares a digest of the decrypted values instead.
-    """
-    seen = f"{int(task.done)}\x00{task.note}".encode()
-    return hashlib.sha256(seen).hexdigest()[:16]
-
-
-class TerminationTaskForm(forms.Form):
-    """One §1.7 task: done or not, with the therapist's note. Prefixed by the task code."""
-
-    done = forms.BooleanField(label=_("Done"), required=False)
-    note = forms.CharField(
-        label=_("Note"),
-        required=False,
-        max_length=4000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
-    seen = forms.CharField(widget=forms.HiddenInput, required=False)
-
-    def __init__(self, *args: Any, task: EpisodeTask, label: str, **kwargs: Any) -> None:
-        super().__init__(*args, prefix=task.code, **kwargs)
-        self.task = task
-        self.label = label
-        self.hint = task.task.hint
-        self.initial = {"done": task.done, "note": task.note, "seen": task_fingerprint(task)}
-
-    @property
-    def changed(self) -> list[str]:
-        """Names of what the user changed on this task (compared with the stored row)."""
-        data = self.cleaned_data
-        names = []
-        if data["done"] != self.task.done:
-            names.append("done")
-        if data["note"].strip() != self.task.note:
-            names.append("note")
-        return names
-
-
-def termination_task_forms(
-    episode: Episode, tasks: list[EpisodeTask], data: Any = None
-) -> list[TerminationTaskForm]:
-    """The §1.7 checklist in catalogue order, one form per task row."""
-    by_code = {task.code: task for task in tasks}
-    return [
-        TerminationTaskForm(
-            data, task=by_code[item.code], label=str(item.label_for(episode.variant))
-        )
-        for item in catalogue.TERMINATION_TASKS
-        if item.code in by_code
-    ]
 
 
 class MaintenancePlanForm(VersionedForm):

@@ -7,9 +7,9 @@ from rapport.ipt.views import termination
 urlpatterns = [
     path("<uuid:public_id>/termination/", termination.termination, name="termination"),
     path(
-        "<uuid:public_id>/termination/tasks/",
-        termination.termination_tasks_save,
-        name="termination_tasks",
+        "<uuid:public_id>/termination/tasks/<slug:code>/",
+        termination.termination_task_save,
+        name="termination_task",
     ),
     path(
         "<uuid:public_id>/termination/plan/",

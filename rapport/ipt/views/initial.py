@@ -7,10 +7,8 @@ from typing import Any
 
 from django.contrib import messages
 from django.db.models import Count, Max, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -19,6 +17,7 @@ from rapport.core.access import Capability, requires
 from rapport.ipt import catalogue
 from rapport.ipt.forms.initial import EpisodeSettingsForm, TaskForm
 from rapport.ipt.models import Episode, EpisodeTask
+from rapport.ipt.views import checklist
 from rapport.ipt.views.base import episode_context, get_episode
 
 # Where the work of each task happens (§1.3): the checklist links there.
@@ -33,40 +32,7 @@ TASK_PAGES = {
 }
 
 
-def _is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"
-
-
-def _task_rows(episode: Episode, bound: TaskForm | None = None) -> list[dict[str, Any]]:
-    """The nine tasks in protocol order, each with its form (the bound one keeps its input)."""
-    rows = {row.code: row for row in episode.tasks.select_related("completed_by")}
-    items = []
-    for task in catalogue.INITIAL_TASKS:
-        row = rows.get(task.code)
-        if row is None:  # an episode opened before this task existed
-            continue
-        form = bound if bound is not None and bound.prefix == task.code else TaskForm(row=row)
-        items.append(_task_item(episode, task, row, form))
-    return items
-
-
-def _task_item(
-    episode: Episode, task: catalogue.Task, row: EpisodeTask, form: TaskForm
-) -> dict[str, Any]:
-    return {
-        "task": task,
-        "label": task.label_for(episode.variant),
-        "row": row,
-        "form": form,
-        "page": TASK_PAGES.get(task.code),
-    }
-
-
-def _progress(items: list[dict[str, Any]]) -> dict[str, int]:
-    return {"done": sum(1 for item in items if item["row"].done), "total": len(items)}
-
-
-def _workspace_facts(episode: Episode) -> dict[str, Any]:
+def _workspace_facts(episode: Episode, rows: list[EpisodeTask]) -> dict[str, Any]:
     """What already exists for each task, in a fixed number of queries."""
     goals = episode.goals.aggregate(
         total=Count("pk"), achieved=Count("pk", filter=Q(achieved=True))
@@ -81,6 +47,19 @@ def _workspace_facts(episode: Episode) -> dict[str, Any]:
     }
 
 
+INITIAL = checklist.Checklist(
+    section="initial",
+    tasks=catalogue.INITIAL_TASKS,
+    workspace_url="ipt:initial_phase",
+    task_url="ipt:initial_task",
+    audit_action="ipt.task.updated",
+    audit_field="task.{code}.{name}",
+    facts=_workspace_facts,
+    facts_template="ipt/initial/task_facts.html",
+    pages=TASK_PAGES,
+)
+
+
 @requires(Capability.VIEW_CLINICAL)
 def initial_phase(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     episode = get_episode(request, public_id)
@@ -91,14 +70,13 @@ def initial_phase(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 def _render_workspace(
     request: HttpRequest, episode: Episode, bound: TaskForm | None = None
 ) -> HttpResponse:
-    items = _task_rows(episode, bound)
-    context = episode_context(
-        request,
+    context = episode_context(request, episode, "initial")
+    context |= checklist.page_context(
+        INITIAL,
         episode,
-        "initial",
-        items=items,
-        progress=_progress(items),
-        **_workspace_facts(episode),
+        INITIAL.rows(episode),
+        editable=checklist.is_writable(episode, context["can_edit"]),
+        bound=bound,
     )
     return render(request, "ipt/initial/workspace.html", context)
 
@@ -108,60 +86,13 @@ def _render_workspace(
 def task_save(request: HttpRequest, public_id: uuid.UUID, code: str) -> HttpResponse:
     """Save one checklist item; with htmx only that item is swapped, so other typing stays."""
     episode = get_episode(request, public_id, Capability.EDIT_CLINICAL)
-    if code not in {task.code for task in catalogue.INITIAL_TASKS}:
-        raise Http404
-    # Locked for the request's transaction: the fingerprint check and the write agree.
-    row = episode.tasks.select_for_update().filter(code=code).first()
-    if row is None:
-        raise Http404
-    form = TaskForm(request.POST, row=row)
-    saved = form.is_valid()
-    if saved:
-        _save_task(request, episode, row, form)
-    if _is_htmx(request):
-        return _render_task(request, episode, row, form, saved)
-    if saved:
-        label = row.task.label_for(episode.variant)
-        messages.success(request, _("Saved: %(task)s.") % {"task": label})
-        return redirect(reverse("ipt:initial_phase", args=[episode.public_id]) + f"#task-{code}")
-    return _render_workspace(request, episode, bound=form)
-
-
-def _save_task(request: HttpRequest, episode: Episode, row: EpisodeTask, form: TaskForm) -> None:
-    changed = [name for name in form.changed_data if name != "seen"]
-    done, note = form.cleaned_data["done"], form.cleaned_data["note"]
-    values: dict[str, Any] = {"done": done, "note": note}
-    if done and not row.done:
-        values |= {"completed_at": timezone.now(), "completed_by": request.user}
-    elif not done:
-        values |= {"completed_at": None, "completed_by": None}
-    for name, value in values.items():
-        setattr(row, name, value)
-    row.save(update_fields=list(values))
-    # The task has no opaque id of its own: the event names the episode and the task code.
-    audit.record(
-        request, "ipt.task.updated", episode, fields=[f"task.{row.code}.{n}" for n in changed]
-    )
-
-
-def _render_task(
-    request: HttpRequest, episode: Episode, row: EpisodeTask, form: TaskForm, saved: bool
-) -> HttpResponse:
-    if saved:
-        form = TaskForm(row=row)
-    task = row.task
-    items = _task_rows(episode) if saved else None
-    context = episode_context(
+    return checklist.save_task(
         request,
         episode,
-        "initial",
-        item=_task_item(episode, task, row, form),
-        saved=saved,
-        progress=_progress(items) if items else None,
-        # The swapped task shows the same facts as on the page (task_facts.html needs them).
-        **_workspace_facts(episode),
+        INITIAL,
+        code,
+        workspace=lambda form: _render_workspace(request, episode, bound=form),
     )
-    return render(request, "ipt/initial/task_response.html", context)
 
 
 @requires(Capability.EDIT_CLINICAL)

@@ -10,6 +10,7 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -20,22 +21,14 @@ from rapport.core.access import Capability, requires
 from rapport.core.versioning import update_if_current
 from rapport.ipt import catalogue, services
 from rapport.ipt.catalogue import EpisodeType, ProblemArea
-from rapport.ipt.forms.termination import (
-    EpisodeCloseForm,
-    MaintenancePlanForm,
-    TerminationTaskForm,
-    task_fingerprint,
-    termination_task_forms,
-)
+from rapport.ipt.forms.initial import TaskForm
+from rapport.ipt.forms.termination import EpisodeCloseForm, MaintenancePlanForm
 from rapport.ipt.models import Episode, EpisodeTask, MaintenancePlan
+from rapport.ipt.views import checklist
 from rapport.ipt.views.base import episode_context, get_episode
 
 TERMINATION_CODES = [task.code for task in catalogue.TERMINATION_TASKS]
 CLOSED_MESSAGE = gettext_lazy("This episode is closed: it can no longer be changed.")
-STALE_TASK_MESSAGE = gettext_lazy(
-    "Someone else changed “%(task)s” while you were editing. Your changes are still in the "
-    "form: check theirs in another tab, then save again."
-)
 
 
 # ---------------------------------------------------------------- helpers
@@ -43,10 +36,10 @@ STALE_TASK_MESSAGE = gettext_lazy(
 
 def termination_tasks(episode: Episode) -> list[EpisodeTask]:
     """§1.7's checklist rows, created the first time an active episode needs them."""
-    tasks = list(episode.tasks.filter(code__in=TERMINATION_CODES))
+    tasks = TERMINATION.rows(episode)
     if len(tasks) < len(TERMINATION_CODES) and episode.status == Episode.Status.ACTIVE:
         services.ensure_termination_tasks(episode)
-        tasks = list(episode.tasks.filter(code__in=TERMINATION_CODES))
+        tasks = TERMINATION.rows(episode)
     return tasks
 
 
@@ -96,10 +89,36 @@ def phase_position(episode: Episode, held: int, planned: int | None) -> str:
     return _("Session %(next)d of %(planned)d: termination begins at session %(start)d.") % values
 
 
+def _closing_facts(episode: Episode, tasks: list[EpisodeTask]) -> dict[str, Any]:
+    """The maintenance plan, and what a completed close still needs: both follow the tasks."""
+    plan = plan_of(episode)
+    return {"plan": plan, "missing": missing_for_completion(episode, tasks, plan)}
+
+
+# §1.7's checklist saves one task at a time, as the initial phase's does; a save also
+# updates the "Closing the episode" panel, which lists the tasks still to tick.
+TERMINATION = checklist.Checklist(
+    section="termination",
+    tasks=catalogue.TERMINATION_TASKS,
+    workspace_url="ipt:termination",
+    task_url="ipt:termination_task",
+    audit_action="ipt.termination_tasks.updated",
+    audit_field="{code}.{name}",
+    facts=_closing_facts,
+    out_of_band=("ipt/termination/closing.html",),
+    heading_level=3,
+)
+
+
 def _refuse_if_closed(request: HttpRequest, episode: Episode) -> HttpResponse | None:
     """A closed episode is read-only: every write here stops with a message instead."""
     if episode.status == Episode.Status.CLOSED:
         messages.error(request, CLOSED_MESSAGE)
+        if checklist.is_htmx(request):
+            # A task saved in place: the whole page is shown again, read-only, with the message.
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = reverse("ipt:termination", args=[episode.public_id])
+            return response
         return redirect("ipt:termination", public_id=episode.public_id)
     return None
 
@@ -108,32 +127,21 @@ def _workspace(
     request: HttpRequest,
     episode: Episode,
     tasks: list[EpisodeTask],
-    forms: list[TerminationTaskForm] | None = None,
-    status: int = 200,
+    bound: TaskForm | None = None,
 ) -> HttpResponse:
     context = episode_context(request, episode, "termination")
     contract = context["contract"]
     planned = contract.planned_sessions if contract else None
-    plan = plan_of(episode)
-    editable = context["can_edit"] and episode.status == Episode.Status.ACTIVE
-    by_code = {task.code: task for task in tasks}
+    editable = checklist.is_writable(episode, context["can_edit"])
+    context |= checklist.page_context(TERMINATION, episode, tasks, editable=editable, bound=bound)
     context.update(
         position=phase_position(episode, context["sessions_held"], planned),
-        task_forms=forms or termination_task_forms(episode, tasks),
-        task_rows=[
-            (item.label_for(episode.variant), by_code.get(item.code))
-            for item in catalogue.TERMINATION_TASKS
-        ],
-        tasks_done=sum(1 for task in tasks if task.done),
-        tasks_total=len(catalogue.TERMINATION_TASKS),
-        plan=plan,
         editable=editable,
-        missing=missing_for_completion(episode, tasks, plan),
         # §1.4: interpersonal deficits respond less well; say so where the decision is made.
         deficits_focus=episode.primary_problem_area == ProblemArea.INTERPERSONAL_DEFICITS,
-        offer_maintenance=_offers_follow_on(episode, plan) and context["can_edit"],
+        offer_maintenance=_offers_follow_on(episode, context["plan"]) and context["can_edit"],
     )
-    return render(request, "ipt/termination/workspace.html", context, status=status)
+    return render(request, "ipt/termination/workspace.html", context)
 
 
 def _offers_follow_on(episode: Episode, plan: MaintenancePlan | None) -> bool:
@@ -173,62 +181,24 @@ def termination(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 
 @require_POST
 @requires(Capability.EDIT_CLINICAL)
-def termination_tasks_save(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+def termination_task_save(request: HttpRequest, public_id: uuid.UUID, code: str) -> HttpResponse:
+    """Save one §1.7 task; with htmx only that task is swapped, so other typing stays."""
     episode = get_episode(request, public_id, Capability.EDIT_CLINICAL, allow_closed=True)
     refused = _refuse_if_closed(request, episode)
     if refused:
         return refused
-    with transaction.atomic():
-        # Lock the rows so the "nobody changed it since" check and the write are one step.
-        tasks = list(
-            episode.tasks.select_for_update().filter(code__in=TERMINATION_CODES).order_by("pk")
-        )
-        forms = termination_task_forms(episode, tasks, request.POST)
-        if not all(form.is_valid() for form in forms) or not _still_current(forms):
-            return _workspace(request, episode, tasks, forms, status=400)
-        changed = _save_tasks(request, forms)
-        if changed:
-            audit.record(request, "ipt.termination_tasks.updated", episode, fields=changed)
-    if changed:
-        messages.success(request, _("Termination checklist saved."))
-    else:
-        messages.info(request, _("Nothing was changed."))
-    return redirect("ipt:termination", public_id=episode.public_id)
-
-
-def _still_current(forms: list[TerminationTaskForm]) -> bool:
-    """Refuse the whole save if a task the user changed was saved by someone else meanwhile."""
-    stale = [
-        form
-        for form in forms
-        if form.changed and form.cleaned_data["seen"] != task_fingerprint(form.task)
-    ]
-    for form in stale:
-        form.add_error(None, STALE_TASK_MESSAGE % {"task": form.label})
-        # The next save is checked against what is stored now, so it can go through.
-        _rebind(form, "seen", task_fingerprint(form.task))
-    return not stale
+    return checklist.save_task(
+        request,
+        episode,
+        TERMINATION,
+        code,
+        workspace=lambda form: _workspace(request, episode, TERMINATION.rows(episode), form),
+    )
 
 
 def _rebind(form: Any, name: str, value: object) -> None:
     form.data = form.data.copy()
     form.data[form.add_prefix(name)] = value
-
-
-def _save_tasks(request: HttpRequest, forms: list[TerminationTaskForm]) -> list[str]:
-    changed: list[str] = []
-    now = timezone.now()
-    for form in forms:
-        names = form.changed
-        if not names:
-            continue
-        task, data = form.task, form.cleaned_data
-        task.done, task.note = data["done"], data["note"].strip()
-        task.completed_at = now if task.done else None
-        task.completed_by = request.user if task.done else None
-        task.save(update_fields=["done", "note", "completed_at", "completed_by"])
-        changed += [f"{task.code}.{name}" for name in names]
-    return changed
 
 
 @requires(Capability.EDIT_CLINICAL)
