@@ -5,6 +5,11 @@ the request), assigns the therapist, opens the episode (baseline PHQ-9 from the
 self-screen), links the request, marks it accepted and takes it off the
 waitlist. A request converts once: the link is set by a conditional UPDATE, so
 two coordinators converting at the same moment produce one client.
+
+The same transaction hands measures' rows about the person to the new client
+(``measures.services.adopt``): the self-screen joins the episode as its baseline
+and the client's charts, and an open safety alert passes from intake to the
+assigned therapist, still open and on the same escalation clock.
 """
 
 from __future__ import annotations
@@ -19,10 +24,11 @@ from django.utils.translation import gettext as _
 
 from rapport.clients.models import Client
 from rapport.core.models import User
-from rapport.intake import waitlist
+from rapport.intake import services, waitlist
 from rapport.intake.models import ConsultationRequest
 from rapport.ipt import catalogue
 from rapport.ipt.services import open_episode
+from rapport.measures import services as measures
 from rapport.scheduling.models import Appointment
 
 
@@ -52,8 +58,12 @@ def convert(
     date_of_birth: dt.date,
     therapist: User,
     started_on: dt.date,
+    by: User | None = None,
 ) -> Converted:
-    """Create the client and open their episode; raise ConversionError if already converted."""
+    """Create the client and open their episode; raise ConversionError if already converted.
+
+    ``by``: the coordinator converting (the actor of the audited hand-over).
+    """
     if request.client_id is not None:
         raise ConversionError(_("This request was already converted into a client record."))
     with transaction.atomic():
@@ -73,13 +83,15 @@ def convert(
         )
         if not linked:  # someone converted it since we looked: undo everything
             raise ConversionError(_("This request was already converted into a client record."))
+        screen = services.self_screen(request)
         episode = open_episode(
             client,
             therapist=therapist,
             started_on=started_on,
             variant=_variant(request),
-            baseline_phq9=request.screen_total,
+            baseline_phq9=screen.total if screen is not None else None,
         )
+        measures.adopt(request.public_id, client, episode.public_id, by=by)
         waitlist.remove(request, reason=waitlist.CONVERTED)
         # The consultation booked before the record existed now belongs to the client.
         Appointment.objects.filter(request_id=request.public_id, client__isnull=True).update(

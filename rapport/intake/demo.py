@@ -52,14 +52,13 @@ def load_front_door(clinic: Any, staff: dict[str, Any]) -> None:
 
 
 def _requests(clinic: Any, staff: dict[str, Any]) -> None:
-    from rapport.intake import waitlist
+    """Each request's self-screen is a measures response, as from the public form; the
+    urgent one (item 9 = 1) has its open alert, held by the clinic's intake coordinators."""
+    from rapport.intake import services, waitlist
     from rapport.intake.models import ConsultationRequest
-    from rapport.measures import engine, instruments
 
-    phq9 = instruments.get("phq9")
     for name, age, channel, concern, level, item9, status in REQUESTS:
         answers = {f"q{n}": level for n in range(1, 9)} | {"q9": item9, "difficulty": 1}
-        result = engine.score(phq9, answers)
         request = ConsultationRequest.objects.create(
             clinic=clinic,
             name=name,
@@ -70,12 +69,9 @@ def _requests(clinic: Any, staff: dict[str, Any]) -> None:
             concern=concern,
             preferred_times="Weekday mornings",
             consent_to_contact=True,
-            screen_answers=answers,
-            screen_total=result.total,
-            screen_band=result.band,
-            urgent=bool(result.hits),
             status=status if status != "waitlisted" else "contacted",
         )
+        services.record_screen(None, request, answers)
         if status == "waitlisted":
             waitlist.add(request, preferred_therapist=staff.get("colleague"))
 

@@ -74,10 +74,8 @@ class ConsultationRequest(models.Model):
     concern = EncryptedTextField(_("what is going on"))
     preferred_times = models.CharField(_("preferred days and times"), max_length=300, blank=True)
     consent_to_contact = models.BooleanField(_("consent to be contacted"), default=False)
-    # Optional PHQ-9 self-screen, scored by the measures engine (item values only).
-    screen_answers = models.JSONField(null=True, blank=True)
-    screen_total = models.PositiveSmallIntegerField(null=True, blank=True)
-    screen_band = models.CharField(max_length=40, blank=True)
+    # The optional PHQ-9 self-screen is a measures Response whose subject_id is this
+    # request's public_id (services.self_screen); a positive item 9 raised its alert.
     urgent = models.BooleanField(default=False)  # positive item 9: same-day contact
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.NEW)
     notes = EncryptedTextField(_("intake notes"))

@@ -16,7 +16,9 @@ from rapport.core.models import Clinic
 from rapport.core.outbox import queue_email
 from rapport.intake import content, ratelimit, waitlist
 from rapport.intake.models import ConsultationRequest, PublicPage
-from rapport.measures import engine, instruments
+from rapport.measures import instruments
+from rapport.measures import services as measures
+from rapport.measures.models import Response
 from rapport.scheduling import booking
 from rapport.scheduling.models import Appointment
 
@@ -100,23 +102,20 @@ def submit_request(
     screen: dict[str, int] | None,
     slot: PublicSlot | None = None,
 ) -> ConsultationRequest:
-    """Store a consultation request, score its optional self-screen, acknowledge by e-mail.
+    """Store a consultation request with its optional self-screen; acknowledge by e-mail.
 
-    A positive item 9 (the engine's safety hit, whatever the total) marks it urgent
-    for same-day contact (safety.md §5.1). A picked slot is held for the coordinator
-    to confirm; if it was just taken, ``booking.SlotTaken`` is raised and nothing is
-    stored.
+    The self-screen is a questionnaire response in measures (mode self-screen, the
+    request's public id as its subject, dated when the request came in), stored in
+    the same transaction. A positive item 9 (whatever the total, even on an otherwise
+    unfinished screen) raises its safety alert there, held by the clinic's intake
+    coordinators, and marks the request urgent for same-day contact (safety.md §5.1).
+    A picked slot is held for the coordinator to confirm; if it was just taken,
+    ``booking.SlotTaken`` is raised and nothing is stored.
     """
-    result = engine.score(instruments.get(SCREEN), screen) if screen else None
     with transaction.atomic():
-        consultation = ConsultationRequest.objects.create(
-            clinic=clinic,
-            screen_answers=screen or None,
-            screen_total=result.total if result else None,
-            screen_band=result.band if result else "",
-            urgent=bool(result and result.hits),
-            **details,
-        )
+        consultation = ConsultationRequest.objects.create(clinic=clinic, **details)
+        if screen:
+            record_screen(request, consultation, screen)
         if slot is not None:
             held = booking.book(
                 clinic=clinic,
@@ -137,6 +136,54 @@ def submit_request(
         if consultation.email:
             _acknowledge(consultation)
     return consultation
+
+
+def record_screen(
+    request: HttpRequest | None, consultation: ConsultationRequest, screen: dict[str, int]
+) -> Response:
+    """Store the self-screen as a measures response about the request's person.
+
+    Its safety alerts are raised with it; one marks the request urgent.
+    """
+    response = measures.record_response(
+        clinic=consultation.clinic,
+        subject_id=consultation.public_id,
+        instrument_code=SCREEN,
+        answers=screen,
+        mode=Response.Mode.SELF_SCREEN,
+        submitted_at=consultation.created_at,
+        # Unfinished but with a positive safety answer: stored as incomplete, alerted.
+        allow_incomplete=True,
+    )
+    audit.record(request, "measures.response.self_screened", response, fields=["answers"])
+    if response.alerts.exists():
+        consultation.urgent = True
+        ConsultationRequest.objects.filter(pk=consultation.pk).update(urgent=True)
+    return response
+
+
+def self_screen(consultation: ConsultationRequest) -> Response | None:
+    """The request's self-screen: the response measures keeps under its public id, or None."""
+    return (
+        Response.objects.of_subject(consultation.public_id)
+        .filter(clinic_id=consultation.clinic_id, mode=Response.Mode.SELF_SCREEN)
+        .order_by("submitted_at", "pk")
+        .last()
+    )
+
+
+def screen_trigger(alert: Any) -> dict[str, Any]:
+    """The question number and the answer that raised a self-screen's alert, for intake.
+
+    Only the number and the answer option ("More than half the days"), never the
+    question's wording: coordinators see the alert's item and value, no item text.
+    """
+    instrument = instruments.get(alert.instrument)
+    keys = [item.key for item in instrument.items]
+    number = keys.index(alert.item) + 1 if alert.item in keys else None
+    options = instrument.item(alert.item).options if number else ()
+    answer = next((str(o.label) for o in options if o.value == alert.value), "")
+    return {"title": str(instrument.short_title), "number": number, "answer": answer}
 
 
 def _acknowledge(consultation: ConsultationRequest) -> None:

@@ -13,9 +13,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from rapport.clients.models import Client
-from rapport.core.access import Capability
+from rapport.core.access import Capability, is_verified_staff
 from rapport.core.fields import EncryptedTextField
-from rapport.core.models import Clinic, User
+from rapport.core.models import Clinic, Role, User
 
 
 class ClientScopedQuerySet(models.QuerySet):
@@ -37,6 +37,12 @@ class AboutClient:
     @property
     def clinic(self) -> Clinic:
         return self.client.clinic
+
+
+class PersonQuerySet(ClientScopedQuerySet):
+    def of_subject(self, subject_id: uuid.UUID) -> Any:
+        """Every row about one person, by the opaque id the app above gave (client or not)."""
+        return self.filter(subject_id=subject_id)
 
 
 class AboutPerson(models.Model):
@@ -150,9 +156,20 @@ class Invitation(AboutClient, models.Model):
         return str(self.public_id)
 
 
-class ResponseQuerySet(ClientScopedQuerySet):
+class ResponseQuerySet(PersonQuerySet):
     def update(self, **kwargs: Any) -> int:
         raise TypeError("Responses are immutable: record a correction instead.")
+
+    def attach_to_client(self, client: Client, context_id: uuid.UUID | None) -> int:
+        """The one change a response takes: a clientless row (a self-screen) gets its client,
+        and its episode when it has none. Nothing else is written; rows that already
+        have a client are left as they are. Returns how many rows were attached."""
+        empty = self.filter(client__isnull=True)
+        attached = 0
+        if context_id is not None:
+            without_episode = empty.filter(context_id__isnull=True)
+            attached = models.QuerySet.update(without_episode, client=client, context_id=context_id)
+        return attached + models.QuerySet.update(empty, client=client)
 
 
 class Response(AboutPerson):
@@ -208,6 +225,34 @@ class Response(AboutPerson):
         if self.pk is not None:
             raise TypeError("Responses are immutable: record a correction instead.")
         super().save(*args, **kwargs)
+
+
+# Who holds an alert raised before the person is a client (AlertQuerySet.held_by_intake).
+HOLDERS = {Role.INTAKE_COORDINATOR, Role.SUPERVISOR}
+
+
+class AlertQuerySet(PersonQuerySet):
+    def held_by_intake(self, user: Any) -> Any:
+        """Alerts no client owns yet (a self-screen with a consultation request), in reach.
+
+        The clinic's intake coordinators hold them (safety.md §5.1: never without an
+        owner) and its supervisors are their escalation circle: both see them in full
+        and may acknowledge. Everyone else: none (clinic admins learn only that an
+        alert exists, through ``clinic_admin_view``).
+        """
+        if not is_verified_staff(user) or not HOLDERS & set(user.roles):
+            return self.none()
+        return self.filter(client__isnull=True, clinic_id=user.clinic_id)
+
+    def readable_by(self, user: Any) -> Any:
+        """Alerts the user reads in full: their clients' and those they hold before a client."""
+        return self.visible_to(user) | self.held_by_intake(user)
+
+    def clinic_admin_view(self, user: Any) -> Any:
+        """Every alert of an admin's clinic, to show that it exists and how far it escalated."""
+        if not is_verified_staff(user) or Role.CLINIC_ADMIN not in user.roles:
+            return self.none()
+        return self.filter(clinic_id=user.clinic_id)
 
 
 class SafetyAlert(AboutPerson):
@@ -267,7 +312,7 @@ class SafetyAlert(AboutPerson):
     # Where it was acknowledged from, by opaque id (a session note; empty: the alert page).
     acknowledged_in = models.UUIDField(null=True, blank=True)
 
-    objects = ClientScopedQuerySet.as_manager()
+    objects = AlertQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]

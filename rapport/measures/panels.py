@@ -30,7 +30,8 @@ def open_alerts(user: Any, capability: Capability = Capability.VIEW_CLINICAL) ->
 
 @dashboard_panel(order=10)
 def alerts_banner(request: HttpRequest) -> tuple[str, dict[str, Any]] | None:
-    """Open alerts first on the page: mine; supervisees' once escalated; an admin's view."""
+    """Open alerts first on the page: mine; supervisees' once escalated; an admin's view;
+    those on consultation requests (held by intake; a supervisor's once escalated)."""
     user = request.user
     roles = user.roles
     own = list(open_alerts(user, Capability.EDIT_CLINICAL)) if Role.THERAPIST in roles else []
@@ -41,17 +42,27 @@ def alerts_banner(request: HttpRequest) -> tuple[str, dict[str, Any]] | None:
             escalated.exclude(client__assigned_therapist=user).select_related("owner")
         )
     admin = list(safety.escalated_in_clinic(user.clinic_id)) if Role.CLINIC_ADMIN in roles else []
-    if not (own or supervised or admin):
+    held = list(held_alerts(user))
+    if not (own or supervised or admin or held):
         return None
-    if own or supervised:
+    if own or supervised or held:
         audit.record(request, "measures.alert.listed")
     return BANNER, {
         "own": own,
         "supervised": supervised,
         "admin": admin,
+        "held": held,
         "acknowledge_own": True,
-        "count": len(own) + len(supervised) + len(admin),
+        "count": len(own) + len(supervised) + len(admin) + len(held),
     }
+
+
+def held_alerts(user: Any) -> Any:
+    """Open alerts on consultation requests: all for intake, escalated ones for supervisors."""
+    held = SafetyAlert.objects.held_by_intake(user).filter(status=SafetyAlert.Status.OPEN)
+    if Role.INTAKE_COORDINATOR not in user.roles:
+        held = held.filter(escalation_level__gt=0)
+    return held
 
 
 @client_panel(order=10)

@@ -20,6 +20,13 @@ Timing (safety.md §5.1 step 3; clinic settings in ``MeasuresSettings``):
   are not special-cased: escalation continues until someone acknowledges.
 * no active therapist (none assigned, deactivated, or no longer a therapist):
   escalated at once, in the same transaction, to supervisors and admins.
+
+Before the person is a client (a self-screen with a consultation request) the
+alert has no client and no owner: the clinic's intake coordinators hold it. They
+are told at level 0 and the usual timing applies; escalation goes to the clinic's
+admins and all its active supervisors. With no active intake coordinator it
+escalates at once. At Convert, ``services.adopt`` hands it to the client's
+therapist (``hand_over``): still open, same escalation time.
 """
 
 from __future__ import annotations
@@ -55,6 +62,7 @@ URGENT_AFTER_HOURS = timedelta(hours=1)
 IN_APP, EMAIL = "in_app", "email"
 OWNER_EMAIL = "measures/emails/alert_raised"
 ESCALATION_EMAIL = "measures/emails/alert_escalated"
+INTAKE_EMAIL = "measures/emails/alert_intake"
 
 
 def clinic_settings(clinic: Clinic) -> MeasuresSettings:
@@ -76,11 +84,14 @@ def raise_alerts(response: Response, result: Result) -> list[SafetyAlert]:
 
 def _raise_one(response: Response, item: str, value: int, severity: str) -> SafetyAlert:
     client = response.client
-    owner = client.assigned_therapist
+    clinic = response.clinic
+    # Not yet a client: no owner; the clinic's intake coordinators hold it.
+    owner = client.assigned_therapist if client is not None else None
     now = timezone.now()
     alert = SafetyAlert.objects.create(
-        clinic_id=response.clinic_id,
+        clinic=clinic,
         client=client,
+        subject_id=response.subject_id,
         response=response,
         instrument=response.instrument,
         item=item,
@@ -88,7 +99,7 @@ def _raise_one(response: Response, item: str, value: int, severity: str) -> Safe
         severity=severity,
         owner=owner,
         created_at=now,
-        escalate_at=first_escalation(client.clinic, severity, now),
+        escalate_at=first_escalation(clinic, severity, now),
     )
     # A remote answer has no staff actor (actor None); in session, the clinician who entered it.
     audit.record(
@@ -98,12 +109,40 @@ def _raise_one(response: Response, item: str, value: int, severity: str) -> Safe
         actor=response.entered_by,
         fields=["instrument", "item", "severity", "value"],
     )
-    if is_active_therapist(owner, client.clinic):
-        notify(alert, [owner], level=0)
+    if client is None:
+        holders = list(intake_coordinators(clinic))
+    else:
+        holders = [owner] if is_active_therapist(owner, clinic) else []
+    if holders:
+        notify(alert, holders, level=0)
     else:
         # No one to own it: never let it wait for a window (§5.1 "what must never happen").
         escalate(alert)
     return alert
+
+
+def intake_coordinators(clinic: Clinic) -> Any:
+    """The clinic's active intake coordinators: who holds an alert raised before a client exists."""
+    staff = User.objects.filter(is_active=True, clinic=clinic)
+    return staff.filter(staff_roles__role=Role.INTAKE_COORDINATOR).distinct().order_by("pk")
+
+
+def hand_over(alert: SafetyAlert, owner: User | None, *, by: User | None = None) -> None:
+    """An open alert passes to a new owner (at Convert: from intake to the client's therapist).
+
+    It is never closed here, and its escalation time and level stay as they were:
+    the clock started with the answer. The new owner is told at level 0; without an
+    active therapist it escalates at once, as when an alert is raised.
+    """
+    still_open = SafetyAlert.objects.filter(pk=alert.pk, status=SafetyAlert.Status.OPEN)
+    if not still_open.update(owner=owner):
+        return  # acknowledged meanwhile: nothing left to hand over
+    alert.owner = owner
+    audit.record(None, "measures.alert.handed_over", alert, actor=by, fields=["owner"])
+    if is_active_therapist(owner, alert.clinic):
+        notify(alert, [owner], level=0)
+    else:
+        escalate(alert)
 
 
 def first_escalation(clinic: Clinic, severity: str, now: datetime) -> datetime:
@@ -136,14 +175,17 @@ def is_active_therapist(user: User | None, clinic: Clinic) -> bool:
 def escalation_recipients(alert: SafetyAlert) -> list[User]:
     """The owner's active supervisors and the clinic's active admins (§5.1 step 3).
 
+    An alert intake holds (no client yet) has no therapist whose supervisors to
+    ask: it goes to the clinic's admins and all its active supervisors.
     Deactivated users are never notified. If nobody is left, every active
     supervisor of the clinic is asked instead, and the gap is logged.
     """
-    staff = User.objects.filter(is_active=True, clinic_id=alert.client.clinic_id)
-    supervisors = Supervision.objects.filter(supervisee_id=alert.owner_id).values("supervisor_id")
-    circle = Q(staff_roles__role=Role.CLINIC_ADMIN) | Q(
-        staff_roles__role=Role.SUPERVISOR, pk__in=supervisors
-    )
+    staff = User.objects.filter(is_active=True, clinic_id=alert.clinic_id)
+    supervisors = Q(staff_roles__role=Role.SUPERVISOR)
+    if alert.client_id is not None:
+        theirs = Supervision.objects.filter(supervisee_id=alert.owner_id).values("supervisor_id")
+        supervisors &= Q(pk__in=theirs)
+    circle = Q(staff_roles__role=Role.CLINIC_ADMIN) | supervisors
     recipients = list(staff.filter(circle).distinct().order_by("pk"))
     if not recipients:
         logger.warning(
@@ -186,7 +228,7 @@ def escalate(alert: SafetyAlert, *, worker: str | None = None) -> bool:
 def notify(alert: SafetyAlert, recipients: Iterable[User], *, level: int) -> None:
     """In the app and by e-mail (§5.1 step 3: two channels). The e-mail has no PHI."""
     now = timezone.now()
-    template = OWNER_EMAIL if level == 0 else ESCALATION_EMAIL
+    template = ESCALATION_EMAIL if level else OWNER_EMAIL if alert.client_id else INTAKE_EMAIL
     link = alert_link(alert)
     rows = []
     for user in recipients:
@@ -196,7 +238,7 @@ def notify(alert: SafetyAlert, recipients: Iterable[User], *, level: int) -> Non
             )
         )
         if user.email:
-            queue_email(template, to=user.email, context={"link": link}, clinic=alert.client.clinic)
+            queue_email(template, to=user.email, context={"link": link}, clinic=alert.clinic)
             rows.append(
                 AlertNotification(
                     alert=alert, recipient=user, level=level, channel=EMAIL, created_at=now
@@ -215,10 +257,10 @@ def escalated_in_clinic(clinic_id: int) -> Any:
     """Open, escalated alerts as a clinic admin may know them: no client, no answer."""
     return (
         SafetyAlert.objects.filter(
-            client__clinic_id=clinic_id, status=SafetyAlert.Status.OPEN, escalation_level__gt=0
+            clinic_id=clinic_id, status=SafetyAlert.Status.OPEN, escalation_level__gt=0
         )
         .select_related("owner")
-        .only("public_id", "severity", "created_at", "escalation_level", "owner")
+        .only("public_id", "client_id", "severity", "created_at", "escalation_level", "owner")
     )
 
 

@@ -1,9 +1,10 @@
-"""Recording a response: score, store, raise safety alerts and outcome flags, atomically."""
+"""Recording a response: score, store, raise safety alerts and outcome flags, atomically;
+adopting a person's rows when they become a client."""
 
 from __future__ import annotations
 
 import uuid
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -11,14 +12,18 @@ from django.db import transaction
 from django.utils import timezone
 
 from rapport.clients.models import Client
+from rapport.core import audit
+from rapport.core.models import Clinic
 from rapport.measures import engine, instruments
-from rapport.measures.models import Invitation, MeasuresSettings, Response
+from rapport.measures.models import Invitation, MeasuresSettings, Response, SafetyAlert, SafetyPlan
 
 
 @transaction.atomic
 def record_response(
     *,
-    client: Client,
+    client: Client | None = None,
+    clinic: Clinic | None = None,
+    subject_id: uuid.UUID | None = None,
     instrument_code: str,
     answers: dict[str, int],
     mode: str,
@@ -45,11 +50,21 @@ def record_response(
     response this one completes (or, still incomplete with a new safety answer,
     continues). It keeps the answers given there; an answer already alerted on there
     raises no second alert (see ``new_hits``).
+
+    Before the person is a client (a self-screen with a consultation request), pass
+    no client but the ``clinic`` and the ``subject_id`` the app above knows them by;
+    ``adopt`` later gives the response its client.
     """
     from rapport.measures import outcomes, safety  # the two halves of "what follows"
 
+    if client is not None:
+        clinic_id = client.clinic_id
+    elif clinic is not None and subject_id is not None:
+        clinic_id = clinic.pk
+    else:
+        raise TypeError("A response without a client needs its clinic and subject_id.")
     instrument = instruments.get(instrument_code)
-    settings = MeasuresSettings.objects.filter(clinic_id=client.clinic_id).first()
+    settings = MeasuresSettings.objects.filter(clinic_id=clinic_id).first()
     band_set = outcomes.thresholds(instrument, settings).band_set  # e.g. HRSD-17 convention
     result = engine.score(instrument, answers, band_set=band_set, allow_incomplete=allow_incomplete)
     if completes is not None:
@@ -58,8 +73,9 @@ def record_response(
     if not result.complete and not hits:
         raise engine.InvalidAnswers.still_unanswered(result.unanswered)
     response = Response.objects.create(
-        clinic_id=client.clinic_id,
+        clinic_id=clinic_id,
         client=client,
+        subject_id=subject_id,
         context_id=context_id,
         session_number=session_number,
         instrument=instrument.code,
@@ -117,3 +133,50 @@ def _check_continues(
         raise ValueError("A completion keeps the answers given; a change is a correction.")
     if Response.objects.filter(completes=completes).exists():
         raise AlreadyCompleted
+
+
+@dataclass(frozen=True)
+class Adopted:
+    """What ``adopt`` attached to the new client."""
+
+    responses: int
+    alerts: int
+    safety_plans: int
+
+
+@transaction.atomic
+def adopt(
+    subject_id: uuid.UUID, client: Client, context_id: uuid.UUID | None, *, by: Any = None
+) -> Adopted:
+    """Attach every row about a person (``subject_id``) to the client they have become.
+
+    Runs in the caller's transaction (intake's Convert). Responses get the client and
+    the episode (``context_id``) where they had none, so a self-screen becomes the
+    episode's baseline and shows on the client's charts; safety plans get the client;
+    open alerts pass from intake to the client's assigned therapist
+    (``safety.hand_over``: never closed, escalation time unchanged). Only clientless
+    rows of the client's clinic move. Every step is audited, by field name only.
+    """
+    from rapport.measures import safety
+
+    mine = {"subject_id": subject_id, "clinic_id": client.clinic_id, "client__isnull": True}
+    response_ids = list(Response.objects.filter(**mine).values_list("pk", flat=True))
+    Response.objects.filter(pk__in=response_ids).attach_to_client(client, context_id)
+    fields = ["client", "context_id"] if context_id is not None else ["client"]
+    for response in Response.objects.filter(pk__in=response_ids).select_related("client"):
+        audit.record(None, "measures.response.adopted", response, actor=by, fields=fields)
+
+    plans = list(SafetyPlan.objects.filter(**mine))
+    SafetyPlan.objects.filter(pk__in=[plan.pk for plan in plans]).update(client=client)
+    for plan in plans:
+        plan.client = client
+        audit.record(None, "measures.safety_plan.adopted", plan, actor=by, fields=["client"])
+
+    alerts = list(SafetyAlert.objects.select_for_update().filter(**mine).order_by("pk"))
+    for alert in alerts:
+        SafetyAlert.objects.filter(pk=alert.pk).update(client=client)
+        alert.client = client
+        audit.record(None, "measures.alert.adopted", alert, actor=by, fields=["client"])
+        if alert.status == SafetyAlert.Status.OPEN:
+            safety.hand_over(alert, client.assigned_therapist, by=by)
+    return Adopted(len(response_ids), len(alerts), len(plans))

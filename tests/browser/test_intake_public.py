@@ -46,7 +46,11 @@ def test_it_takes_a_person_from_the_home_page_to_crisis_resources_on_a_phone(
     _answer(page, "difficulty", "Somewhat difficult")
     click(page, page.get_by_role("button", name="Send my request"))  # no consent yet
 
-    expect(page.get_by_role("alert")).to_contain_text("We can only reply if you agree")
+    # Sent back for the consent, but item 9 was positive: crisis numbers first, at once.
+    crisis = page.get_by_role("alert").filter(has_text="help is available right now")
+    expect(crisis).to_be_in_viewport()
+    errors = page.get_by_role("alert").filter(has_text="Please check the form")
+    expect(errors).to_contain_text("We can only reply if you agree")
     expect(page.get_by_label("Your name")).to_have_value("Ada Example")
     expect(page.get_by_label("What is going on for you at the moment?")).to_have_value(
         "I feel low since a move."

@@ -12,7 +12,7 @@ from playwright.sync_api import Page, expect
 from rapport.intake.models import ConsultationRequest
 from rapport.scheduling.models import Appointment, WeeklyHours
 from tests.browser.harness import click, expect_path, sign_in
-from tests.intake.queue_helpers import make_request, screened
+from tests.intake.queue_helpers import make_request, make_screened_request
 
 pytestmark = pytest.mark.browser
 
@@ -33,8 +33,8 @@ def test_it_takes_an_urgent_request_from_the_queue_to_a_client_with_an_episode(
     page: Page, cast: SimpleNamespace
 ) -> None:
     make_request(cast.clinic, name="Older Ordinary", created_at=timezone.now())
-    urgent = make_request(
-        cast.clinic, name="Jordan Urgent", phone="0123 456", **screened(19, item9=1)
+    urgent = make_screened_request(
+        cast.clinic, others=2, item9=1, name="Jordan Urgent", phone="0123 456"
     )
     ConsultationRequest.objects.filter(name="Older Ordinary").update(
         created_at=timezone.now() - dt.timedelta(days=2)

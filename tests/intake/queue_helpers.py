@@ -6,6 +6,7 @@ import datetime as dt
 import itertools
 from typing import Any
 
+from rapport.intake import services
 from rapport.intake.models import ConsultationRequest
 from rapport.scheduling.models import WeeklyHours
 
@@ -31,16 +32,15 @@ def make_request(clinic: Any, **fields: Any) -> ConsultationRequest:
     return ConsultationRequest.objects.create(clinic=clinic, **defaults)
 
 
-def screened(total: int, *, item9: int = 0) -> dict[str, Any]:
-    """Fields of a request that completed the self-screen (answers stored, never shown)."""
-    answers = {f"q{i}": 0 for i in range(1, 10)}
-    answers["q9"] = item9
-    return {
-        "screen_answers": answers,
-        "screen_total": total,
-        "screen_band": "moderate",
-        "urgent": item9 > 0,
-    }
+def make_screened_request(
+    clinic: Any, *, others: int, item9: int = 0, **fields: Any
+) -> ConsultationRequest:
+    """A request whose PHQ-9 self-screen (items 1–8 at ``others``) went through the real
+    service: a measures response, and its safety alert when item 9 is positive."""
+    req = make_request(clinic, **fields)
+    answers = {f"q{i}": others for i in range(1, 9)} | {"q9": item9, "difficulty": 1}
+    services.record_screen(None, req, answers)
+    return req
 
 
 def tuesday_morning(therapist: Any) -> WeeklyHours:

@@ -15,7 +15,7 @@ from rapport.intake.models import ConsultationRequest
 from rapport.ipt import catalogue
 from rapport.scheduling.models import Appointment
 from tests.factories import csrf_post, signed_in
-from tests.intake.queue_helpers import CONCERN, make_request, screened
+from tests.intake.queue_helpers import CONCERN, make_request, make_screened_request
 
 S = ConsultationRequest.Status
 
@@ -36,7 +36,7 @@ def _url(req: ConsultationRequest) -> str:
 
 
 def test_it_creates_the_client_and_opens_the_episode(cast: SimpleNamespace) -> None:
-    req = make_request(cast.clinic, name="Robin Example", phone="0123", **screened(16))
+    req = make_screened_request(cast.clinic, others=2, name="Robin Example", phone="0123")
     response = csrf_post(signed_in(cast.intake), _url(req), _form(cast))
     client = Client.objects.get(given_name="Robin", family_name="Example")
     assert response.status_code == 302

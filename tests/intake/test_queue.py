@@ -23,7 +23,7 @@ from tests.intake.queue_helpers import (
     NOW,
     ZONE,
     make_request,
-    screened,
+    make_screened_request,
     tuesday_morning,
 )
 
@@ -43,7 +43,7 @@ def test_it_lists_urgent_requests_first_then_the_oldest(cast: SimpleNamespace) -
     with time_machine.travel(NOW - dt.timedelta(days=1), tick=False):
         newer = make_request(cast.clinic, name="Newer Person")
     with time_machine.travel(NOW, tick=False):
-        urgent = make_request(cast.clinic, name="Urgent Person", **screened(18, item9=1))
+        urgent = make_screened_request(cast.clinic, others=2, item9=1, name="Urgent Person")
         body = signed_in(cast.intake).get(QUEUE).content.decode()
     positions = [body.index(r.name) for r in (urgent, oldest, newer)]
     assert positions == sorted(positions)
@@ -100,9 +100,9 @@ def test_it_refuses_therapists(cast: SimpleNamespace) -> None:
 def test_it_shows_the_screen_total_and_concern_but_never_the_item_answers(
     cast: SimpleNamespace,
 ) -> None:
-    req = make_request(cast.clinic, **screened(14, item9=2))
+    req = make_screened_request(cast.clinic, others=1, item9=2)
     body = signed_in(cast.intake).get(detail(req)).content.decode()
-    assert "Total 14 of 27: moderate." in body
+    assert "Total 10 of 27: moderate." in body
     assert "Thoughts of self-harm reported: contact today" in body
     assert CONCERN in body
     # Neither the item wording nor any per-item value is on the page.

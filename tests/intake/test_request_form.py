@@ -3,49 +3,23 @@
 from __future__ import annotations
 
 from types import SimpleNamespace
-from typing import Any
 
 import pytest
 import time_machine
 from django.conf import settings
 from django.db import connection
 from django.test import Client as HttpClient
-from django.urls import reverse
 
 from rapport.core.models import AuditEvent, OutboundEmail
-from rapport.intake import ratelimit
+from rapport.intake import ratelimit, services
 from rapport.intake.models import ConsultationRequest
+from rapport.measures.models import Response
 from tests.factories import csrf_post
-
-URL = reverse("intake:consultation")
-CONCERN = "Since my mother died I cannot sleep and I avoid my friends."
+from tests.intake.public_helpers import CONCERN, URL, details, screen, submit
 
 
-def details(**changes: Any) -> dict[str, Any]:
-    data = {
-        "name": "Ada Example",
-        "email": "ada@example.com",
-        "phone": "",
-        "preferred_channel": "email",
-        "age_group": "adult",
-        "concern": CONCERN,
-        "preferred_times": "Tuesday evenings",
-        "consent_to_contact": "on",
-        "website": "",
-    }
-    return {**data, **changes}
-
-
-def screen(item9: int = 0, others: int = 0) -> dict[str, str]:
-    answers = {f"phq9-q{n}": str(others) for n in range(1, 9)}
-    answers["phq9-q9"] = str(item9)
-    if others or item9:
-        answers["phq9-difficulty"] = "1"
-    return answers
-
-
-def submit(data: dict[str, Any], http: HttpClient | None = None) -> Any:
-    return csrf_post(http or HttpClient(enforce_csrf_checks=True), URL, data)
+def self_screen() -> Response | None:
+    return services.self_screen(ConsultationRequest.objects.get())
 
 
 def test_it_stores_a_request_and_confirms(cast: SimpleNamespace) -> None:
@@ -59,7 +33,7 @@ def test_it_stores_a_request_and_confirms(cast: SimpleNamespace) -> None:
     assert (made.clinic, made.name, made.concern) == (cast.clinic, "Ada Example", CONCERN)
     assert made.consent_to_contact
     assert not made.urgent
-    assert made.screen_answers is None
+    assert self_screen() is None
     event = AuditEvent.objects.get(action="intake.request.submitted")
     assert event.actor is None
     assert event.object_id == str(made.public_id)
@@ -78,12 +52,10 @@ def test_it_encrypts_the_concern_at_rest(cast: SimpleNamespace) -> None:
 
 def test_it_acknowledges_by_e_mail_without_clinical_content(cast: SimpleNamespace) -> None:
     submit(details() | screen(item9=2, others=2))
-    email = OutboundEmail.objects.get()
-    assert email.recipient == "ada@example.com"
+    (email,) = [e for e in OutboundEmail.objects.all() if e.recipient == "ada@example.com"]
     assert email.subject == "We received your request"
-    made = ConsultationRequest.objects.get()
     for part in (email.subject, email.text_body, email.html_body):
-        for secret in ("mother", "sleep", "Ada", str(made.screen_total), "PHQ", "severe"):
+        for secret in ("mother", "sleep", "Ada", str(self_screen().total), "PHQ", "severe"):
             assert secret not in part, (secret, part)
     assert "988" in email.text_body
     assert "E-mail" in email.text_body
@@ -140,10 +112,10 @@ def test_it_requires_a_started_self_screen_to_be_complete(cast: SimpleNamespace)
 def test_it_scores_the_self_screen_with_the_engine(cast: SimpleNamespace) -> None:
     submit(details() | screen(item9=0, others=2))
     made = ConsultationRequest.objects.get()
-    assert made.screen_total == 16
-    assert made.screen_band == "moderately severe"
-    assert made.screen_answers["q1"] == 2
-    assert made.screen_answers["q9"] == 0
+    stored = self_screen()
+    assert (stored.total, stored.band) == (16, "moderately severe")
+    assert (stored.answers["q1"], stored.answers["q9"]) == (2, 0)
+    assert (stored.mode, stored.client, stored.subject_id) == ("self_screen", None, made.public_id)
     assert not made.urgent
 
 
@@ -154,7 +126,7 @@ def test_it_marks_item_9_urgent_and_leads_with_crisis_resources(cast: SimpleName
     body = response.content.decode()
     made = ConsultationRequest.objects.get()
     assert made.urgent
-    assert made.screen_total == 1
+    assert self_screen().total == 1
     crisis = body.index("help is available right now")
     assert crisis < body.index("Thank you: we received your request")
     assert "Riverside crisis line" in body

@@ -12,11 +12,12 @@ from django.urls import reverse
 
 from rapport.core.models import AuditEvent
 from rapport.intake.models import ConsultationRequest
+from rapport.measures.models import Response, SafetyAlert
 from rapport.scheduling import booking
 from rapport.scheduling.models import Appointment, SchedulingSettings
 from tests.factories import csrf_post, signed_in
+from tests.intake.public_helpers import details, screen
 from tests.intake.queue_helpers import NOW, ZONE, make_request, tuesday_morning
-from tests.intake.test_request_form import details
 
 URL = reverse("intake:consultation")
 LEGEND = "Pick a time for your first conversation (optional)"
@@ -113,10 +114,13 @@ def test_a_time_taken_while_booking_stores_nothing(
 
     monkeypatch.setattr(booking, "book", racing_book)
     with time_machine.travel(NOW, tick=False):
-        response = submit(details(slot=slot(cast)))
+        response = submit(details(slot=slot(cast)) | screen(item9=2, others=1))
     assert TAKEN in response.content.decode()
     assert not ConsultationRequest.objects.exists()
     assert not AuditEvent.objects.filter(action="intake.request.submitted").exists()
+    # The self-screen and its alert were stored in the same transaction: gone with it.
+    assert not Response.objects.exists()
+    assert not SafetyAlert.objects.exists()
 
 
 def _picked(cast: SimpleNamespace) -> ConsultationRequest:

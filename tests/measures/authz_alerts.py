@@ -2,9 +2,13 @@
 
 The object is an open, not yet escalated critical alert on cast.client (the
 therapist's client). The therapist and the supervisor read it in full; the clinic
-admin sees that it exists (no clinical content); intake is refused (403);
-colleague and outsider never see it (404). Only the therapist acknowledges
-before escalation.
+admin sees that it exists (no clinical content); colleague and outsider never see
+it (404). Only the therapist acknowledges before escalation.
+
+Intake coordinators hold the alerts raised before a person is a client (a
+self-screen with a consultation request): they open the alert list, where those
+are, and a client's alert lies outside their reach (404, as for anyone out of
+scope). The scope of clientless alerts is walked in tests/intake/test_self_screen.py.
 """
 
 from __future__ import annotations
@@ -22,9 +26,9 @@ def alert(cast: SimpleNamespace) -> dict[str, Any]:
 
 
 EXPECTED = {
-    "measures:alerts": Row(outcomes(intake=403)),
-    "measures:alert": Row(outcomes(intake=403, colleague=404, outsider=404), alert),
+    "measures:alerts": Row(outcomes()),
+    "measures:alert": Row(outcomes(intake=404, colleague=404, outsider=404), alert),
     "measures:alert_acknowledge": Row(
-        outcomes(supervisor=403, intake=403, admin=403, colleague=404, outsider=404), alert
+        outcomes(supervisor=403, intake=404, admin=403, colleague=404, outsider=404), alert
     ),
 }

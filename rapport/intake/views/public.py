@@ -52,7 +52,9 @@ def consultation(request: HttpRequest) -> HttpResponse:
     if form.is_spam:
         return _done(request, urgent=False, channel="")  # silently "succeeds", stores nothing
     sections = _screen(request.POST)
-    screen_ok = not measure_forms.has_errors(sections)
+    # A finished self-screen is stored; an unfinished one only with a positive safety
+    # answer (then as incomplete, with its alert: safety.md §5.1); otherwise it is refused.
+    screen_ok = measure_forms.verdict(sections) != measure_forms.ERRORS
     if not form.is_valid() or not screen_ok:
         return _form_again(request, form, sections)
     if not ratelimit.allowed(request):
@@ -95,6 +97,8 @@ def _form_again(
         "sections": sections,
         "screen_errors": measure_forms.has_errors(sections),
         "limited": limited,
+        # A positive safety answer on a form sent back: the crisis numbers first, at once.
+        "crisis": any(section.hits for section in sections),
     }
     status = 429 if limited else 200
     return render(request, "intake/public/consultation.html", context, status=status)

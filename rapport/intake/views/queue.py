@@ -5,8 +5,12 @@ Requests are contact data of people who are not yet clients: intake coordinators
 and clinic admins (Capability.ADD_CLIENT) see their own clinic's, through
 ``ConsultationRequest.objects.visible_to``. The free-text concern is shown to
 them: it is the person's own message to the intake team and the coordinator
-triages by it. The self-screen shows only its total, band and urgency, never
-the item answers (DESIGN.md: coordinators never see questionnaire items).
+triages by it. The self-screen (a measures response) shows intake coordinators
+its total, band and urgency, never the item answers (DESIGN.md: coordinators never
+see questionnaire items) except the one that raised a safety alert they hold
+(``SafetyAlert.objects.held_by_intake``: its question number, value and page).
+Clinic admins see no clinical content: that a self-screen exists and that the
+request is urgent, nothing more.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, F, Max
+from django.db.models import Count, F, Max, OuterRef, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -29,8 +33,9 @@ from django.views.decorators.http import require_POST
 
 from rapport.core import audit
 from rapport.core.access import Capability, requires
+from rapport.core.models import Role
 from rapport.core.versioning import update_if_current
-from rapport.intake import conversion, waitlist
+from rapport.intake import conversion, services, waitlist
 from rapport.intake.forms_queue import (
     OPEN,
     TRANSITIONS,
@@ -44,6 +49,7 @@ from rapport.intake.forms_queue import (
     WaitlistRemoveForm,
 )
 from rapport.intake.models import ConsultationRequest, ContactAttempt, WaitlistEntry
+from rapport.measures.models import SafetyAlert
 from rapport.scheduling import booking, reminders
 from rapport.scheduling.models import Appointment
 
@@ -69,7 +75,9 @@ def queue(request: HttpRequest) -> HttpResponse:
         shown = ""
         requests = requests.filter(status__in=OPEN)
     requests = requests.annotate(
-        attempt_count=Count("attempts"), last_attempt_at=Max("attempts__at")
+        attempt_count=Count("attempts"),
+        last_attempt_at=Max("attempts__at"),
+        open_alert=_open_alert(request.user),
     ).order_by("-urgent", "created_at", "pk")
     page = Paginator(requests, PAGE_SIZE).get_page(request.GET.get("page"))
     audit.record(request, "intake.request.listed", fields=["status"] if shown else [])
@@ -83,6 +91,14 @@ def queue(request: HttpRequest) -> HttpResponse:
             "querystring": urlencode({"status": shown}) if shown else "",
         },
     )
+
+
+def _open_alert(user: Any) -> Subquery:
+    """The newest open safety alert intake holds for each request, if the user holds them."""
+    held = SafetyAlert.objects.held_by_intake(user).filter(
+        subject_id=OuterRef("public_id"), status=SafetyAlert.Status.OPEN
+    )
+    return Subquery(held.order_by("-created_at", "-pk").values("public_id")[:1])
 
 
 def _waitlist_place(entry: WaitlistEntry | None) -> int | None:
@@ -117,8 +133,30 @@ def _detail(request: HttpRequest, req: ConsultationRequest, **forms: Any) -> Htt
         "is_open": req.status in OPEN,
         "held": _held_slot(req),
         "now": timezone.now(),
+        **_screen_context(request.user, req),
     }
+    if context["open_alerts"] or context["closed_alerts"]:
+        audit.record(request, "measures.alert.listed", req)  # the alerts of this request
     return render(request, "intake/queue/request.html", context)
+
+
+def _screen_context(user: Any, req: ConsultationRequest) -> dict[str, Any]:
+    """The self-screen as this user may see it, and the safety alerts intake holds for it."""
+    alerts = list(
+        SafetyAlert.objects.held_by_intake(user)
+        .of_subject(req.public_id)
+        .select_related("acknowledged_by")
+        .order_by("-created_at", "-pk")
+    )
+    for alert in alerts:
+        alert.trigger = services.screen_trigger(alert)
+    return {
+        "screen": services.self_screen(req),
+        # Clinic admins see no clinical content: that a self-screen exists, no score.
+        "screen_shown": Role.INTAKE_COORDINATOR in user.roles,
+        "open_alerts": [a for a in alerts if a.status == SafetyAlert.Status.OPEN],
+        "closed_alerts": [a for a in alerts if a.status != SafetyAlert.Status.OPEN],
+    }
 
 
 def _held_slot(req: ConsultationRequest) -> Appointment | None:
@@ -214,7 +252,7 @@ def convert(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            done = conversion.convert(req, **form.cleaned_data)
+            done = conversion.convert(req, **form.cleaned_data, by=request.user)
         except conversion.ConversionError as error:
             form.add_error(None, str(error))
         else:
@@ -224,7 +262,13 @@ def convert(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             )
             return redirect("clients:detail", public_id=done.client.public_id)
     audit.record(request, "intake.request.viewed", req)
-    return render(request, "intake/queue/convert.html", {"req": req, "form": form})
+    held = SafetyAlert.objects.held_by_intake(request.user).of_subject(req.public_id)
+    context = {
+        "req": req,
+        "form": form,
+        "open_alerts": held.filter(status=SafetyAlert.Status.OPEN).exists(),
+    }
+    return render(request, "intake/queue/convert.html", context)
 
 
 def _audit_conversion(

@@ -8,7 +8,14 @@ Who sees what:
   see only that an alert exists: severity, therapist, level, times — no client,
   no answer;
 * the therapist acknowledges; once the alert has escalated, a supervisor of that
-  therapist may too (the on-call role of §5.1 step 3).
+  therapist may too (the on-call role of §5.1 step 3);
+* before the person is a client (a self-screen with a consultation request) the
+  alert has no client: the clinic's intake coordinators hold it and, with the
+  clinic's supervisors, see it in full and may acknowledge it
+  (``SafetyAlert.objects.held_by_intake``); admins still see only that it exists.
+
+Every lookup goes through ``SafetyAlert.objects.readable_by`` (or the admin's
+``clinic_admin_view``); anything else answers 404.
 """
 
 from __future__ import annotations
@@ -29,7 +36,7 @@ from rapport.clients.models import Client
 from rapport.core import audit
 from rapport.core.access import Capability, can, second_factor_gate
 from rapport.core.models import Role
-from rapport.measures import instruments, safety
+from rapport.measures import instruments, safety, subjects
 from rapport.measures.models import AlertNotification, SafetyAlert
 from rapport.measures.views.acknowledgement import Acknowledgement
 
@@ -37,14 +44,15 @@ SHOWN_DONE = 50
 
 
 def alert_reader(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Past 2FA, and either a clinical reader or a clinic admin; others 403."""
+    """Past 2FA, and a clinical reader, an intake coordinator or a clinic admin; others 403."""
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         gate = second_factor_gate(request)
         if gate is not None:
             return gate
-        if not (can(request.user, Capability.VIEW_CLINICAL) or is_admin(request.user)):
+        user = request.user
+        if not (can(user, Capability.VIEW_CLINICAL) or is_admin(user) or is_intake(user)):
             raise PermissionDenied
         return view(request, *args, **kwargs)
 
@@ -56,6 +64,10 @@ def is_admin(user: Any) -> bool:
     return Role.CLINIC_ADMIN in user.roles
 
 
+def is_intake(user: Any) -> bool:
+    return Role.INTAKE_COORDINATOR in user.roles
+
+
 def _related(queryset: Any) -> Any:
     return queryset.select_related("client__clinic", "owner", "acknowledged_by", "response")
 
@@ -63,21 +75,26 @@ def _related(queryset: Any) -> Any:
 def get_alert(request: HttpRequest, public_id: uuid.UUID) -> tuple[SafetyAlert, bool]:
     """The alert and whether the user may see its clinical content; 404 out of reach."""
     user = request.user
-    clinical = _related(SafetyAlert.objects.visible_to(user)).filter(public_id=public_id).first()
+    clinical = _related(SafetyAlert.objects.readable_by(user)).filter(public_id=public_id).first()
     if clinical is not None:
         return clinical, True
-    if is_admin(user):
-        in_clinic = SafetyAlert.objects.filter(client__clinic_id=user.clinic_id)
-        alert = _related(in_clinic).filter(public_id=public_id).first()
-        if alert is not None:
-            return alert, False
+    existence = SafetyAlert.objects.clinic_admin_view(user)
+    alert = _related(existence).filter(public_id=public_id).first()
+    if alert is not None:
+        return alert, False
     raise Http404
 
 
 def may_acknowledge(user: Any, alert: SafetyAlert) -> bool:
-    """The client's therapist; once escalated, also a supervisor who oversees the client."""
+    """The client's therapist; once escalated, also a supervisor who oversees the client.
+
+    An alert without a client yet (held by intake): the clinic's intake coordinators
+    and its supervisors, whoever holds it in ``SafetyAlert.objects.held_by_intake``.
+    """
     if alert.status != SafetyAlert.Status.OPEN:
         return False
+    if alert.client_id is None:
+        return SafetyAlert.objects.held_by_intake(user).filter(pk=alert.pk).exists()
     if Client.objects.permits(user, Capability.EDIT_CLINICAL, alert.client):
         return True
     return (
@@ -85,6 +102,13 @@ def may_acknowledge(user: Any, alert: SafetyAlert) -> bool:
         and Role.SUPERVISOR in user.roles
         and Client.objects.permits(user, Capability.VIEW_CLINICAL, alert.client)
     )
+
+
+def _subject_link(user: Any, alert: SafetyAlert) -> tuple[str, str] | None:
+    """Not a client yet: the page of the person's record (intake's request), if the user may."""
+    if alert.client_id is not None:
+        return None
+    return subjects.link_for(user, alert.subject_id)
 
 
 def trigger_text(alert: SafetyAlert) -> dict[str, str]:
@@ -111,6 +135,9 @@ def alert_list(request: HttpRequest) -> HttpResponse:
         context["open"] = list(mine.filter(status=SafetyAlert.Status.OPEN))
         done = mine.filter(status=SafetyAlert.Status.ACKNOWLEDGED).order_by("-acknowledged_at")
         context["done"] = list(done[:SHOWN_DONE])
+    held = SafetyAlert.objects.held_by_intake(user).select_related("acknowledged_by")
+    context["held"] = list(held.order_by("-status", "-created_at", "-pk")[:SHOWN_DONE])
+    context["show_held"] = bool(context["held"]) or is_intake(user)
     if is_admin(user):
         context["escalated"] = list(safety.escalated_in_clinic(user.clinic_id))
     audit.record(request, "measures.alert.listed")
@@ -130,6 +157,7 @@ def alert_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             trigger=trigger_text(alert),
             notifications=list(alert.notifications.select_related("recipient")),
             can_acknowledge=may_acknowledge(request.user, alert),
+            subject_link=_subject_link(request.user, alert),
         )
     return render(request, "measures/alerts/detail.html", context)
 
