@@ -16,7 +16,6 @@ from rapport.core.models import Clinic
 from rapport.core.outbox import queue_email
 from rapport.intake import content, ratelimit, waitlist
 from rapport.intake.models import ConsultationRequest, PublicPage
-from rapport.measures import instruments
 from rapport.measures import services as measures
 from rapport.measures.models import Response
 from rapport.scheduling import booking
@@ -170,20 +169,6 @@ def self_screen(consultation: ConsultationRequest) -> Response | None:
         .order_by("submitted_at", "pk")
         .last()
     )
-
-
-def screen_trigger(alert: Any) -> dict[str, Any]:
-    """The question number and the answer that raised a self-screen's alert, for intake.
-
-    Only the number and the answer option ("More than half the days"), never the
-    question's wording: coordinators see the alert's item and value, no item text.
-    """
-    instrument = instruments.get(alert.instrument)
-    keys = [item.key for item in instrument.items]
-    number = keys.index(alert.item) + 1 if alert.item in keys else None
-    options = instrument.item(alert.item).options if number else ()
-    answer = next((str(o.label) for o in options if o.value == alert.value), "")
-    return {"title": str(instrument.short_title), "number": number, "answer": answer}
 
 
 def _acknowledge(consultation: ConsultationRequest) -> None:

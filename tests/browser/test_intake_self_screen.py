@@ -66,7 +66,7 @@ def test_it_carries_a_positive_self_screen_from_the_public_form_to_the_therapist
     click(intake, intake.get_by_role("link", name="Consultation request from Robin Example"))
     expect_path(intake, "intake:request", request.public_id)
     held = intake.get_by_role("alert").filter(has_text="open safety alert, held by intake")
-    expect(held).to_contain_text("PHQ-9 question 9 answered “More than half the days” (2).")
+    expect(held).to_contain_text("PHQ-9 question 9: More than half the days (2).")
     expect(intake.get_by_text("Total 10 of 27: moderate.")).to_be_visible()
 
     click(intake, intake.get_by_role("link", name="Convert into a client"))

@@ -291,7 +291,7 @@ def test_it_shows_intake_the_alert_on_the_request_queue_dashboard_and_alert_page
 
     page = http.get(reverse("intake:request", args=[req.public_id])).content.decode()
     assert "1 open safety alert, held by intake" in page
-    assert "PHQ-9 question 9 answered “More than half the days” (2)." in page
+    assert "PHQ-9 question 9: More than half the days (2)." in page
     assert "Total 10 of 27: moderate." in page
     assert link in page
     # Never the wording of any question.

@@ -50,6 +50,7 @@ from rapport.intake.forms_queue import (
 )
 from rapport.intake.models import ConsultationRequest, ContactAttempt, WaitlistEntry
 from rapport.measures.models import SafetyAlert
+from rapport.measures.views.alerts import trigger_text
 from rapport.scheduling import booking, reminders
 from rapport.scheduling.models import Appointment
 
@@ -149,7 +150,7 @@ def _screen_context(user: Any, req: ConsultationRequest) -> dict[str, Any]:
         .order_by("-created_at", "-pk")
     )
     for alert in alerts:
-        alert.trigger = services.screen_trigger(alert)
+        alert.trigger = trigger_text(alert)  # shown without the question's wording
     return {
         "screen": services.self_screen(req),
         # Clinic admins see no clinical content: that a self-screen exists, no score.

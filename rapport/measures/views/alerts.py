@@ -111,16 +111,23 @@ def _subject_link(user: Any, alert: SafetyAlert) -> tuple[str, str] | None:
     return subjects.link_for(user, alert.subject_id)
 
 
-def trigger_text(alert: SafetyAlert) -> dict[str, str]:
-    """The instrument, question and answer as the catalogue words them (if it still can)."""
+def trigger_text(alert: SafetyAlert) -> dict[str, Any]:
+    """The instrument, question (its number and wording) and answer as the catalogue words
+    them (if it still can). Intake's pages show the number and answer, never the wording."""
     try:
         instrument = instruments.get(alert.instrument)
         item = instrument.item(alert.item)
     except (KeyError, StopIteration):
-        return {"instrument": alert.instrument, "question": alert.item, "answer": str(alert.value)}
+        return {
+            "instrument": alert.instrument,
+            "number": None,
+            "question": alert.item,
+            "answer": str(alert.value),
+        }
     answer = next((o.label for o in item.options if o.value == alert.value), "")
     return {
         "instrument": instrument.short_title,
+        "number": instrument.items.index(item) + 1,
         "question": item.text,
         "answer": f"{answer} ({alert.value})" if answer else str(alert.value),
     }
