@@ -18,10 +18,11 @@ from rapport.core.models import AuditEvent, OutboundEmail, Role
 from rapport.intake.models import ConsultationRequest
 from rapport.measures import instruments
 from rapport.measures.escalation import escalate_due_alerts
-from rapport.measures.models import AlertNotification, Response, SafetyAlert
+from rapport.measures.models import AlertNotification, Response, SafetyAlert, SafetyPlan
 from rapport.measures.services import record_response
 from tests.factories import csrf_post, make_staff, signed_in
 from tests.intake.public_helpers import CONCERN, details, screen, submit
+from tests.measures.alerts_helpers import completed_assessment
 
 # 09:00 in New York (the clinic's default zone), a Wednesday.
 MORNING = datetime(2026, 11, 18, 14, 0, tzinfo=UTC)
@@ -411,3 +412,32 @@ def test_it_leads_with_crisis_resources_when_a_form_with_item_9_is_sent_back(
     # Without a safety answer, a form sent back shows no crisis block.
     body = submit(details(consent_to_contact="") | screen(item9=0, others=2)).content.decode()
     assert "help is available right now" not in body
+
+
+def test_it_lets_intake_acknowledge_and_carries_the_assessment_and_plan_to_the_client(
+    cast: SimpleNamespace,
+) -> None:
+    with time_machine.travel(MORNING, tick=False):
+        submit(details() | screen(item9=1))
+    alert = _alert()
+    url = _alert_url(alert, "measures:alert_acknowledge")
+    response = csrf_post(signed_in(cast.intake), url, completed_assessment())
+    assert response.status_code == 302
+    alert.refresh_from_db()
+    assert (alert.status, alert.acknowledged_by, alert.client) == (
+        "acknowledged",
+        cast.intake,
+        None,
+    )
+    plan = SafetyPlan.objects.get()
+    assert (plan.client, plan.subject_id) == (None, alert.subject_id)
+    client = _convert(cast, _request())
+    alert.refresh_from_db()
+    plan.refresh_from_db()
+    # Adopted as they are: the acknowledged alert is not handed over or reopened.
+    assert (alert.client, alert.status, alert.owner) == (client, "acknowledged", None)
+    assert plan.client == client
+    assert not AlertNotification.objects.filter(recipient=cast.colleague).exists()
+    events = AuditEvent.objects.filter(action="measures.safety_plan.adopted")
+    assert [(e.fields, e.subject_id) for e in events] == [(["client"], client.public_id)]
+    assert not AuditEvent.objects.filter(action="measures.alert.handed_over").exists()
