@@ -30,8 +30,9 @@ from rapport.ipt.models import (
     SessionNote,
 )
 from rapport.ipt.models.episodes import SessionAttendance
-from rapport.measures import instruments
+from rapport.measures import instruments, safety_plans
 from rapport.measures.models import SafetyAlert
+from rapport.measures.safety_plans import Person
 
 # What a draft's editor may change; everything else (status, signatures) moves by rule.
 NOTE_FIELDS = (
@@ -46,6 +47,7 @@ NOTE_FIELDS = (
     "techniques",
     "dispute_stage",
     "between_session_plan",
+    "open_alerts_reason",
 )
 AT_RISK = {SessionNote.Suicidality.PASSIVE, SessionNote.Suicidality.ACTIVE}
 
@@ -110,10 +112,9 @@ def _create(episode: Episode, author: Any, held_on: date) -> SessionNote:
 
 
 def _open_alerts_summary(episode: Episode) -> str:
-    """safety.md §5.1 step 5: the next note's risk section starts from the open alerts."""
-    alerts = SafetyAlert.objects.filter(
-        client=episode.client, status=SafetyAlert.Status.OPEN
-    ).order_by("created_at")
+    """safety.md §5.1 step 5: the next note's risk section starts from the open alerts
+    and the current safety plan (where it stands, not its text: that stays on its page)."""
+    alerts = open_alerts(episode.client).order_by("created_at")
     lines = [
         _("Open safety alert: %(instrument)s item %(item)s = %(value)d, %(day)s (%(severity)s).")
         % {
@@ -125,7 +126,31 @@ def _open_alerts_summary(episode: Episode) -> str:
         }
         for alert in alerts
     ]
+    plan = safety_plans.current(Person.of_client(episode.client))
+    if plan is not None:
+        facts = {
+            "version": plan.version,
+            "change": plan.get_change_display().lower(),
+            "day": timezone.localtime(plan.created_at).date().isoformat(),
+        }
+        lines.append(_("Safety plan: version %(version)s, %(change)s on %(day)s.") % facts)
+        if not safety_plans.is_recent(plan):
+            lines.append(_("The safety plan is more than 7 days old: review it with the client."))
+    elif lines:
+        lines.append(_("No safety plan yet: make one with the client."))
     return "\n".join(lines)
+
+
+def open_alerts(client: Any) -> Any:
+    """The client's open safety alerts (callers reach the client through the access layer)."""
+    return SafetyAlert.objects.filter(client=client, status=SafetyAlert.Status.OPEN)
+
+
+def assessment_from_note(suicidality: str, detail: str) -> dict[str, str]:
+    """The note's risk section as the start of an acknowledgement: nothing typed twice."""
+    label = SessionNote.Suicidality(suicidality).label if suicidality else ""
+    parts = [f"{label}." if label else "", detail.strip()]
+    return {"ideation": "\n".join(part for part in parts if part)}
 
 
 # --- drafts -----------------------------------------------------------------------------
@@ -166,19 +191,29 @@ def save_draft(note: SessionNote, version: int | None, values: dict[str, Any]) -
 
 
 def signing_problems(note: SessionNote) -> dict[str, str]:
-    """What must be recorded before a note can be signed (§1.5: suicidality every session)."""
-    if note.attendance != SessionAttendance.ATTENDED:
-        return {}
-    if not note.suicidality:
-        return {"suicidality": _("Record the suicidality check before signing.")}
-    if note.suicidality in AT_RISK and not note.suicidality_detail.strip():
-        return {
-            "suicidality_detail": _(
+    """What must be recorded before a note can be signed (§1.5: suicidality every session;
+    safety.md §5.1: one risk record, so an open alert is never signed past in silence)."""
+    problems: dict[str, str] = {}
+    if note.attendance == SessionAttendance.ATTENDED:
+        if not note.suicidality:
+            problems["suicidality"] = _("Record the suicidality check before signing.")
+        elif note.suicidality in AT_RISK and not note.suicidality_detail.strip():
+            problems["suicidality_detail"] = _(
                 "Describe the risk and what was done about it: the check found thoughts of "
                 "self-harm."
             )
-        }
-    return {}
+    # Whenever the client has an open alert, not only when this note records thoughts of
+    # self-harm: a "no thoughts" answer today never closes an alert (safety.md §5.1: no
+    # auto-closing by a later negative screen, and a negative answer is not "no risk"),
+    # and a missed session is exactly when an open alert could slip by unseen. So every
+    # note signed while an alert is open either acknowledges it with a risk assessment
+    # (from the note or the alert's page) or says why it stays open.
+    if not note.open_alerts_reason.strip() and open_alerts(note.episode.client).exists():
+        problems["open_alerts_reason"] = _(
+            "This client has an open safety alert. Acknowledge it from this note with your "
+            "risk assessment and safety plan, or say here why it stays open."
+        )
+    return problems
 
 
 def needs_cosignature(author: Any) -> bool:

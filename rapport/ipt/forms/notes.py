@@ -38,6 +38,7 @@ class SessionNoteForm(forms.ModelForm):
             "interval_events": forms.Textarea(attrs={"rows": 4}),
             "problem_area_work": forms.Textarea(attrs={"rows": 8}),
             "between_session_plan": forms.Textarea(attrs={"rows": 3}),
+            "open_alerts_reason": forms.Textarea(attrs={"rows": 2}),
         }
         help_texts = {
             "interval_events": _(
@@ -46,7 +47,12 @@ class SessionNoteForm(forms.ModelForm):
             ),
             "suicidality": _("Required before signing an attended session."),
             "between_session_plan": _("Interpersonal experiments to try before next time."),
+            "open_alerts_reason": _(
+                "Only if you do not acknowledge the alert now: a note cannot be signed while "
+                "an alert is open without this. The alert stays open and keeps escalating."
+            ),
         }
+        labels = {"open_alerts_reason": _("Why the open safety alert stays open")}
 
     def __init__(self, *args: Any, instance: SessionNote, **kwargs: Any) -> None:
         # Validation writes the typed values onto the instance: give it a copy, so the
@@ -67,7 +73,19 @@ class SessionNoteForm(forms.ModelForm):
 
     @property
     def note_values(self) -> dict[str, Any]:
-        return {name: self.cleaned_data[name] for name in self.fields if name != "version"}
+        return {
+            name: self.cleaned_data[name]
+            for name in self.fields
+            if name != "version" and not self._omitted(name)
+        }
+
+    def _omitted(self, name: str) -> bool:
+        """The reason for leaving an alert open is on the page only while one is open (or
+        a reason was given): a page without it says nothing about it, so nothing is cleared."""
+        if name != "open_alerts_reason":
+            return False
+        widget = self.fields[name].widget
+        return widget.value_omitted_from_data(self.data, self.files, self.add_prefix(name))
 
     def clean_held_on(self) -> Any:
         day = self.cleaned_data["held_on"]

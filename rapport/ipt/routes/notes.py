@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from rapport.ipt.views import cosign, notes, process
+from rapport.ipt.views import cosign, note_risk, notes, process
 
 urlpatterns = [
     path("<uuid:public_id>/notes/", notes.note_list, name="notes"),
@@ -12,6 +12,14 @@ urlpatterns = [
     path("notes/<uuid:public_id>/sign/", notes.note_sign, name="note_sign"),
     path("notes/<uuid:public_id>/addendum/", notes.addendum_new, name="addendum_new"),
     path("notes/<uuid:public_id>/fidelity/", notes.fidelity, name="fidelity"),
+    path(
+        "notes/<uuid:public_id>/alerts/<uuid:alert_id>/acknowledge/",
+        note_risk.note_alert_acknowledge,
+        name="note_alert_acknowledge",
+    ),
+    path(
+        "notes/<uuid:public_id>/safety-plan/", note_risk.note_safety_plan, name="note_safety_plan"
+    ),
     path("notes/<uuid:public_id>/review/", cosign.note_review, name="note_review"),
     path("notes/<uuid:public_id>/process/", process.process_note, name="process_note"),
     path(

@@ -24,7 +24,7 @@ from rapport.ipt.forms.notes import AddendumForm, FidelityForm, ReviewForm, Sess
 from rapport.ipt.models import FidelityRating, SessionNote
 from rapport.ipt.models.episodes import SessionAttendance
 from rapport.ipt.views.base import can_edit, episode_context, get_episode
-from rapport.measures.models import SafetyAlert
+from rapport.ipt.views.risk_record import next_step, risk_context
 
 SIGNED_FIELDS = ["signed_at", "signed_by", "status"]
 
@@ -162,12 +162,9 @@ def render_note(
         fidelity_form=fidelity_form,
         review_form=review_form,
         can_add_addendum=context["can_edit"] and note.is_locked,
-        # safety.md §5.1 step 5: open alerts stay on every note until acknowledged.
-        safety_alerts=list(
-            SafetyAlert.objects.visible_to(request.user)
-            .filter(client=episode.client, status=SafetyAlert.Status.OPEN)
-            .select_related("client")
-        ),
+        # safety.md §5.1 step 5: open alerts stay on every note until acknowledged, and
+        # the risk section offers to acknowledge them from the note (issue 8 item 4).
+        **risk_context(request, note, editable=editable),
         **phase_prompts(note, context["contract"]),
     )
     return render(request, "ipt/notes/note.html", context, status=status)
@@ -197,7 +194,10 @@ def _save(request: HttpRequest, note: SessionNote) -> HttpResponse:
     if changed:
         audit.record(request, "ipt.note.saved", note, fields=changed)
     messages.success(request, _("Draft saved."))
-    return redirect("ipt:note", public_id=note.public_id)
+    # The risk section's buttons save the draft first, then open what they offer.
+    return next_step(note, request.POST.get("then", "")) or redirect(
+        "ipt:note", public_id=note.public_id
+    )
 
 
 # --- conflicts ----------------------------------------------------------------------------
