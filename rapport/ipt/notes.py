@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from rapport.core.models import Supervision
 from rapport.core.versioning import update_if_current
-from rapport.ipt import catalogue, services
+from rapport.ipt import catalogue, note_measures, services
 from rapport.ipt.catalogue import Phase
 from rapport.ipt.models import (
     Addendum,
@@ -233,10 +233,19 @@ def sign(note: SessionNote, user: Any) -> SessionNote:
         if needs_cosignature(note.author)
         else SessionNote.Status.SIGNED
     )
+    # Issue 8: what the measures slot shows now is kept with the signature, written in
+    # the same UPDATE; the note shows this copy from now on (note_measures.for_note).
+    snapshot = note_measures.snapshot(note)
     now = timezone.now()
     drafts = SessionNote.objects.filter(status=SessionNote.Status.DRAFT)
     if not update_if_current(
-        drafts, note.pk, note.version, status=status, signed_at=now, signed_by=user
+        drafts,
+        note.pk,
+        note.version,
+        status=status,
+        signed_at=now,
+        signed_by=user,
+        signed_snapshot=snapshot,
     ):
         current = SessionNote.objects.get(pk=note.pk)
         if current.is_locked:
@@ -291,6 +300,7 @@ def return_to_author(note: SessionNote, supervisor: Any, comment: str) -> Sessio
         status=SessionNote.Status.DRAFT,
         signed_at=None,
         signed_by=None,
+        signed_snapshot="",  # a draft again: live data until the trainee signs anew
     ):
         raise NoteError(_("This note is no longer waiting for your co-signature."))
     CosignReview.objects.create(

@@ -7,15 +7,15 @@ session dates come from here, so the chart marks events on the session axis.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from django import template
 
 from rapport.core import audit
+from rapport.ipt import note_measures as slot
 from rapport.ipt.models import Episode, SessionNote
-from rapport.measures import charts, instruments, outcomes
-from rapport.measures.models import OutcomeFlag, Response, ScheduledMeasure
+from rapport.measures import charts
+from rapport.measures.models import OutcomeFlag, Response
 from rapport.measures.views.charts import NOT_ON_TRACK, caseness, describe, thresholds
 
 register = template.Library()
@@ -60,62 +60,16 @@ def episode_charts(context: template.Context, episode: Episode) -> dict[str, Any
     return {"charts": built, "flags": _flags(episode)}
 
 
-@dataclass
-class Scores:
-    """Baseline, previous and latest scores of one scheduled measure, with the outcome summary."""
-
-    code: str
-    title: str
-    baseline: Response | None = None
-    previous: Response | None = None
-    latest: Response | None = None
-    summary: list[str] = field(default_factory=list)
-
-
 @register.simple_tag
 def note_measures(note: SessionNote) -> dict[str, Any]:
     """What the note's "Measures completed before the session" slot shows.
 
-    Scores count up to this note's session (later ones are not "before" it);
-    baseline is the first score of the episode (measures.md §3).
+    Live for a draft; for a signed note, what it showed when signed (issue 8).
     """
-    episode = note.episode
-    scheduled = list(
-        ScheduledMeasure.objects.filter(context_id=episode.public_id, active=True).values_list(
-            "instrument", flat=True
-        )
-    )
-    series = charts.by_instrument(
-        [
-            r
-            for r in _responses(episode)
-            if r.session_number is None or r.session_number <= note.number
-        ]
-    )
-    codes = sorted(
-        (c for c in instruments.CATALOGUE if c in scheduled or c in series),
-        key=charts.display_order,
-    )
-    overrides = thresholds(episode.client.clinic_id)
-    measures = [_scores(code, series.get(code, []), overrides) for code in codes]
-    return {
-        # Nothing scored yet: the slot's empty state, not a table of dashes.
-        "measures": measures if any(m.latest for m in measures) else [],
-        "flags": _flags(episode),
-    }
+    return slot.for_note(note)
 
 
-def _scores(code: str, series: list[Response], overrides: dict[str, Any]) -> Scores:
-    scores = Scores(code, str(instruments.get(code).short_title))
-    if not series:
-        return scores
-    scores.baseline, scores.latest = series[0], series[-1]
-    scores.previous = series[-2] if len(series) > 1 else None
-    if len(series) > 1:
-        scores.summary = summarise(code, series[0].total, series[-1].total, overrides)
-    return scores
-
-
-def summarise(code: str, baseline: int, latest: int, overrides: dict[str, Any]) -> list[str]:
-    """Change from baseline with its outcome labels, from the one place outcomes are computed."""
-    return outcomes.summary_labels(code, baseline, latest, overrides)
+@register.simple_tag
+def scores_since_signing(note: SessionNote) -> dict[str, Any]:
+    """Latest scores recorded after a signed note's record ends, to show apart."""
+    return slot.since_signing(note)

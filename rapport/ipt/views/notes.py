@@ -26,7 +26,7 @@ from rapport.ipt.models.episodes import SessionAttendance
 from rapport.ipt.views.base import can_edit, episode_context, get_episode
 from rapport.ipt.views.risk_record import next_step, risk_context
 
-SIGNED_FIELDS = ["signed_at", "signed_by", "status"]
+SIGNED_FIELDS = ["signed_at", "signed_by", "signed_snapshot", "status"]
 
 
 def get_note(

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils import timezone
 
 from rapport.core import audit
 from rapport.core.access import Capability, can
@@ -58,7 +59,11 @@ def outcomes_panel(request: HttpRequest, client: Any) -> tuple[str, dict[str, An
 
 
 def describe(flag: OutcomeFlag) -> dict[str, Any]:
-    """A flag as the advisory shows it: instrument, reasons as text, the rule version."""
+    """A flag as the advisory shows it: instrument, reasons as text, the rule version.
+
+    Everything the advisory prints is text (the day as an ISO date), so a session
+    note can keep the same facts as a snapshot; ``flag`` itself links to the client.
+    """
     try:
         title = str(instruments.get(flag.instrument).short_title)
     except KeyError:
@@ -67,6 +72,8 @@ def describe(flag: OutcomeFlag) -> dict[str, Any]:
         "flag": flag,
         "instrument": title,
         "reasons": [_reason_text(reason) for reason in flag.reasons],
+        "rule_version": flag.rule_version,
+        "raised_on": timezone.localdate(flag.created_at).isoformat(),
     }
 
 
