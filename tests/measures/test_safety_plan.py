@@ -13,11 +13,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from rapport.core.models import AuditEvent
-from rapport.measures import safety_plans
-from rapport.measures.models import SafetyPlan
+from rapport.measures import safety, safety_plans
+from rapport.measures.models import Response, SafetyPlan
 from rapport.measures.safety_plans import CONTENT, Person, PlanConflict
+from rapport.measures.services import record_response
 from tests.factories import csrf_post, make_client, signed_in
-from tests.measures.alerts_helpers import SAFETY_PLAN, plan_fields
+from tests.measures.alerts_helpers import SAFETY_PLAN, phq9_answers, plan_fields
 
 HOME = "Staying in bed all day"
 
@@ -88,6 +89,32 @@ def test_it_keys_a_plan_by_subject_before_there_is_a_client(cast: SimpleNamespac
     assert not SafetyPlan.objects.visible_to(cast.therapist).exists()
     other = Person(clinic=cast.clinic, subject_id=uuid.uuid4())
     assert safety_plans.save_version(other, SAFETY_PLAN, by=cast.intake, based_on=0).version == 1
+
+
+def test_an_alert_before_a_client_relies_on_the_subjects_own_plan(cast: SimpleNamespace) -> None:
+    subject_id = uuid.uuid4()
+    response = record_response(
+        client=None,
+        clinic=cast.clinic,
+        subject_id=subject_id,
+        instrument_code="phq9",
+        answers=phq9_answers(2),
+        mode=Response.Mode.SELF_SCREEN,
+    )
+    alert = response.alerts.get()
+    subject = Person.of_alert(alert)
+    assert (subject.client, subject.subject_id) == (None, subject_id)
+    assessment = dict.fromkeys(safety.ACK_FIELDS, "x") | {
+        "risk_level": "low",
+        "follow_up_on": timezone.localdate(),
+        "safety_plan": saved(cast),  # the therapist's client's plan: not this person's
+    }
+    with pytest.raises(safety.SafetyPlanRequired):
+        safety.acknowledge(alert, assessment, by=cast.intake)
+    own = safety_plans.save_version(subject, SAFETY_PLAN, by=cast.intake, based_on=0)
+    assert safety.acknowledge(alert, assessment | {"safety_plan": own}, by=cast.intake)
+    alert.refresh_from_db()
+    assert alert.safety_plan == own
 
 
 def test_it_encrypts_every_part_at_rest(cast: SimpleNamespace) -> None:
