@@ -90,11 +90,6 @@ def is_recent(plan: SafetyPlan | None, now: datetime | None = None) -> bool:
     return plan.created_at >= (now or timezone.now()) - RECENT
 
 
-def review_due(plan: SafetyPlan) -> datetime:
-    """When the plan stops counting as recent for an acknowledgement."""
-    return plan.created_at + RECENT
-
-
 def content_of(plan: SafetyPlan | None) -> dict[str, str]:
     return {name: getattr(plan, name) if plan else "" for name in CONTENT}
 
