@@ -128,6 +128,8 @@ def _visible(events: Sequence[Event], frame: _Frame) -> list[tuple[int, Event]]:
 def _label(frame: _Frame, x: X) -> str:
     if isinstance(x, date):
         return formats.date_format(x, "SHORT_DATE_FORMAT")
+    if x == 0:
+        return _("before session 1")  # a self-screen with the consultation request
     return _("session %(n)s") % {"n": x}
 
 

@@ -162,13 +162,17 @@ class ResponseQuerySet(PersonQuerySet):
 
     def attach_to_client(self, client: Client, context_id: uuid.UUID | None) -> int:
         """The one change a response takes: a clientless row (a self-screen) gets its client,
-        and its episode when it has none. Nothing else is written; rows that already
-        have a client are left as they are. Returns how many rows were attached."""
+        and its episode (as session 0, before the first session) when it has none.
+        Nothing else is written; rows that already have a client are left as they are.
+        Returns how many rows were attached."""
         empty = self.filter(client__isnull=True)
         attached = 0
         if context_id is not None:
-            without_episode = empty.filter(context_id__isnull=True)
-            attached = models.QuerySet.update(without_episode, client=client, context_id=context_id)
+            # Answered before the course began: session 0 on the episode's session axis.
+            without_episode = empty.filter(context_id__isnull=True, session_number__isnull=True)
+            attached = models.QuerySet.update(
+                without_episode, client=client, context_id=context_id, session_number=0
+            )
         return attached + models.QuerySet.update(empty, client=client)
 
 

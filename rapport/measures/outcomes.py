@@ -341,7 +341,10 @@ def series(context_id: Any, code: str) -> list[Point]:
         key=slot,
     )
     return [
-        Point(session=row["session_number"] or index, total=row["total"])
+        Point(
+            session=index if row["session_number"] is None else row["session_number"],
+            total=row["total"],
+        )
         for index, row in enumerate(current, start=1)
     ]
 

@@ -225,6 +225,7 @@ def test_it_hands_the_alert_over_to_the_assigned_therapist_at_conversion(
     episode = client.episodes.get()
     response = Response.objects.get()
     assert (response.client, response.context_id) == (client, episode.public_id)
+    assert response.session_number == 0  # answered before the first session
     assert episode.baseline_phq9 == 10
     audit = {e.action: e for e in AuditEvent.objects.filter(action__startswith="measures.")}
     assert audit["measures.response.adopted"].fields == ["client", "context_id"]
@@ -244,6 +245,9 @@ def test_it_hands_the_alert_over_to_the_assigned_therapist_at_conversion(
     # The self-screen is the episode's baseline on its chart.
     episode_page = signed_in(cast.colleague).get(reverse("ipt:measures", args=[episode.public_id]))
     assert episode_page.status_code == 200
+    chart_table = episode_page.content.decode().split("PHQ-9 scores (data table)")[1]
+    assert "<td>before session 1</td>" in chart_table.split("</tr>")[1]
+    assert "Session</text>" in episode_page.content.decode()  # a session axis, not dates
 
 
 def test_it_keeps_an_escalated_alert_on_its_clock_when_handed_over(
