@@ -31,10 +31,13 @@ from tests.factories import (
 )
 
 # Property tests are reproducible: the same examples on every run and in CI, and
-# a failing example is printed with a blob that @reproduce_failure replays.
-# HYPOTHESIS_PROFILE=explore draws fresh random examples when hunting for bugs.
-hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True, database=None)
-hypothesis_settings.register_profile("explore", print_blob=True)
+# a failing example is printed with a blob that @reproduce_failure replays. No
+# per-example deadline: speed is measured by benchmarks, never by timing tests
+# on a loaded machine. HYPOTHESIS_PROFILE=explore draws fresh random examples.
+hypothesis_settings.register_profile(
+    "ci", derandomize=True, print_blob=True, database=None, deadline=None
+)
+hypothesis_settings.register_profile("explore", print_blob=True, deadline=None)
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 

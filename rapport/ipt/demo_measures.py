@@ -29,8 +29,9 @@ from django.utils import timezone
 from rapport.clients.models import Client
 from rapport.core.hooks import demo_loader
 from rapport.core.models import Clinic
+from rapport.ipt import note_measures
 from rapport.ipt.catalogue import EpisodeType
-from rapport.ipt.models import Episode, TimelineEvent
+from rapport.ipt.models import Episode, SessionNote, TimelineEvent
 from rapport.measures import services
 from rapport.measures.models import Response
 
@@ -107,6 +108,17 @@ def load(clinic: Clinic, staff: dict[str, Any] | None = None) -> None:
         return  # loads once, like the other demo loaders
     for trajectory in TRAJECTORIES:
         _load(clinic, trajectory)
+    _snapshot_signed_notes(clinic)
+
+
+def _snapshot_signed_notes(clinic: Clinic) -> None:
+    """Signed demo notes show what was true on their session day, as if signed then."""
+    locked = SessionNote.objects.filter(episode__client__clinic=clinic).exclude(
+        status=SessionNote.Status.DRAFT
+    )
+    for note in locked.select_related("episode__client__clinic"):
+        note.signed_snapshot = note_measures.snapshot_as_recorded(note)
+        note.save(update_fields=["signed_snapshot"])
 
 
 def _episode(clinic: Clinic, name: str) -> Episode:

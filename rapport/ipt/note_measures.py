@@ -53,6 +53,12 @@ def snapshot(note: SessionNote) -> str:
     return json.dumps({"format": SNAPSHOT_FORMAT, **live(note)}, ensure_ascii=False)
 
 
+def snapshot_as_recorded(note: SessionNote) -> str:
+    """The slot as the data stood on the session date, as snapshot JSON (for the demo,
+    whose notes are made signed after the fact rather than signed on their day)."""
+    return json.dumps({"format": SNAPSHOT_FORMAT, **as_recorded(note)}, ensure_ascii=False)
+
+
 def live(note: SessionNote) -> dict[str, Any]:
     """Today's data: scores up to this note's session, the advisories active now.
 

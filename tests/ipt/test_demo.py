@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
 
 from rapport.core.models import AuditEvent, Supervision, User
+from rapport.ipt import note_measures
 from rapport.ipt.catalogue import DisputeStage, EpisodeType, Phase, ProblemArea
 from rapport.ipt.models import (
     ClosenessRating,
@@ -120,3 +122,14 @@ def test_it_writes_no_audit_rows_and_keeps_its_text_fictional(demo: StringIO) ->
     # Demo rows are loaded, not read or written by a person: nothing to audit.
     assert not AuditEvent.objects.filter(action__startswith="ipt.").exists()
     assert all("(demo)" in plan.gains for plan in MaintenancePlan.objects.all())
+
+
+def test_it_gives_every_signed_note_the_snapshot_of_its_session_day(demo: StringIO) -> None:
+    locked = SessionNote.objects.exclude(status=SessionNote.Status.DRAFT)
+    assert locked.exists()
+    assert all(note.signed_snapshot for note in locked)
+    note = locked.filter(episode__client__given_name="Sky").order_by("-number").first()
+    # What the note page shows is the record of its day, not a reconstruction note.
+    assert note_measures.for_note(note)["basis"] == note_measures.SIGNED
+    shown = json.loads(note.signed_snapshot)
+    assert shown == {"format": note_measures.SNAPSHOT_FORMAT, **note_measures.as_recorded(note)}
