@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from rapport.core.models import User
 from rapport.core.versioning import VersionedForm
 from rapport.intake import waitlist
-from rapport.intake.models import ConsultationRequest, ContactAttempt
+from rapport.intake.models import OPEN_STATUSES, ConsultationRequest, ContactAttempt
 
 S = ConsultationRequest.Status
 # Changes a coordinator makes by hand. Waitlisted, consultation booked and accepted
@@ -26,7 +26,7 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
     S.DECLINED: (S.CONTACTED,),
     S.ACCEPTED: (),
 }
-OPEN = (S.NEW, S.CONTACTED, S.CONSULTATION_BOOKED, S.WAITLISTED)
+OPEN = OPEN_STATUSES
 
 
 class NotesForm(VersionedForm):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import operator
 import uuid
+from functools import reduce
 from typing import Any
 
 from django.db import models
@@ -32,7 +34,32 @@ class PublicPage(models.Model):
         return self.title
 
 
+class RequestStatus(models.TextChoices):
+    NEW = "new", _("New")
+    CONTACTED = "contacted", _("Contacted")
+    CONSULTATION_BOOKED = "booked", _("Consultation booked")
+    WAITLISTED = "waitlisted", _("Waitlisted")
+    ACCEPTED = "accepted", _("Accepted")
+    REFERRED = "referred", _("Referred elsewhere")
+    DECLINED = "declined", _("Declined")
+
+
+# Requests still in the intake queue. The queue filters on ``IS_OPEN``, the very condition
+# of its partial index: ORed equalities, because SQLite matches a partial index on those
+# but not on ``IN`` with parameters (PostgreSQL matches either).
+OPEN_STATUSES = (
+    RequestStatus.NEW,
+    RequestStatus.CONTACTED,
+    RequestStatus.CONSULTATION_BOOKED,
+    RequestStatus.WAITLISTED,
+)
+IS_OPEN = reduce(operator.or_, (models.Q(status=status) for status in OPEN_STATUSES))
+
+
 class RequestQuerySet(models.QuerySet):
+    def open(self) -> RequestQuerySet:
+        return self.filter(IS_OPEN)
+
     def visible_to(self, user: Any) -> RequestQuerySet:
         """Requests are demographic/contact data: the clinic's intake coordinators and admins."""
         if not reaches(user, Capability.ADD_CLIENT):
@@ -41,14 +68,7 @@ class RequestQuerySet(models.QuerySet):
 
 
 class ConsultationRequest(models.Model):
-    class Status(models.TextChoices):
-        NEW = "new", _("New")
-        CONTACTED = "contacted", _("Contacted")
-        CONSULTATION_BOOKED = "booked", _("Consultation booked")
-        WAITLISTED = "waitlisted", _("Waitlisted")
-        ACCEPTED = "accepted", _("Accepted")
-        REFERRED = "referred", _("Referred elsewhere")
-        DECLINED = "declined", _("Declined")
+    Status = RequestStatus
 
     class AgeGroup(models.TextChoices):
         ADOLESCENT = "adolescent", _("12 to 17")
@@ -94,6 +114,14 @@ class ConsultationRequest(models.Model):
 
     class Meta:
         ordering = ["-urgent", "created_at"]
+        indexes = [
+            # The intake queue (views.queue.queue): open requests, urgent first, then oldest.
+            models.Index(
+                fields=["clinic", "-urgent", "created_at", "id"],
+                condition=IS_OPEN,
+                name="request_open_queue",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"request {self.public_id}"

@@ -141,7 +141,7 @@ class Invitation(AboutClient, models.Model):
     instruments = models.JSONField(default=list)
     token_hash = models.CharField(max_length=64, unique=True)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.SCHEDULED)
-    send_at = models.DateTimeField(db_index=True)
+    send_at = models.DateTimeField()
     expires_at = models.DateTimeField()
     claimed_by = models.CharField(max_length=200, blank=True)
     claimed_until = models.DateTimeField(null=True, blank=True)
@@ -151,6 +151,16 @@ class Invitation(AboutClient, models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ClientScopedQuerySet.as_manager()
+
+    class Meta:
+        indexes = [
+            # Claim of invitations.send_due_invitations: scheduled rows by id, send_at in the index.
+            models.Index(
+                fields=["id", "send_at"],
+                condition=models.Q(status="scheduled"),
+                name="invitation_scheduled_due",
+            ),
+        ]
 
     def __str__(self) -> str:
         return str(self.public_id)
@@ -221,6 +231,12 @@ class Response(AboutPerson):
 
     class Meta:
         ordering = ["submitted_at", "pk"]
+        indexes = [
+            # An episode's responses in time order, either way (the measures tab, its charts).
+            models.Index(
+                fields=["context_id", "submitted_at", "id"], name="response_episode_order"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.instrument} {self.public_id}"
@@ -290,7 +306,7 @@ class SafetyAlert(AboutPerson):
     status = models.CharField(max_length=14, choices=Status.choices, default=Status.OPEN)
     created_at = models.DateTimeField(db_index=True)
     # Escalation: a due row the worker claims (DESIGN.md background work).
-    escalate_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    escalate_at = models.DateTimeField(null=True, blank=True)
     escalation_level = models.PositiveSmallIntegerField(default=0)
     claimed_by = models.CharField(max_length=200, blank=True)
     claimed_until = models.DateTimeField(null=True, blank=True)
@@ -320,6 +336,14 @@ class SafetyAlert(AboutPerson):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+        indexes = [
+            # Claim of escalation.escalate_due_alerts: open alerts by id, escalate_at in the index.
+            models.Index(
+                fields=["id", "escalate_at"],
+                condition=models.Q(status="open"),
+                name="alert_open_escalation_due",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"safety alert {self.public_id}"

@@ -220,13 +220,21 @@ class Reminder(models.Model):
 
     appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, related_name="reminders")
     lead_minutes = models.PositiveIntegerField()
-    send_at = models.DateTimeField(db_index=True)
+    send_at = models.DateTimeField()
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     claimed_by = models.CharField(max_length=200, blank=True)
     claimed_until = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        indexes = [
+            # Claim of reminders.send_due_reminders: pending rows in id order, send_at in the index.
+            models.Index(
+                fields=["id", "send_at"],
+                condition=models.Q(status="pending"),
+                name="reminder_pending_due",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["appointment", "lead_minutes"], name="one_reminder_per_lead"

@@ -22,7 +22,8 @@ from typing import Any
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, F, Max, OuterRef, Subquery
+from django.db.models import Count, F, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -74,10 +75,14 @@ def queue(request: HttpRequest) -> HttpResponse:
         requests = requests.filter(status=shown)
     elif shown != "all":
         shown = ""
-        requests = requests.filter(status__in=OPEN)
+        requests = requests.open()  # served by the request_open_queue index, in its order
+    # Per-row subqueries, not a GROUP BY over every request: only the page's rows pay.
+    attempts = ContactAttempt.objects.filter(request=OuterRef("pk")).order_by()
     requests = requests.annotate(
-        attempt_count=Count("attempts"),
-        last_attempt_at=Max("attempts__at"),
+        attempt_count=Coalesce(
+            Subquery(attempts.values("request").annotate(n=Count("pk")).values("n")), 0
+        ),
+        last_attempt_at=Subquery(attempts.order_by("-at").values("at")[:1]),
         open_alert=_open_alert(request.user),
     ).order_by("-urgent", "created_at", "pk")
     page = Paginator(requests, PAGE_SIZE).get_page(request.GET.get("page"))
