@@ -9,17 +9,18 @@ changed, never the values: clinical content does not enter the log.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
-from django.db import connection, models, transaction
+from django.db import IntegrityError, models, transaction
+from django.db.models import Count, Min
 from django.http import HttpRequest
 from django.utils import timezone
 
-from rapport.core.models.audit import GENESIS, AuditEvent
+from rapport.core import jobs
+from rapport.core.models.audit import GENESIS, AuditChain, AuditEvent
 from rapport.core.net import client_address
-
-_LOCK_NAMESPACE = 0x5241  # "RA": keeps our advisory locks apart from others'
 
 
 def record(
@@ -31,30 +32,27 @@ def record(
     actor: Any = None,
     clinic: Any = None,
 ) -> AuditEvent:
-    """Append one event to the clinic's chain, inside the caller's transaction."""
+    """Insert one unsealed event in the caller's transaction; the worker seals it.
+
+    No lock and no read of the chain: audited requests never wait on each
+    other. The event commits or rolls back with the write it records.
+    """
     if actor is None and request is not None and request.user.is_authenticated:
         actor = request.user
     if clinic is None:
         clinic = _clinic_of(obj) or getattr(actor, "clinic", None)
-    clinic_id = clinic.pk if clinic is not None else None
-    with transaction.atomic():
-        _lock_chain(clinic_id)
-        last = AuditEvent.objects.filter(clinic_id=clinic_id).order_by("-seq").first()
-        event = AuditEvent(
-            clinic_id=clinic_id,
-            seq=(last.seq + 1) if last else 1,
-            at=timezone.now(),
-            actor=actor,
-            action=action,
-            object_type=obj._meta.label_lower if obj is not None else "",
-            object_id=str(getattr(obj, "public_id", "")) if obj is not None else "",
-            subject_id=getattr(obj, "audit_subject_id", None),
-            fields=sorted(fields),
-            address=client_address(request) if request is not None else None,
-            prev_hash=last.hash if last else GENESIS,
-        )
-        event.hash = event.compute_hash()
-        event.save(force_insert=True)
+    event = AuditEvent(
+        clinic_id=clinic.pk if clinic is not None else None,
+        at=timezone.now(),
+        actor=actor,
+        action=action,
+        object_type=obj._meta.label_lower if obj is not None else "",
+        object_id=str(getattr(obj, "public_id", "")) if obj is not None else "",
+        subject_id=getattr(obj, "audit_subject_id", None),
+        fields=sorted(fields),
+        address=client_address(request) if request is not None else None,
+    )
+    event.save(force_insert=True)
     return event
 
 
@@ -66,48 +64,201 @@ def _clinic_of(obj: models.Model | None) -> Any:
     return getattr(obj, "clinic", None)
 
 
-def _lock_chain(clinic_id: int | None) -> None:
-    """Serialise appends to one chain. SQLite's IMMEDIATE transactions already do."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT pg_advisory_xact_lock(%s, %s)", [_LOCK_NAMESPACE, clinic_id or 0]
+# --- Sealing (the worker) ---------------------------------------------------------
+
+# An event is sealed only once it is this old: a request transaction that wrote a
+# lower id and is still open commits within it, so chain order follows id order.
+# A transaction open longer still loses nothing: its event is sealed in the next
+# batch, after rows with higher ids (docs/operations.md, "Audit log").
+SEAL_AFTER = timedelta(seconds=30)
+SEAL_BATCH = 500
+
+
+@jobs.register("audit_seal")
+def seal_unsealed_events(worker: str) -> int:
+    """Seal every clinic's settled unsealed events into its chain; return how many."""
+    sealed = 0
+    for clinic_id in _clinics_with_unsealed():
+        while True:
+            done = seal(clinic_id)
+            sealed += done
+            if done < SEAL_BATCH:  # the chain is settled, or another worker holds it
+                break
+    return sealed
+
+
+def _clinics_with_unsealed() -> list[int | None]:
+    ids = AuditEvent.objects.unsealed().order_by().values_list("clinic_id", flat=True)
+    return sorted(set(ids.distinct()), key=lambda c: c or 0)
+
+
+def seal(clinic_id: int | None) -> int:
+    """Seal up to ``SEAL_BATCH`` of one clinic's settled events, in id order, in one transaction.
+
+    The chain row is locked first (``FOR UPDATE SKIP LOCKED`` on PostgreSQL: a
+    second worker skips the clinic this pass; SQLite serialises writers), and
+    the unsealed rows are read after the lock, so no row is sealed twice.
+    """
+    _chain_row(clinic_id)
+    settled = timezone.now() - SEAL_AFTER
+    with transaction.atomic():
+        chain = (
+            AuditChain.objects.select_for_update(skip_locked=True)
+            .filter(chain=clinic_id or 0)
+            .first()
+        )
+        if chain is None:
+            return 0  # another worker is sealing this chain right now
+        rows = AuditEvent.objects.unsealed().filter(clinic_id=clinic_id).order_by("pk")
+        count = 0
+        for event in rows[:SEAL_BATCH]:
+            if event.at >= settled:
+                break  # seal in id order: nothing past a row that has not settled
+            event.seq, event.prev_hash = chain.head_seq + 1, chain.head_hash
+            event.hash = event.compute_hash()
+            if AuditEvent.objects.seal(event) != 1:
+                raise RuntimeError(f"audit event {event.pk} was sealed concurrently")
+            chain.head_seq, chain.head_hash = event.seq, event.hash
+            count += 1
+        if count:
+            chain.sealed_at = timezone.now()
+            chain.save(update_fields=["head_seq", "head_hash", "sealed_at"])
+    return count
+
+
+def _chain_row(clinic_id: int | None) -> None:
+    """Create the clinic's chain row once, starting from rows sealed before it existed."""
+    if AuditChain.objects.filter(chain=clinic_id or 0).exists():
+        return
+    last = sealed_events(clinic_id).order_by("-seq").first()
+    try:
+        with transaction.atomic():
+            AuditChain.objects.create(
+                chain=clinic_id or 0,
+                head_seq=last.seq if last else 0,
+                head_hash=last.hash if last else GENESIS,
             )
+    except IntegrityError:
+        pass  # another worker created it first
+
+
+def sealed_events(clinic_id: int | None) -> models.QuerySet[AuditEvent]:
+    return AuditEvent.objects.filter(clinic_id=clinic_id, seq__isnull=False)
+
+
+@dataclass(frozen=True)
+class Backlog:
+    unsealed: int
+    oldest_seconds: int  # 0 when nothing waits
+
+
+def backlog() -> Backlog:
+    """How many events wait for the worker to seal them, and the oldest one's age."""
+    found = AuditEvent.objects.unsealed().aggregate(n=Count("pk"), oldest=Min("at"))
+    oldest = found["oldest"]
+    age = 0 if oldest is None else max(0, int((timezone.now() - oldest).total_seconds()))
+    return Backlog(found["n"], age)
+
+
+# --- Verification ----------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class ChainProblem:
     clinic_id: int | None
     seq: int
-    event_id: int
+    event_id: int | None
     problem: str
 
     def __str__(self) -> str:
         chain = f"clinic {self.clinic_id}" if self.clinic_id else "no clinic"
-        return f"[{chain}] event #{self.event_id} (position {self.seq}): {self.problem}"
+        event = f"event #{self.event_id}" if self.event_id is not None else "chain"
+        return f"[{chain}] {event} (position {self.seq}): {self.problem}"
 
 
-def verify_chain(batch_size: int = 2000) -> Iterator[ChainProblem]:
-    """Yield every place where the stored chain disagrees with itself."""
-    clinic_ids = AuditEvent.objects.order_by().values_list("clinic_id", flat=True).distinct()
-    for clinic_id in sorted(clinic_ids, key=lambda c: c or 0):
-        expected_seq, prev_hash = 1, GENESIS
-        rows = AuditEvent.objects.filter(clinic_id=clinic_id).order_by("seq")
-        for event in rows.iterator(chunk_size=batch_size):
-            if event.seq != expected_seq:
-                yield ChainProblem(
+@dataclass
+class ChainReport:
+    """One chain's verification: what was checked, what is wrong, what waits to be sealed."""
+
+    clinic_id: int | None
+    first_seq: int = 1
+    verified: int = 0
+    head_seq: int = 0
+    head_hash: str = GENESIS
+    problems: list[ChainProblem] = field(default_factory=list)
+
+
+def chain_ids() -> list[int | None]:
+    ids = AuditEvent.objects.order_by().values_list("clinic_id", flat=True).distinct()
+    known = {c.clinic_id for c in AuditChain.objects.all()}
+    return sorted(set(ids) | known, key=lambda c: c or 0)
+
+
+def verify_chain(
+    clinic_id: int | None, *, incremental: bool = False, batch_size: int = 2000
+) -> ChainReport:
+    """Walk one clinic's sealed rows in chain order and report where they disagree.
+
+    Full: from position 1. Incremental: from the last checkpoint, after checking
+    that the checkpoint's row still carries the hash recorded there. A clean
+    pass moves the checkpoint to the chain's last sealed row.
+    """
+    _chain_row(clinic_id)
+    chain = AuditChain.objects.get(chain=clinic_id or 0)
+    report = ChainReport(clinic_id)
+    expected_seq, prev_hash = 1, GENESIS
+    if incremental and chain.checkpoint_seq:
+        expected_seq, prev_hash = chain.checkpoint_seq + 1, chain.checkpoint_hash
+        report.first_seq = expected_seq
+        at_checkpoint = sealed_events(clinic_id).filter(seq=chain.checkpoint_seq).first()
+        if at_checkpoint is None or at_checkpoint.hash != chain.checkpoint_hash:
+            report.problems.append(
+                ChainProblem(
                     clinic_id,
-                    event.seq,
-                    event.pk,
-                    f"expected position {expected_seq}: rows deleted or reordered",
+                    chain.checkpoint_seq,
+                    at_checkpoint.pk if at_checkpoint else None,
+                    "the row at the last checkpoint was changed or removed",
                 )
-            if event.prev_hash != prev_hash:
-                yield ChainProblem(
-                    clinic_id,
-                    event.seq,
-                    event.pk,
-                    "does not follow the previous row: rows deleted, inserted or reordered",
-                )
-            if event.compute_hash() != event.hash:
-                yield ChainProblem(clinic_id, event.seq, event.pk, "contents edited after writing")
-            expected_seq, prev_hash = event.seq + 1, event.hash
+            )
+    rows = sealed_events(clinic_id).filter(seq__gte=expected_seq).order_by("seq")
+    for event in rows.iterator(chunk_size=batch_size):
+        report.problems.extend(_check(event, expected_seq, prev_hash))
+        report.verified += 1
+        expected_seq, prev_hash = event.seq + 1, event.hash
+    report.head_seq, report.head_hash = expected_seq - 1, prev_hash
+    if chain.head_seq > report.head_seq:
+        report.problems.append(
+            ChainProblem(
+                clinic_id,
+                chain.head_seq,
+                None,
+                f"the chain was sealed up to position {chain.head_seq}: newest rows deleted",
+            )
+        )
+    if not report.problems:
+        AuditChain.objects.filter(pk=chain.pk).update(
+            checkpoint_seq=report.head_seq,
+            checkpoint_hash=report.head_hash,
+            checkpoint_at=timezone.now(),
+        )
+    return report
+
+
+def _check(event: AuditEvent, expected_seq: int, prev_hash: str) -> Iterator[ChainProblem]:
+    clinic_id = event.clinic_id
+    if event.seq != expected_seq:
+        yield ChainProblem(
+            clinic_id,
+            event.seq,
+            event.pk,
+            f"expected position {expected_seq}: rows deleted or reordered",
+        )
+    if event.prev_hash != prev_hash:
+        yield ChainProblem(
+            clinic_id,
+            event.seq,
+            event.pk,
+            "does not follow the previous row: rows deleted, inserted or reordered",
+        )
+    if event.compute_hash() != event.hash:
+        yield ChainProblem(clinic_id, event.seq, event.pk, "contents edited after writing")

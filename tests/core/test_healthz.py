@@ -13,25 +13,30 @@ from django.db import connection
 from django.test import Client as HttpClient
 from django.urls import reverse
 
+from rapport.core import audit
 from rapport.core.models import WorkerHeartbeat
 
 START = datetime(2030, 1, 7, 9, 0, tzinfo=UTC)
+NO_BACKLOG = {"audit_unsealed": 0, "audit_oldest_unsealed_seconds": 0}
+UNKNOWN_BACKLOG = {"audit_unsealed": None, "audit_oldest_unsealed_seconds": None}
 
 
-def _health() -> tuple[int, dict[str, str]]:
+def _health() -> tuple[int, dict[str, str | int | None]]:
     response = HttpClient().get(reverse("core:healthz"))
     return response.status_code, response.json()
 
 
 def test_it_reports_the_worker_down_without_a_heartbeat(db: None) -> None:
     # Still 200: web nodes keep serving while operators are alerted by the body.
-    assert _health() == (200, {"status": "degraded", "database": "ok", "worker": "down"})
+    body = {"status": "degraded", "database": "ok", "worker": "down", **NO_BACKLOG}
+    assert _health() == (200, body)
 
 
 def test_it_reports_ok_after_a_fresh_heartbeat(db: None) -> None:
     with time_machine.travel(START, tick=False):
         WorkerHeartbeat.objects.create(name="w1", seen_at=START - timedelta(seconds=5))
-        assert _health() == (200, {"status": "ok", "database": "ok", "worker": "ok"})
+        body = {"status": "ok", "database": "ok", "worker": "ok", **NO_BACKLOG}
+        assert _health() == (200, body)
 
 
 def test_it_reports_a_stale_heartbeat_as_down(db: None) -> None:
@@ -39,7 +44,8 @@ def test_it_reports_a_stale_heartbeat_as_down(db: None) -> None:
     with time_machine.travel(START + timedelta(minutes=1, seconds=59), tick=False):
         assert _health()[1]["worker"] == "ok"
     with time_machine.travel(START + timedelta(minutes=2, seconds=1), tick=False):
-        assert _health() == (200, {"status": "degraded", "database": "ok", "worker": "down"})
+        body = {"status": "degraded", "database": "ok", "worker": "down", **NO_BACKLOG}
+        assert _health() == (200, body)
 
 
 def test_it_goes_by_the_newest_heartbeat(db: None) -> None:
@@ -47,6 +53,27 @@ def test_it_goes_by_the_newest_heartbeat(db: None) -> None:
     WorkerHeartbeat.objects.create(name="alive", seen_at=START)
     with time_machine.travel(START + timedelta(seconds=30), tick=False):
         assert _health()[1]["worker"] == "ok"
+
+
+def test_it_reports_the_unsealed_audit_backlog(db: None) -> None:
+    with time_machine.travel(START, tick=False):
+        audit.record(None, "core.login.failed")
+        audit.record(None, "core.login.failed")
+    with time_machine.travel(START + timedelta(seconds=40), tick=False):
+        WorkerHeartbeat.objects.create(name="w1", seen_at=START + timedelta(seconds=40))
+        status, body = _health()
+    assert (status, body["status"]) == (200, "ok")
+    assert (body["audit_unsealed"], body["audit_oldest_unsealed_seconds"]) == (2, 40)
+
+
+def test_it_reports_sealing_fallen_behind_as_degraded_not_down(db: None) -> None:
+    with time_machine.travel(START, tick=False):
+        audit.record(None, "core.login.failed")
+    with time_machine.travel(START + timedelta(minutes=6), tick=False):
+        WorkerHeartbeat.objects.create(name="w1", seen_at=START + timedelta(minutes=6))
+        status, body = _health()
+    assert (status, body["status"], body["worker"]) == (200, "degraded", "ok")
+    assert body["audit_oldest_unsealed_seconds"] == 360
 
 
 def test_it_is_never_cached_and_needs_no_sign_in(db: None) -> None:
@@ -75,4 +102,5 @@ def database_down(transactional_db: None, tmp_path: Path) -> Iterator[None]:
 
 @pytest.mark.usefixtures("database_down")
 def test_it_reports_the_database_down_as_json() -> None:
-    assert _health() == (503, {"status": "degraded", "database": "down", "worker": "down"})
+    body = {"status": "degraded", "database": "down", "worker": "down", **UNKNOWN_BACKLOG}
+    assert _health() == (503, body)

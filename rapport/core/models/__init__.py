@@ -1,10 +1,11 @@
-from rapport.core.models.audit import AuditEvent
+from rapport.core.models.audit import AuditChain, AuditEvent
 from rapport.core.models.clinics import Clinic, Role, StaffRole, Supervision, User
 from rapport.core.models.outbox import OutboundEmail
 from rapport.core.models.twofactor import RecoveryCode, RecoveryCodeDevice
 from rapport.core.models.worker import WorkerHeartbeat
 
 __all__ = [
+    "AuditChain",
     "AuditEvent",
     "Clinic",
     "OutboundEmail",

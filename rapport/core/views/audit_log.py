@@ -19,7 +19,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     staff = User.objects.filter(clinic=clinic).order_by("last_name", "first_name")
     clients = audit_subject_choices(request.user)
     form = AuditFilterForm(request.GET or None, staff=staff, clients=clients)
-    events = AuditEvent.objects.filter(clinic=clinic).select_related("actor").order_by("-seq")
+    events = AuditEvent.objects.filter(clinic=clinic).select_related("actor").order_by("-pk")
     if form.is_valid():
         if form.cleaned_data["actor"]:
             events = events.filter(actor=form.cleaned_data["actor"])

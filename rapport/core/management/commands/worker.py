@@ -31,6 +31,7 @@ class Command(BaseCommand):
         parser.add_argument("--name", default="", help="Worker name (default host:pid).")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        import rapport.core.audit  # (registers the sealing job)
         import rapport.core.outbox  # noqa: F401  (registers the outbox job)
 
         self.stopping = False
