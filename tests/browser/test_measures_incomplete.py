@@ -4,55 +4,32 @@ sees the alert on the next page, the client finishes from the same link, and the
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from types import SimpleNamespace
 
 import pytest
-from django.core import mail
 from django.urls import reverse
 from playwright.sync_api import Page, expect
 
-from rapport.core.outbox import send_due_emails
-from rapport.measures import invitations
 from rapport.measures.models import Invitation, Response, SafetyAlert
 from tests.browser.harness import audit, click, sign_in, visit, watched
+from tests.browser.questionnaire_helpers import answer, phone, run_jobs, with_crisis_resources
 from tests.measures.admin_helpers import schedule_invitation
 
 pytestmark = pytest.mark.browser
-PHONE = {"width": 390, "height": 844}
 
 
 def _sent_link(cast: SimpleNamespace) -> str:
     """A link scheduled for the next session, sent by the worker's real jobs."""
     schedule_invitation(cast.client, cast.episode)
-    mail.outbox.clear()
-    invitations.send_due_invitations("browser-worker")
-    send_due_emails("browser-worker")
-    link = re.search(r"https?://\S+/q/\S+/", mail.outbox[0].body)
-    assert link, mail.outbox[0].body
-    return link.group(0)
-
-
-def _phone(new_page: Callable[[], Page]) -> Page:
-    page = new_page()
-    page.set_viewport_size(PHONE)
-    return page
-
-
-def _answer(page: Page, code: str, item: str, label: str) -> None:
-    page.locator(f"#{code}-{item}").get_by_label(label, exact=True).check()
+    return run_jobs()
 
 
 def test_it_keeps_an_unfinished_check_in_with_a_safety_answer_and_lets_the_client_finish_it(
     new_page: Callable[[], Page], cast: SimpleNamespace, live_server, settings
 ) -> None:
     settings.RAPPORT_BASE_URL = live_server.url
-    cast.clinic.crisis_resources = [
-        {"label": "Suicide & Crisis Lifeline: call or text", "contact": "988"},
-        {"label": "In immediate danger: call", "contact": "911"},
-    ]
-    cast.clinic.save()
+    with_crisis_resources(cast.clinic)
     link = _sent_link(cast)
 
     therapist = new_page()
@@ -60,14 +37,14 @@ def test_it_keeps_an_unfinished_check_in_with_a_safety_answer_and_lets_the_clien
     expect(therapist.locator(".safety-banner")).to_have_count(0)
 
     # On the phone: item 9 "Several days", item 4 skipped, everything else answered.
-    client = _phone(new_page)
+    client = phone(new_page)
     visit(client, link)
     for n in (1, 2, 3, 5, 6, 7, 8):
-        _answer(client, "phq9", f"q{n}", "Not at all")
-    _answer(client, "phq9", "q9", "Several days")
-    _answer(client, "phq9", "difficulty", "Somewhat difficult")
+        answer(client, "phq9", f"q{n}", "Not at all")
+    answer(client, "phq9", "q9", "Several days")
+    answer(client, "phq9", "difficulty", "Somewhat difficult")
     for n in range(1, 8):
-        _answer(client, "gad7", f"q{n}", "Not at all")
+        answer(client, "gad7", f"q{n}", "Not at all")
     expect(client.get_by_text("Answered 16 of 18 questions")).to_be_visible()
     click(client, client.get_by_role("button", name="Send my answers"))
 
@@ -93,11 +70,11 @@ def test_it_keeps_an_unfinished_check_in_with_a_safety_answer_and_lets_the_clien
     expect(therapist.get_by_role("table").filter(has_text="incomplete")).to_be_visible()
 
     # Later, from the same link: only the question left.
-    later = _phone(new_page)
+    later = phone(new_page)
     visit(later, link)
     expect(later.get_by_role("heading", level=1)).to_have_text("Finish your check-in")
     expect(later.locator("fieldset.question")).to_have_count(1)
-    _answer(later, "phq9", "q4", "Several days")
+    answer(later, "phq9", "q4", "Several days")
     expect(later.get_by_text("Answered 1 of 1 questions")).to_be_visible()
     click(later, later.get_by_role("button", name="Send the remaining answers"))
     expect(later.get_by_role("heading", level=1)).to_have_text("Thank you: your answers are sent")
@@ -107,7 +84,7 @@ def test_it_keeps_an_unfinished_check_in_with_a_safety_answer_and_lets_the_clien
     assert Invitation.objects.get().status == Invitation.Status.COMPLETED
 
     # The link is closed now: 410, and Chromium logs only that one response.
-    gone = _phone(new_page)
+    gone = phone(new_page)
     gone.goto(link)
     errors = watched(gone).take_errors()
     assert errors
