@@ -12,6 +12,10 @@ from __future__ import annotations
 import base64
 import binascii
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from functools import lru_cache
 
 from cryptography.exceptions import InvalidTag
@@ -55,6 +59,8 @@ class KeyRing:
         return f"{self.active_prefix}{base64.b64encode(nonce + sealed).decode()}"
 
     def decrypt(self, token: str, context: str) -> str:
+        if (tally := _tally.get()) is not None:
+            tally.count += 1
         prefix, key_id, encoded = [*token.split(":", 2), "", ""][:3]
         if prefix != PREFIX or key_id not in self.keys:
             raise DecryptionError("unknown format or key id")
@@ -64,6 +70,29 @@ class KeyRing:
             return self.keys[key_id].decrypt(nonce, sealed, context.encode()).decode()
         except (InvalidTag, binascii.Error, ValueError):
             raise DecryptionError("authentication failed") from None
+
+
+@dataclass
+class DecryptionTally:
+    count: int = 0
+
+
+_tally: ContextVar[DecryptionTally | None] = ContextVar("decryption_tally", default=None)
+
+
+@contextmanager
+def counting_decryptions() -> Iterator[DecryptionTally]:
+    """Count the values decrypted inside the block (tests and ``make bench``).
+
+    A page should decrypt what it shows and nothing more; the count is what
+    query-count tests pin next to the number of queries.
+    """
+    tally = DecryptionTally()
+    token = _tally.set(tally)
+    try:
+        yield tally
+    finally:
+        _tally.reset(token)
 
 
 def is_token(value: object) -> bool:

@@ -14,7 +14,13 @@ from django.core.management import call_command
 from django.db import connection
 
 from rapport.clients.models import Client
-from rapport.core.crypto import DecryptionError, KeyRing, generate_key, keyring
+from rapport.core.crypto import (
+    DecryptionError,
+    KeyRing,
+    counting_decryptions,
+    generate_key,
+    keyring,
+)
 from rapport.core.models import OutboundEmail
 from tests.factories import make_client, make_clinic
 
@@ -57,6 +63,15 @@ def client_row(db: None) -> Client:
 
 def test_it_round_trips_text_through_the_field(client_row: Client) -> None:
     assert Client.objects.get(pk=client_row.pk).background == SECRET
+
+
+def test_it_counts_only_the_values_a_query_decrypts(client_row: Client) -> None:
+    with counting_decryptions() as loaded:
+        Client.objects.get(pk=client_row.pk).background  # noqa: B018
+    with counting_decryptions() as deferred:
+        Client.objects.defer("background").get(pk=client_row.pk).display_name  # noqa: B018
+    assert loaded.count > deferred.count
+    assert loaded.count - deferred.count == 1  # the background, and nothing else differs
 
 
 def test_it_stores_only_ciphertext_in_the_column(client_row: Client) -> None:
