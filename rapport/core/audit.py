@@ -31,11 +31,14 @@ def record(
     fields: Iterable[str] = (),
     actor: Any = None,
     clinic: Any = None,
+    object_type: str = "",
+    object_id: str = "",
 ) -> AuditEvent:
     """Insert one unsealed event in the caller's transaction; the worker seals it.
 
     No lock and no read of the chain: audited requests never wait on each
     other. The event commits or rolls back with the write it records.
+    Without ``obj``, ``object_type`` and ``object_id`` name what was asked for.
     """
     if actor is None and request is not None and request.user.is_authenticated:
         actor = request.user
@@ -46,8 +49,8 @@ def record(
         at=timezone.now(),
         actor=actor,
         action=action,
-        object_type=obj._meta.label_lower if obj is not None else "",
-        object_id=str(getattr(obj, "public_id", "")) if obj is not None else "",
+        object_type=obj._meta.label_lower if obj is not None else object_type,
+        object_id=str(getattr(obj, "public_id", "")) if obj is not None else object_id,
         subject_id=getattr(obj, "audit_subject_id", None),
         fields=sorted(fields),
         address=client_address(request) if request is not None else None,

@@ -3,6 +3,7 @@ from __future__ import annotations
 import time
 import zoneinfo
 from collections.abc import Callable
+from uuid import UUID
 
 from django.conf import settings
 from django.contrib import messages
@@ -69,3 +70,32 @@ class TimeZoneMiddleware:
             return self.get_response(request)
         finally:
             timezone.deactivate()
+
+
+DENIED_ACTIONS = {403: "core.access.forbidden", 404: "core.access.not_found"}
+
+
+class DeniedAccessAuditMiddleware:
+    """Record a signed-in user's 403 or 404 on any of the application's pages.
+
+    The view ran in its own transaction (ATOMIC_REQUESTS), which the refusal
+    rolled back together with anything it wrote; this event is written after,
+    on its own, so attempts on records outside a user's reach stay on file.
+    Only routed URLs count: the URL's name and opaque id, never its query.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        action = DENIED_ACTIONS.get(response.status_code)
+        match = getattr(request, "resolver_match", None)
+        if action and match is not None and request.user.is_authenticated:
+            audit.record(
+                request,
+                action,
+                object_type=f"url:{match.view_name}"[:100],
+                object_id=next((str(v) for v in match.kwargs.values() if isinstance(v, UUID)), ""),
+            )
+        return response
