@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from rapport.clients.models import Client
 from rapport.core import audit
 from rapport.core.access import Capability, can
+from rapport.core.fields import without_encrypted
 from rapport.core.hooks import audit_subjects, dashboard_panel
 from rapport.core.models import Role
 
@@ -18,7 +19,7 @@ SHOWN = 10
 @dashboard_panel(order=100)
 def caseload_panel(request: HttpRequest) -> tuple[str, dict[str, Any]] | None:
     user = request.user
-    visible = Client.objects.visible_to(user).select_related("assigned_therapist")
+    visible = without_encrypted(Client.objects.visible_to(user), "assigned_therapist")
     context: dict[str, Any] = {"can_add_client": can(user, Capability.ADD_CLIENT)}
     if Role.THERAPIST in user.roles:
         mine = visible.filter(assigned_therapist=user)

@@ -14,23 +14,31 @@ from rapport.clients.forms import ClientDemographicsForm, ClinicalBackgroundForm
 from rapport.clients.models import Client
 from rapport.core import audit
 from rapport.core.access import Capability, can, requires
+from rapport.core.fields import without_encrypted
 from rapport.core.hooks import client_panels
 
 PAGE_SIZE = 50
 
 
-def _get_client(request: HttpRequest, public_id: uuid.UUID, capability: Capability) -> Client:
-    """The one way views fetch a client: scoped, so out of reach is a 404."""
-    queryset = Client.objects.visible_to(request.user, capability).select_related(
-        "assigned_therapist"
-    )
-    return get_object_or_404(queryset, public_id=public_id)
+def _get_client(
+    request: HttpRequest, public_id: uuid.UUID, capability: Capability, *, shown: bool = True
+) -> Client:
+    """The one way views fetch a client: scoped, so out of reach is a 404.
+
+    ``shown=False`` leaves the encrypted background unread (pages that do not show it).
+    """
+    queryset = Client.objects.visible_to(request.user, capability)
+    if not shown:
+        return get_object_or_404(
+            without_encrypted(queryset, "assigned_therapist"), public_id=public_id
+        )
+    return get_object_or_404(queryset.select_related("assigned_therapist"), public_id=public_id)
 
 
 @requires(Capability.VIEW_CLIENTS)
 def client_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:100]
-    clients = Client.objects.visible_to(request.user).select_related("assigned_therapist")
+    clients = without_encrypted(Client.objects.visible_to(request.user), "assigned_therapist")
     if query:
         clients = clients.search(query)
     page = Paginator(clients, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -61,7 +69,7 @@ def client_create(request: HttpRequest) -> HttpResponse:
 
 @requires(Capability.VIEW_CLIENTS)
 def client_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    client = _get_client(request, public_id, Capability.VIEW_CLIENTS)
+    client = _get_client(request, public_id, Capability.VIEW_CLIENTS, shown=False)
     audit.record(request, "clients.client.viewed", client)
     permits = Client.objects.permits
     return render(

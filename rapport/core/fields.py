@@ -58,3 +58,24 @@ class EncryptedTextField(models.TextField):
         if lookup_name != "isnull":
             return None
         return super().get_lookup(lookup_name)
+
+
+def encrypted_names(model: type[models.Model]) -> list[str]:
+    """The model's encrypted columns."""
+    return [f.name for f in model._meta.concrete_fields if isinstance(f, EncryptedTextField)]
+
+
+def without_encrypted(queryset: models.QuerySet, *related: str) -> models.QuerySet:
+    """``select_related(*related)`` with every encrypted column of the model and of
+    those relations deferred: a list decrypts nothing it does not ask for by name.
+
+    Reading a deferred column later costs one query per row, which the pages'
+    pinned query counts would catch.
+    """
+    deferred = encrypted_names(queryset.model)
+    for path in related:
+        target = queryset.model
+        for part in path.split("__"):
+            target = target._meta.get_field(part).related_model
+        deferred += [f"{path}__{name}" for name in encrypted_names(target)]
+    return queryset.select_related(*related).defer(*deferred)

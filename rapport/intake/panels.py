@@ -8,6 +8,7 @@ from django.db.models import Count, Q
 from django.http import HttpRequest
 
 from rapport.core.access import Capability, can
+from rapport.core.fields import without_encrypted
 from rapport.core.hooks import dashboard_panel
 from rapport.intake.forms_queue import OPEN
 from rapport.intake.models import ConsultationRequest
@@ -19,7 +20,7 @@ SHOWN = 5
 def intake_panel(request: HttpRequest) -> tuple[str, dict[str, Any]] | None:
     if not can(request.user, Capability.ADD_CLIENT):
         return None
-    visible = ConsultationRequest.objects.visible_to(request.user)
+    visible = without_encrypted(ConsultationRequest.objects.visible_to(request.user))
     counts = visible.aggregate(
         new=Count("pk", filter=Q(status=ConsultationRequest.Status.NEW)),
         urgent=Count("pk", filter=Q(urgent=True, status__in=OPEN)),

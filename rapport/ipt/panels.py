@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from rapport.core import audit
 from rapport.core.access import Capability
+from rapport.core.fields import without_encrypted
 from rapport.core.hooks import client_panel, dashboard_panel
 from rapport.core.models import Role, Supervision
 from rapport.ipt import catalogue
@@ -66,17 +67,16 @@ def _my_active_episodes(user: Any) -> list[Episode]:
         .annotate(n=Count("pk"))
         .values("n")
     )
+    episodes = without_encrypted(
+        Episode.objects.visible_to(user, Capability.EDIT_CLINICAL).active(), "client"
+    )
     return list(
-        Episode.objects.visible_to(user, Capability.EDIT_CLINICAL)
-        .active()
-        .select_related("client")
-        .annotate(
+        episodes.annotate(
             held=Coalesce(Subquery(attended), 0),
             planned=Subquery(latest.values("planned_sessions")[:1]),
             expected_end=Subquery(latest.values("expected_end_on")[:1]),
             initial_done=Coalesce(Subquery(tasks_done), 0),
-        )
-        .order_by("client__family_name", "client__given_name", "pk")
+        ).order_by("client__family_name", "client__given_name", "pk")
     )
 
 
@@ -104,9 +104,8 @@ def _notes_to_finish(user: Any) -> tuple[list[SessionNote], int]:
     """My drafts; a note a supervisor returned is a draft again, flagged as returned."""
     last_review = CosignReview.objects.filter(note=OuterRef("pk")).order_by("-created_at", "-pk")
     drafts = (
-        SessionNote.objects.visible_to(user, Capability.EDIT_CLINICAL)
-        .filter(author=user, status=SessionNote.Status.DRAFT)
-        .select_related("episode__client")
+        _listed_notes(user)
+        .filter(status=SessionNote.Status.DRAFT)
         .annotate(last_decision=Subquery(last_review.values("decision")[:1]))
         .order_by("held_on", "pk")
     )
@@ -116,11 +115,16 @@ def _notes_to_finish(user: Any) -> tuple[list[SessionNote], int]:
 def _this_week(user: Any, today: date) -> list[SessionNote]:
     monday = today - timedelta(days=today.weekday())
     return list(
-        SessionNote.objects.visible_to(user, Capability.EDIT_CLINICAL)
-        .filter(author=user, held_on__range=(monday, monday + timedelta(days=6)))
-        .select_related("episode__client")
+        _listed_notes(user)
+        .filter(held_on__range=(monday, monday + timedelta(days=6)))
         .order_by("held_on", "pk")
     )
+
+
+def _listed_notes(user: Any) -> Any:
+    """My notes as a list shows them: client name, number and date, no note text."""
+    mine = SessionNote.objects.visible_to(user, Capability.EDIT_CLINICAL).filter(author=user)
+    return without_encrypted(mine, "episode", "episode__client")
 
 
 @dashboard_panel(order=110)

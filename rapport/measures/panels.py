@@ -12,6 +12,7 @@ from django.http import HttpRequest
 from rapport.clients.models import Client
 from rapport.core import audit
 from rapport.core.access import Capability
+from rapport.core.fields import without_encrypted
 from rapport.core.hooks import client_panel, dashboard_panel
 from rapport.core.models import Role
 from rapport.measures import safety
@@ -21,11 +22,8 @@ BANNER = "measures/alerts/banner_panel.html"
 
 
 def open_alerts(user: Any, capability: Capability = Capability.VIEW_CLINICAL) -> Any:
-    return (
-        SafetyAlert.objects.visible_to(user, capability)
-        .filter(status=SafetyAlert.Status.OPEN)
-        .select_related("client")
-    )
+    alerts = SafetyAlert.objects.visible_to(user, capability).filter(status=SafetyAlert.Status.OPEN)
+    return without_encrypted(alerts, "client")
 
 
 @dashboard_panel(order=10)

@@ -34,6 +34,7 @@ from django.views.decorators.http import require_POST
 
 from rapport.core import audit
 from rapport.core.access import Capability, requires
+from rapport.core.fields import without_encrypted
 from rapport.core.models import Role
 from rapport.core.versioning import update_if_current
 from rapport.intake import conversion, services, waitlist
@@ -70,7 +71,8 @@ def _get_request(request: HttpRequest, public_id: uuid.UUID) -> ConsultationRequ
 def queue(request: HttpRequest) -> HttpResponse:
     """Open requests by default, urgent first, then oldest first."""
     shown = request.GET.get("status", "")
-    requests = ConsultationRequest.objects.visible_to(request.user)
+    # The queue shows names and dates: the concern and notes stay encrypted.
+    requests = without_encrypted(ConsultationRequest.objects.visible_to(request.user))
     if shown in S.values:
         requests = requests.filter(status=shown)
     elif shown != "all":

@@ -35,6 +35,7 @@ from django.utils.translation import gettext as _
 from rapport.clients.models import Client
 from rapport.core import audit
 from rapport.core.access import Capability, can, second_factor_gate
+from rapport.core.fields import without_encrypted
 from rapport.core.models import Role
 from rapport.measures import instruments, safety, subjects
 from rapport.measures.models import AlertNotification, SafetyAlert
@@ -138,11 +139,14 @@ def alert_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     context: dict[str, Any] = {"clinical": can(user, Capability.VIEW_CLINICAL)}
     if context["clinical"]:
-        mine = _related(SafetyAlert.objects.visible_to(user))
+        # Rows show who, severity and times: the risk assessment stays encrypted.
+        mine = without_encrypted(
+            SafetyAlert.objects.visible_to(user), "client", "owner", "acknowledged_by"
+        )
         context["open"] = list(mine.filter(status=SafetyAlert.Status.OPEN))
         done = mine.filter(status=SafetyAlert.Status.ACKNOWLEDGED).order_by("-acknowledged_at")
         context["done"] = list(done[:SHOWN_DONE])
-    held = SafetyAlert.objects.held_by_intake(user).select_related("acknowledged_by")
+    held = without_encrypted(SafetyAlert.objects.held_by_intake(user), "acknowledged_by")
     context["held"] = list(held.order_by("-status", "-created_at", "-pk")[:SHOWN_DONE])
     context["show_held"] = bool(context["held"]) or is_intake(user)
     if is_admin(user):

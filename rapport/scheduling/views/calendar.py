@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from rapport.clients.models import Client
 from rapport.core import audit
 from rapport.core.access import Capability
+from rapport.core.fields import without_encrypted
 from rapport.core.hooks import dashboard_panel
 from rapport.core.models import Role, User
 from rapport.scheduling.availability import free_slots
@@ -167,12 +168,12 @@ def _entries(viewer: Any, therapists: list[User], first: dt.date, last: dt.date)
     zone = timezone.get_current_timezone_name()
     starts, _end = local_day_bounds(first, zone)
     _start, ends = local_day_bounds(last, zone)
-    appointments = list(
+    appointments = (
         Appointment.objects.filter(therapist__in=therapists, clinic_id=viewer.clinic_id)
         .exclude(status=Appointment.Status.CANCELLED)
         .overlapping(starts, ends)
-        .select_related("client")
     )
+    appointments = list(without_encrypted(appointments, "client"))  # names, not backgrounds
     client_ids = {a.client_id for a in appointments if a.client_id}
     visible = (
         set(
