@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "rapport.measures",
     "rapport.ipt",
     "rapport.intake",
+    "rapport.scale",  # synthetic practice-scale data for benchmarks (seed_scale)
 ]
 
 MIDDLEWARE = [
