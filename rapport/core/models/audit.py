@@ -6,7 +6,6 @@ seals events into their clinic's chain later (``rapport.core.audit.seal``).
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import json
 
@@ -98,24 +97,40 @@ class AuditEvent(models.Model):
         raise TypeError("The audit log is append-only.")
 
     def canonical(self) -> bytes:
-        payload = [
-            self.clinic_id,
-            self.seq,
-            self.at.isoformat(),
-            self.actor_id,
-            self.action,
-            self.object_type,
-            self.object_id,
-            str(self.subject_id) if self.subject_id else None,
-            sorted(self.fields),
-            self.address,
-            self.prev_hash,
-        ]
-        return json.dumps(payload, separators=(",", ":")).encode()
+        return canonical(*(getattr(self, name) for name in CHAINED_FIELDS))
 
     def compute_hash(self) -> str:
-        key = settings.RAPPORT_AUDIT_KEY.encode()
-        return hmac.new(key, self.canonical(), hashlib.sha256).hexdigest()
+        return seal_hash(self.canonical())
+
+
+# What a row's hash covers, in order; verification reads exactly these columns.
+CHAINED_FIELDS = (
+    "clinic_id",
+    "seq",
+    "at",
+    "actor_id",
+    "action",
+    "object_type",
+    "object_id",
+    "subject_id",
+    "fields",
+    "address",
+    "prev_hash",
+)
+_dumps = json.JSONEncoder(separators=(",", ":")).encode
+
+
+def canonical(
+    clinic_id, seq, at, actor_id, action, object_type, object_id, subject_id, fields, address, prev
+) -> bytes:
+    """The bytes a row's HMAC covers (a plain function: verification hashes tuples)."""
+    subject = str(subject_id) if subject_id else None
+    payload = [clinic_id, seq, at.isoformat(), actor_id, action, object_type, object_id]
+    return _dumps([*payload, subject, sorted(fields), address, prev]).encode()
+
+
+def seal_hash(canonical_bytes: bytes) -> str:
+    return hmac.digest(settings.RAPPORT_AUDIT_KEY.encode(), canonical_bytes, "sha256").hex()
 
 
 class AuditChain(models.Model):
