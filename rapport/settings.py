@@ -166,6 +166,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # run, so two runs in one checkout never clash.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
+# Behind PgBouncer in transaction mode a cursor cannot outlive its transaction
+# (docs/scaling.md); Django already leaves prepared statements off.
+if env_bool("RAPPORT_DB_TRANSACTION_POOLING", False):
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Authentication -------------------------------------------------------
