@@ -33,7 +33,7 @@ def assert_uses_index(plan: str, name: str) -> None:
 
 
 def claim_query(job: Callable[[str], int]) -> models.QuerySet:
-    """The SELECT that ``jobs.claim`` runs for ``job``: its due rows, unclaimed, by id.
+    """The SELECT that ``jobs.claim`` runs for ``job``: its due rows, unclaimed, oldest first.
 
     Built from the due queryset the job hands to ``jobs.claim`` the way the claim
     builds it, and checked against the SQL the job really ran (call it with the clock
@@ -57,7 +57,9 @@ def claim_query(job: Callable[[str], int]) -> models.QuerySet:
     unclaimed = due.filter(models.Q(claimed_until__isnull=True) | models.Q(claimed_until__lt=now))
     if connection.vendor == "postgresql":
         unclaimed = unclaimed.select_for_update(skip_locked=True)
-    candidates = unclaimed.order_by("pk").values_list("pk", flat=True)[:limit]
+    due_field = call.kwargs.get("due_field")
+    order = (due_field, "pk") if due_field else ("pk",)
+    candidates = unclaimed.order_by(*order).values_list("pk", flat=True)[:limit]
     sql, params = candidates.query.sql_with_params()
     assert (sql, tuple(params)) in executed, "jobs.claim no longer runs this query"
     return candidates

@@ -50,7 +50,7 @@ def send_due_emails(worker: str) -> int:
     due = OutboundEmail.objects.filter(
         status=OutboundEmail.Status.PENDING, due_at__lte=timezone.now()
     )
-    claimed = jobs.claim(due, worker=worker)
+    claimed = jobs.claim(due, worker=worker, due_field="due_at")
     for pk in claimed:
         _send_one(pk, worker)
     return len(claimed)

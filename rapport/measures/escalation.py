@@ -22,7 +22,7 @@ def escalate_due_alerts(worker: str) -> int:
     due = SafetyAlert.objects.filter(
         status=SafetyAlert.Status.OPEN, escalate_at__lte=timezone.now()
     )
-    claimed = jobs.claim(due, worker=worker)
+    claimed = jobs.claim(due, worker=worker, due_field="escalate_at")
     return sum(_escalate_one(pk, worker) for pk in claimed)
 
 

@@ -238,7 +238,7 @@ def link_for(token: str) -> str:
 def send_due_invitations(worker: str) -> int:
     """Queue the e-mail of each due invitation exactly once, however many workers run."""
     due = Invitation.objects.filter(status=Invitation.Status.SCHEDULED, send_at__lte=timezone.now())
-    claimed = jobs.claim(due, worker=worker)
+    claimed = jobs.claim(due, worker=worker, due_field="send_at")
     for pk in claimed:
         _send_one(pk, worker)
     return len(claimed)

@@ -154,9 +154,9 @@ class Invitation(AboutClient, models.Model):
 
     class Meta:
         indexes = [
-            # Claim of invitations.send_due_invitations: scheduled rows by id, send_at in the index.
+            # Claim of invitations.send_due_invitations: scheduled rows, oldest due first.
             models.Index(
-                fields=["id", "send_at"],
+                fields=["send_at", "id"],
                 condition=models.Q(status="scheduled"),
                 name="invitation_scheduled_due",
             ),
@@ -337,9 +337,9 @@ class SafetyAlert(AboutPerson):
     class Meta:
         ordering = ["-created_at", "-pk"]
         indexes = [
-            # Claim of escalation.escalate_due_alerts: open alerts by id, escalate_at in the index.
+            # Claim of escalation.escalate_due_alerts: open alerts, oldest due first.
             models.Index(
-                fields=["id", "escalate_at"],
+                fields=["escalate_at", "id"],
                 condition=models.Q(status="open"),
                 name="alert_open_escalation_due",
             ),

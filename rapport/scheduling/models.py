@@ -228,9 +228,9 @@ class Reminder(models.Model):
 
     class Meta:
         indexes = [
-            # Claim of reminders.send_due_reminders: pending rows in id order, send_at in the index.
+            # Claim of reminders.send_due_reminders: pending rows, oldest due first.
             models.Index(
-                fields=["id", "send_at"],
+                fields=["send_at", "id"],
                 condition=models.Q(status="pending"),
                 name="reminder_pending_due",
             ),

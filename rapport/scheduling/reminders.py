@@ -118,7 +118,7 @@ def reply_link(appointment: Appointment) -> str:
 def send_due_reminders(worker: str) -> int:
     """Send each due reminder exactly once, however many workers run."""
     due = Reminder.objects.filter(status=Reminder.Status.PENDING, send_at__lte=timezone.now())
-    claimed = jobs.claim(due, worker=worker)
+    claimed = jobs.claim(due, worker=worker, due_field="send_at")
     for pk in claimed:
         _send_one(pk, worker)
     return len(claimed)

@@ -36,7 +36,14 @@ class OutboundEmail(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        indexes = [models.Index(fields=["status", "due_at"], name="outbox_due")]
+        indexes = [
+            # Claim of outbox.send_due_emails: pending rows, oldest due first.
+            models.Index(
+                fields=["due_at", "id"],
+                condition=models.Q(status="pending"),
+                name="outbox_pending_due",
+            )
+        ]
 
     def __str__(self) -> str:
         return str(self.public_id)
