@@ -17,6 +17,8 @@ from datetime import date
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 from django.utils import formats, timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -142,21 +144,24 @@ def render(
     points: Sequence[Point],
     events: Sequence[Event] = (),
     chart_id: str = "chart",
+    of: int | None = None,
 ) -> SafeString:
     """An accessible SVG (role="img", <title>, <desc>) of one measure's totals.
 
     Drawn: one shaded rect per severity band, the caseness line, the baseline
     (first point) as a dotted reference line and ringed point, the scores as a
-    line with points, and each event as a numbered vertical marker.
+    line with points, and each event as a numbered vertical marker. ``of``: how
+    many scores there are in all when ``points`` is a window (baseline + latest).
     """
     frame = _frame(points, maximum)
     shown = _visible(events, frame)
+    description = _describe(points, shown, caseness, frame, of)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" '
         f'width="100%" role="img" class="measure-chart" '
         f'aria-labelledby="{chart_id}-title {chart_id}-desc" font-family="sans-serif">',
         f'<title id="{chart_id}-title">{escape(title)}</title>',
-        f'<desc id="{chart_id}-desc">{escape(_describe(points, shown, caseness, frame))}</desc>',
+        f'<desc id="{chart_id}-desc">{escape(description)}</desc>',
         *_bands(bands, frame),
         *_axes(points, frame, bands),
     ]
@@ -171,15 +176,21 @@ def render(
 
 
 def _describe(
-    points: Sequence[Point], shown: list[tuple[int, Event]], caseness: int | None, frame: _Frame
+    points: Sequence[Point],
+    shown: list[tuple[int, Event]],
+    caseness: int | None,
+    frame: _Frame,
+    of: int | None = None,
 ) -> str:
     if not points:
         return _("No scores yet.")
     text = _("Baseline %(first)s; latest %(last)s; %(n)s scores.") % {
         "first": points[0].total,
         "last": points[-1].total,
-        "n": len(points),
+        "n": of or len(points),
     }
+    if of and of > len(points):
+        text += " " + window_text(len(points), of)
     if caseness is not None:
         text += " " + _("Caseness threshold %(c)s.") % {"c": caseness}
     for number, event in shown:
@@ -327,6 +338,16 @@ class Chart:
     rows: list[Row]
     events: list[ListedEvent]
     caseness: int | None
+    count: int = 0  # scores in all; more than ``rows`` when the chart shows a window
+    history_url: str = ""  # the page that shows every score (set by the page's owner)
+
+    @property
+    def thinned(self) -> bool:
+        return self.count > len(self.rows)
+
+    @property
+    def window_text(self) -> str:
+        return window_text(len(self.rows), self.count) if self.thinned else ""
 
 
 def current(responses: Sequence[Any]) -> list[Any]:
@@ -365,11 +386,13 @@ def build(
     session_dates: dict[int, date] | None = None,
     events: Sequence[tuple[date, str]] = (),
     chart_id: str = "",
+    count: int | None = None,
 ) -> Chart:
     """One instrument's chart from its responses (oldest first, already in force).
 
     On a session axis when every response carries a session number of one
     episode (the latest response per session counts); otherwise on dates.
+    ``count``: how many scores there are when ``responses`` is a ``windowed`` one.
     """
     instrument = instruments.get(code)
     session_dates = session_dates or {}
@@ -396,6 +419,7 @@ def build(
         points=points,
         events=drawn,
         chart_id=chart_id or f"chart-{code}",
+        of=count,
     )
     frame = _frame(points, instrument.max_total)
     drawn_numbers = {number for number, _event in _visible(drawn, frame)}
@@ -403,7 +427,9 @@ def build(
         ListedEvent(n, day, label, n in drawn_numbers)
         for n, (day, label, _x) in enumerate(placed, start=1)
     ]
-    return Chart(code, str(instrument.short_title), svg, rows(table), listed, caseness)
+    table_rows = rows(table)
+    count = max(count or 0, len(table_rows))
+    return Chart(code, str(instrument.short_title), svg, table_rows, listed, caseness, count)
 
 
 def _per_session(responses: Sequence[Any]) -> dict[int, Any] | None:
@@ -419,3 +445,93 @@ def _on_sessions(day: date, session_dates: dict[int, date]) -> float | None:
 
 def _day(response: Any) -> date:
     return timezone.localdate(response.submitted_at)
+
+
+# ---------------------------------------------------------------- windows, chosen in SQL
+
+WINDOW = 52  # a year of weekly scores after the baseline: what a chart shows by default
+# What a chart reads of a response: never the answers, never the encrypted reason.
+CHART_FIELDS = (
+    "pk",
+    "client_id",
+    "context_id",
+    "session_number",
+    "instrument",
+    "total",
+    "band",
+    "complete",
+    "corrects_id",
+    "submitted_at",
+)
+
+
+def window_text(shown: int, of: int) -> str:
+    return _("Showing the last %(last)s of %(n)s scores, plus the baseline.") % {
+        "last": shown - 1,
+        "n": of,
+    }
+
+
+def in_force(responses: QuerySet) -> QuerySet:
+    """``current()`` in SQL, with the session axis' rule: the latest response per session counts.
+
+    Corrected and incomplete responses drop out, and so does a response a later one
+    of the same episode, instrument and session replaces.
+    """
+    counted = responses.filter(
+        complete=True,
+        total__isnull=False,
+        corrected_by__isnull=True,
+        instrument__in=list(instruments.CATALOGUE),
+    )
+    later = counted.filter(
+        context_id=OuterRef("context_id"),
+        instrument=OuterRef("instrument"),
+        session_number=OuterRef("session_number"),
+    ).filter(
+        Q(submitted_at__gt=OuterRef("submitted_at"))
+        | Q(submitted_at=OuterRef("submitted_at"), pk__gt=OuterRef("pk"))
+    )
+    return counted.exclude(Exists(later)).only(*CHART_FIELDS)
+
+
+@dataclass
+class Series:
+    code: str
+    responses: list[Any]  # oldest first: the baseline, then the latest ``WINDOW``
+    count: int  # every score in force, shown or not
+
+
+def windowed(responses: QuerySet, last: int = WINDOW) -> list[Series]:
+    """Each instrument's baseline and latest ``last`` scores, with how many there are: one query.
+
+    Row numbers counted from both ends of each instrument's series pick the rows in
+    the database (SQLite and PostgreSQL both have window functions), so a long
+    history is never loaded to draw 53 points.
+    """
+    by_code = [F("instrument")]
+    picked = (
+        in_force(responses)
+        .annotate(
+            oldest=Window(RowNumber(), partition_by=by_code, order_by=[F("submitted_at"), F("pk")]),
+            newest=Window(
+                RowNumber(),
+                partition_by=by_code,
+                order_by=[F("submitted_at").desc(), F("pk").desc()],
+            ),
+            scores=Window(Count("pk"), partition_by=by_code),
+        )
+        .filter(Q(oldest=1) | Q(newest__lte=last))
+        .order_by("submitted_at", "pk")
+    )
+    groups: dict[str, Series] = {}
+    for response in picked:
+        series = groups.setdefault(response.instrument, Series(response.instrument, [], 0))
+        series.responses.append(response)
+        series.count = response.scores
+    return sorted(groups.values(), key=lambda series: display_order(series.code))
+
+
+def history(responses: QuerySet, code: str) -> list[Any]:
+    """Every score in force of one instrument, oldest first (the full-history page)."""
+    return list(in_force(responses).filter(instrument=code).order_by("submitted_at", "pk"))

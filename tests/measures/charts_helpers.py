@@ -58,3 +58,27 @@ def add_flag(response: Response, reasons: list[Any] | None = None) -> OutcomeFla
         response=response,
         created_at=response.submitted_at,
     )
+
+
+def add_history(
+    client: Any, context_id: uuid.UUID | None, count: int, *, code: str = "phq9", first: int = 1
+) -> list[Response]:
+    """A long weekly history in one INSERT (sessions ``first``…), for page-cost tests."""
+    instrument = instruments.get(code)
+    rows = [
+        Response(
+            clinic_id=client.clinic_id,
+            client=client,
+            context_id=context_id,
+            session_number=n,
+            instrument=code,
+            instrument_version=instrument.version,
+            answers={},
+            total=(n * 7) % (instrument.max_total + 1),
+            band=band_for(instrument, (n * 7) % (instrument.max_total + 1)),
+            mode=Response.Mode.IN_SESSION,
+            submitted_at=START + timedelta(weeks=n - 1),
+        )
+        for n in range(first, first + count)
+    ]
+    return Response.objects.bulk_create(rows)

@@ -15,8 +15,10 @@ from hypothesis import strategies as st
 
 from rapport.core.models import AuditEvent
 from rapport.measures import charts, instruments
+from rapport.measures.models import Response
 from tests.factories import make_client, signed_in
-from tests.measures.charts_helpers import add_flag, add_response, add_series
+from tests.measures.charts_helpers import START, add_flag, add_history, add_response, add_series
+from tests.page_cost import PageCost, page_cost
 
 SVG = "{http://www.w3.org/2000/svg}"
 PHQ9 = instruments.get("phq9")
@@ -290,3 +292,177 @@ def test_it_keeps_the_dashboard_query_count_flat(cast: SimpleNamespace) -> None:
         body = http.get(DASHBOARD).content.decode()
     assert body.count("Rule nottrack-rule-1") == 6
     assert len(many) == len(few)
+
+
+# ---------------------------------------------------------------- windows and full history
+
+
+def test_it_windows_each_measure_to_its_baseline_and_latest_52_in_one_query(
+    cast: SimpleNamespace, django_assert_num_queries
+) -> None:
+    context = cast.episode.public_id
+    add_history(cast.client, context, 300)
+    add_history(cast.client, context, 10, code="gad7")
+    with django_assert_num_queries(1):
+        series = charts.windowed(cast.client.responses.all())
+    phq9, gad7 = series
+    assert (phq9.code, phq9.count, len(phq9.responses)) == ("phq9", 300, 53)
+    assert [r.session_number for r in phq9.responses] == [1, *range(249, 301)]
+    assert (gad7.code, gad7.count) == ("gad7", 10)
+    assert [r.session_number for r in gad7.responses] == list(range(1, 11))
+
+
+def test_it_leaves_corrected_incomplete_and_replaced_scores_out_of_the_window(
+    cast: SimpleNamespace,
+) -> None:
+    context = cast.episode.public_id
+    add_response(cast.client, 18, session=1, context_id=context)
+    wrong = add_response(cast.client, 3, session=2, context_id=context)
+    add_response(cast.client, 13, session=2, context_id=context, corrects=wrong)
+    add_response(cast.client, 12, session=3, context_id=context)
+    later = START + timedelta(weeks=2, hours=1)
+    add_response(cast.client, 11, session=3, context_id=context, when=later)  # asked again
+    Response.objects.bulk_create(
+        [
+            Response(
+                clinic=cast.clinic,
+                client=cast.client,
+                context_id=context,
+                session_number=4,
+                instrument="phq9",
+                instrument_version="1",
+                answers={},
+                complete=False,
+                mode=Response.Mode.IN_SESSION,
+                submitted_at=START + timedelta(weeks=3),
+            )
+        ]
+    )
+    (phq9,) = charts.windowed(cast.client.responses.all())
+    assert [(r.session_number, r.total) for r in phq9.responses] == [(1, 18), (2, 13), (3, 11)]
+    assert phq9.count == 3
+    python = charts.by_instrument(list(cast.client.responses.all()))["phq9"]
+    chart = charts.build("phq9", python)
+    assert [(r.session, r.total) for r in chart.rows] == [(1, 18), (2, 13), (3, 11)]
+
+
+def test_it_says_when_a_chart_shows_a_window(cast: SimpleNamespace) -> None:
+    add_history(cast.client, cast.episode.public_id, 300)
+    (phq9,) = charts.windowed(cast.client.responses.all())
+    chart = charts.build("phq9", phq9.responses, count=phq9.count)
+    root = ET.fromstring(chart.svg)  # noqa: S314  (our own output)
+    text = "Showing the last 52 of 300 scores, plus the baseline."
+    assert text in root.find(f"{SVG}desc").text
+    assert chart.window_text == text
+    assert len(parts(root, "circle", "score")) == len(chart.rows) == 53
+    assert chart.rows[0].is_baseline
+    assert chart.rows[1].session == 249
+
+
+def test_it_says_nothing_of_a_window_when_every_score_is_shown(cast: SimpleNamespace) -> None:
+    add_history(cast.client, cast.episode.public_id, 53)
+    (phq9,) = charts.windowed(cast.client.responses.all())
+    chart = charts.build("phq9", phq9.responses, count=phq9.count)
+    assert (len(chart.rows), chart.thinned, chart.window_text) == (53, False, "")
+    assert "Showing the last" not in chart.svg
+
+
+def test_it_charts_the_current_episode_on_the_clinical_page(cast: SimpleNamespace) -> None:
+    earlier = uuid.uuid4()
+    add_history(cast.client, earlier, 30)  # an earlier course, scored weekly
+    later = START + timedelta(weeks=40)
+    for n, total in enumerate([16, 12, 9], start=1):
+        add_response(
+            cast.client,
+            total,
+            session=n,
+            context_id=cast.episode.public_id,
+            when=later + timedelta(weeks=n),
+        )
+    body = clinical(cast).content.decode()
+    assert "Baseline 16; latest 9; 3 scores." in body
+    assert "Showing the last" not in body
+    history = reverse("measures:score_history", args=[cast.client.public_id, "phq9"])
+    assert f'href="{history}"' in body
+    assert "Full history of PHQ-9" in body
+
+
+def test_it_windows_the_clinical_pages_charts_and_tables(cast: SimpleNamespace) -> None:
+    add_history(cast.client, cast.episode.public_id, 300)
+    body = clinical(cast).content.decode()
+    assert "Showing the last 52 of 300 scores, plus the baseline." in body
+    table = body[body.index("PHQ-9 scores (data table)") :]
+    assert table[: table.index("</table>")].count("<tr>") == 1 + 53  # head + rows
+
+
+def history_page(cast: SimpleNamespace, query: str = "", user=None):
+    url = reverse("measures:score_history", args=[cast.client.public_id, "phq9"])
+    return signed_in(user or cast.therapist).get(url + query)
+
+
+def test_its_full_history_shows_every_episode_and_pages_the_table(cast: SimpleNamespace) -> None:
+    add_history(cast.client, uuid.uuid4(), 70)
+    add_history(cast.client, cast.episode.public_id, 50, first=71)
+    response = history_page(cast)
+    body = response.content.decode()
+    assert "Baseline 7; latest" in body  # session 1 scored 7
+    assert "120 scores." in body
+    assert body.count('class="score"') == 120  # the chart draws everything
+    page = response.context["page"]
+    assert (page.number, page.paginator.num_pages, len(page.object_list)) == (1, 3, 50)
+    assert page.object_list[0].day > page.object_list[-1].day  # newest first
+    assert 'aria-current="page">Page 1 of 3' in body
+    assert '<nav class="pagination" aria-label="Pages of scores">' in body
+    last = history_page(cast, "?page=3").context["page"].object_list
+    assert len(last) == 20
+    assert last[-1].is_baseline
+    assert history_page(cast, "?page=99").context["page"].number == 3
+    assert history_page(cast, "?page=x").context["page"].number == 1
+    assert AuditEvent.objects.filter(action="measures.outcomes.viewed").exists()
+
+
+def test_its_full_history_is_404_outside_reach_and_for_unknown_measures(
+    cast: SimpleNamespace,
+) -> None:
+    add_history(cast.client, cast.episode.public_id, 5)
+    assert history_page(cast, user=cast.supervisor).status_code == 200
+    for user in (cast.colleague, cast.outsider):
+        assert history_page(cast, user=user).status_code == 404
+    url = reverse("measures:score_history", args=[cast.client.public_id, "nope"])
+    assert signed_in(cast.therapist).get(url).status_code == 404
+
+
+def test_the_clinical_pages_cost_is_pinned_and_flat_with_history(cast: SimpleNamespace) -> None:
+    small = make_client(cast.clinic, cast.therapist)
+    large = make_client(cast.clinic, cast.therapist)
+    add_series(small, [18, 15, 11], uuid.uuid4())
+    add_history(large, uuid.uuid4(), 40)  # an earlier episode
+    context = uuid.uuid4()
+    add_history(large, context, 320, first=41)
+    add_history(large, context, 60, code="gad7", first=41)
+    wrong = add_response(
+        large, 3, session=400, context_id=context, when=START + timedelta(weeks=500)
+    )
+    add_response(
+        large,
+        13,
+        session=400,
+        context_id=context,
+        corrects=wrong,
+        when=START + timedelta(weeks=501),
+    )
+    for client in (small, large):
+        add_flag(client.responses.last())
+    http = signed_in(cast.therapist)
+    cost = {
+        c: page_cost(http, reverse("clients:clinical", args=[c.public_id])) for c in (small, large)
+    }
+    assert cost[small] == cost[large]
+    # 1 session, 2 user, 3 OTP device, 4 clinic (time zone), 5 savepoint (atomic request),
+    # 6 roles, 7 client, 8 its clinic and 9 audit insert (background viewed),
+    # 10 may read clinically and 11 open alerts (safety banner), 12 may read and
+    # 13 safety plan, 14 episodes and 15 may start one (episodes panel), then the charts:
+    # 16 may read clinically, 17 the current episode (latest response), 18 the windowed
+    # series (baseline + latest 52 per measure), 19 flags, 20 audit insert (outcomes
+    # viewed), 21 thresholds; 22 release, 23-25 session save. Nothing is decrypted.
+    assert cost[small] == PageCost(queries=25, decrypted=0)

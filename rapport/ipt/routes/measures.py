@@ -6,6 +6,11 @@ from rapport.ipt.views import measures
 
 urlpatterns = [
     path("<uuid:public_id>/measures/", measures.measures_page, name="measures"),
+    path(
+        "<uuid:public_id>/measures/history/<str:code>/",
+        measures.measures_history,
+        name="measures_history",
+    ),
     path("<uuid:public_id>/measures/schedule/", measures.schedule_set, name="measures_schedule"),
     path(
         "<uuid:public_id>/measures/schedule/defaults/",

@@ -10,9 +10,12 @@ import uuid
 from typing import Any
 
 from django.contrib import messages
+from django.core.paginator import Page, Paginator
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -21,8 +24,11 @@ from rapport.core.access import Capability, requires
 from rapport.ipt.catalogue import ProblemArea, Variant
 from rapport.ipt.models import Episode
 from rapport.ipt.views.base import episode_context, get_episode
-from rapport.measures import forms, instruments, invitations, schedule, services
-from rapport.measures.models import Invitation, Response
+from rapport.measures import charts, forms, instruments, invitations, schedule, services
+from rapport.measures.models import Invitation, OutcomeFlag, Response
+from rapport.measures.views.charts import NOT_ON_TRACK, caseness, describe, history_page, thresholds
+
+RESPONSES_PAGE = 25
 
 
 def schedule_defaults_for(episode: Episode) -> dict[str, bool]:
@@ -41,6 +47,70 @@ def next_session(episode: Episode, held: int) -> int:
 def _planned(context: dict[str, Any]) -> int | None:
     contract = context["contract"]
     return contract.planned_sessions if contract else None
+
+
+def response_page(request: HttpRequest, episode: Episode) -> Page:
+    """One page of the episode's responses, newest first, each row complete in one query.
+
+    The correction and the completion are joined in as plain values: a missing
+    reverse one-to-one raises on access, and templates then fall back to dir() on
+    every row. The answers and the encrypted correction reason are never read here.
+    """
+    rows = (
+        Response.objects.filter(client=episode.client, context_id=episode.public_id)
+        .select_related("entered_by")
+        .defer("answers", "correction_reason")
+        .annotate(
+            correction_id=F("corrected_by__public_id"),
+            correction_total=F("corrected_by__total"),
+            correction_band=F("corrected_by__band"),
+            completion_id=F("completed_by__public_id"),
+        )
+        .order_by("-submitted_at", "-pk")
+    )
+    return Paginator(rows, RESPONSES_PAGE).get_page(request.GET.get("page"))
+
+
+def _session_dates(episode: Episode, series: list[charts.Series]) -> dict[int, Any]:
+    """Dates of the sessions the charts show, and no others (one query)."""
+    numbers = {r.session_number for item in series for r in item.responses}
+    return dict(episode.notes.filter(number__in=numbers).values_list("number", "held_on"))
+
+
+def _events(episode: Episode) -> list[tuple[Any, str]]:
+    return [
+        (e.occurred_on, e.title)
+        for e in episode.timeline.only("episode_id", "occurred_on", "title")
+    ]
+
+
+def episode_charts(request: HttpRequest, episode: Episode) -> dict[str, Any]:
+    """The episode's charts: per measure the baseline and the latest 52 scores, events marked.
+
+    A fixed number of queries however long the episode: series, session dates,
+    timeline events, thresholds, flags.
+    """
+    series = charts.windowed(Response.objects.filter(context_id=episode.public_id))
+    sessions = _session_dates(episode, series)
+    events = _events(episode)
+    overrides = thresholds(episode.client.clinic_id)
+    built = []
+    for item in series:
+        chart = charts.build(
+            item.code,
+            item.responses,
+            caseness=caseness(overrides, item.code),
+            session_dates=sessions,
+            events=events,
+            chart_id=f"episode-{item.code}",
+            count=item.count,
+        )
+        chart.history_url = reverse("ipt:measures_history", args=[episode.public_id, item.code])
+        built.append(chart)
+    if series:
+        audit.record(request, "measures.outcomes.viewed", episode.client)
+    flags = OutcomeFlag.objects.filter(context_id=episode.public_id, kind=NOT_ON_TRACK, active=True)
+    return {"charts": built, "flags": [describe(flag) for flag in flags]}
 
 
 def _page(
@@ -92,11 +162,8 @@ def _page(
         scheduled_codes=scheduled_codes,
         grief_missing=grief_missing and "pg13r" in instruments.CATALOGUE,
         editable=editable,
-        responses=list(
-            Response.objects.filter(client=episode.client, context_id=episode.public_id)
-            .select_related("entered_by", "corrected_by", "completed_by")
-            .order_by("-submitted_at", "-pk")
-        ),
+        responses=response_page(request, episode),
+        outcome=episode_charts(request, episode),
         titles={code: i.short_title for code, i in instruments.CATALOGUE.items()},
         invitation_list=links,
         valid_hours=settings.invitation_valid_hours,
@@ -109,6 +176,26 @@ def measures_page(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     episode = get_episode(request, public_id)
     audit.record(request, "measures.response.listed", episode)
     return _page(request, episode)
+
+
+@requires(Capability.VIEW_CLINICAL)
+def measures_history(request: HttpRequest, public_id: uuid.UUID, code: str) -> HttpResponse:
+    """Every score of one measure in the episode, events marked, its table paged."""
+    episode = get_episode(request, public_id)
+    if code not in instruments.CATALOGUE:
+        raise Http404
+    scores = charts.history(Response.objects.filter(context_id=episode.public_id), code)
+    chart = charts.build(
+        code,
+        scores,
+        caseness=caseness(thresholds(episode.client.clinic_id), code),
+        session_dates=dict(episode.notes.values_list("number", "held_on")),
+        events=_events(episode),
+        chart_id="history",
+    )
+    audit.record(request, "measures.outcomes.viewed", episode.client)
+    context = episode_context(request, episode, "measures", **history_page(request, chart))
+    return render(request, "ipt/measures/history.html", context)
 
 
 @require_POST

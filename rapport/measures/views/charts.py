@@ -6,13 +6,18 @@ so core and clients never import measures (DESIGN.md layering).
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
-from django.http import HttpRequest
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
 
+from rapport.clients.models import Client
 from rapport.core import audit
-from rapport.core.access import Capability, can
+from rapport.core.access import Capability, can, requires
 from rapport.core.fields import without_encrypted
 from rapport.core.hooks import client_panel, dashboard_panel
 from rapport.measures import charts, instruments, outcomes
@@ -20,6 +25,7 @@ from rapport.measures.models import MeasuresSettings, OutcomeFlag, Response
 
 NOT_ON_TRACK = outcomes.NOT_ON_TRACK
 SHOWN_FLAGS = 20
+HISTORY_PAGE = 50  # rows of the full-history data table per page
 
 
 def thresholds(clinic: Any) -> dict[str, Any]:
@@ -33,30 +39,76 @@ def caseness(overrides: dict[str, Any], code: str) -> int | None:
     return outcomes.thresholds(instruments.get(code), overrides).caseness
 
 
-def client_charts(client: Any, responses: list[Response]) -> list[charts.Chart]:
+def client_charts(client: Any, series: list[charts.Series]) -> list[charts.Chart]:
     overrides = thresholds(client.clinic_id)
-    return [
-        charts.build(code, series, caseness=caseness(overrides, code), chart_id=f"client-{code}")
-        for code, series in charts.by_instrument(responses).items()
-    ]
+    built = []
+    for item in series:
+        chart = charts.build(
+            item.code,
+            item.responses,
+            caseness=caseness(overrides, item.code),
+            chart_id=f"client-{item.code}",
+            count=item.count,
+        )
+        chart.history_url = reverse("measures:score_history", args=[client.public_id, item.code])
+        built.append(chart)
+    return built
+
+
+def latest_episode(client: Any) -> Any:
+    """The client's responses in the episode (``context_id``) of their latest response.
+
+    measures knows no episodes, only their ids: the latest response's tells which
+    episode is current, so the clinical page charts that one by default (one query).
+    """
+    responses = Response.objects.filter(client=client)
+    latest = responses.order_by("-submitted_at", "-pk").values_list("context_id", flat=True)[:1]
+    found = list(latest)
+    if found and found[0] is None:
+        return responses.filter(context_id__isnull=True)
+    return responses.filter(context_id__in=found)
 
 
 @client_panel(order=110)
 def outcomes_panel(request: HttpRequest, client: Any) -> tuple[str, dict[str, Any]] | None:
-    """Each measure over time on the client's clinical page (VIEW_CLINICAL only).
+    """Each measure over the current episode on the client's clinical page (VIEW_CLINICAL only).
 
-    Two queries whatever the number of responses: the responses, then the flags.
+    A fixed number of queries however long the history: the current episode, its
+    windowed series (baseline + the latest 52 per measure), the flags, the thresholds.
     """
     if not type(client).objects.permits(request.user, Capability.VIEW_CLINICAL, client):
         return None
-    responses = list(Response.objects.filter(client=client).order_by("submitted_at", "pk"))
+    series = charts.windowed(latest_episode(client))
     flags = list(OutcomeFlag.objects.filter(client=client, kind=NOT_ON_TRACK, active=True))
-    if responses or flags:
+    if series or flags:
         audit.record(request, "measures.outcomes.viewed", client)
     return "measures/charts/client_panel.html", {
-        "charts": client_charts(client, responses),
+        "charts": client_charts(client, series),
         "flags": [describe(flag) for flag in flags],
     }
+
+
+def history_page(request: HttpRequest, chart: charts.Chart) -> dict[str, Any]:
+    """A full-history chart's data table, newest first, one page at a time."""
+    rows = list(reversed(chart.rows))
+    return {"chart": chart, "page": Paginator(rows, HISTORY_PAGE).get_page(request.GET.get("page"))}
+
+
+@requires(Capability.VIEW_CLINICAL)
+def score_history(request: HttpRequest, public_id: uuid.UUID, code: str) -> HttpResponse:
+    """Every score of one measure across all the client's episodes, its table paged."""
+    client = get_object_or_404(
+        Client.objects.visible_to(request.user, Capability.VIEW_CLINICAL), public_id=public_id
+    )
+    if code not in instruments.CATALOGUE:
+        raise Http404
+    scores = charts.history(Response.objects.filter(client=client), code)
+    chart = charts.build(
+        code, scores, caseness=caseness(thresholds(client.clinic_id), code), chart_id="history"
+    )
+    audit.record(request, "measures.outcomes.viewed", client)
+    context = {"client": client, **history_page(request, chart)}
+    return render(request, "measures/charts/history.html", context)
 
 
 def describe(flag: OutcomeFlag) -> dict[str, Any]:
