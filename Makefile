@@ -10,7 +10,7 @@ PORT ?= 8000
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export PORT
 
-.PHONY: run test install chromium lint format lock totp clean
+.PHONY: run test install chromium lint format lock totp clean bench
 
 install: $(STAMP)
 
@@ -48,6 +48,14 @@ format: install
 lock: install
 	$(BIN)/python -m pip install --quiet uv
 	$(BIN)/uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 -q -o requirements.lock
+
+# Benchmarks (not part of `make test`): a synthetic practice under load, served as
+# `make run` serves it, on PostgreSQL and SQLite; results in var/bench/.
+#   make bench FACTORS=0.1   a quick run; BENCH_DATABASE_URL picks the PostgreSQL database
+FACTORS ?= 1 10
+bench: install
+	$(BIN)/python scripts/bench.py --factors "$(FACTORS)" \
+	  $(if $(BENCH_DATABASE_URL),--postgres-url "$(BENCH_DATABASE_URL)")
 
 totp: install var/local.env
 	@set -a && . var/local.env && set +a && $(BIN)/python manage.py demo_totp
