@@ -73,6 +73,7 @@ def main(argv: list[str] | None = None) -> int:
     print()
     for report in reports:
         print(markdown(report))
+    print(comparison(reports))
     return 0
 
 
@@ -445,6 +446,22 @@ def markdown(report: dict[str, Any]) -> str:
         f"({report['verify_audit_output']})\n"
     )
     return head + "\n".join(lines) + "\n" + tail
+
+
+def comparison(reports: list[dict[str, Any]]) -> str:
+    """One row per page, one column group per database and factor: the targets side by side."""
+    runs = [f"{r['database']} factor {r['factor']:g}" for r in reports]
+    head = "| page | " + " | ".join(f"{run} req/s · p95 ms · ÷ floor · q/dec" for run in runs)
+    lines = [head + " |", "|---|" + "---:|" * len(runs)]
+    for n, row in enumerate(reports[0]["pages"]):
+        cells = []
+        for report in reports:
+            r = report["pages"][n]
+            cells.append(
+                f"{r['rps']} · {r['p95_ms']} · {r['floor_ratio']} · {r['queries']}/{r['decrypted']}"
+            )
+        lines.append(f"| {row['page']} | " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
 
 
 if __name__ == "__main__":

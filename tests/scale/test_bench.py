@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from rapport.scale.bench import comparison
 from rapport.scale.stats import LoadResult, floor_ratio, median, percentile
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -99,3 +100,19 @@ def test_the_bench_serves_every_page_and_writes_its_report(tmp_path: Path) -> No
     assert report["worker_idle_cycle_ms"] > 0
     assert "Audit log intact" in report["verify_audit_output"]
     assert "| floor |" in done.stdout
+
+
+def test_the_comparison_puts_each_run_of_a_page_side_by_side() -> None:
+    def run(database: str, factor: float, rps: float) -> dict:
+        row = {"page": "floor", "rps": rps, "p95_ms": 9.5, "floor_ratio": 1.0}
+        return {
+            "database": database,
+            "factor": factor,
+            "pages": [row | {"queries": 9, "decrypted": 0}],
+        }
+
+    table = comparison([run("postgresql", 1, 120.0), run("postgresql", 10, 118.5)])
+    header, _rule, floor = table.splitlines()
+    assert "postgresql factor 1 req/s" in header
+    assert "postgresql factor 10 req/s" in header
+    assert floor == "| floor | 120.0 · 9.5 · 1.0 · 9/0 | 118.5 · 9.5 · 1.0 · 9/0 |"
