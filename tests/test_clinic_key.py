@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections import deque
 
 from django.apps import apps
+from django.apps.registry import Apps
 from django.db import models
 
-from rapport.core.models import Clinic
+from rapport.core.models import Clinic, User
 
 # Tables that are not split by clinic, and why. Every other model carries `clinic`.
 GLOBAL = {
@@ -110,13 +111,27 @@ def _path_to_clinic(model: type[models.Model]) -> list[str] | None:
 
 
 def test_it_finds_the_clinic_behind_a_parent_row() -> None:
-    # The walk the messages below rely on.
-    from rapport.ipt.models import ProcessNote
-    from rapport.scheduling.models import Reminder
+    # The walk the messages below rely on, on two throwaway models kept out of the
+    # project's registry (a private Apps), so they exist only in this test.
+    probe = Apps()
 
-    assert _path_to_clinic(Reminder) == ["appointment", "clinic"]
-    assert _path_to_clinic(ProcessNote) == ["note", "episode", "client", "clinic"]
-    assert _clinic_key(Reminder) is None
+    class Visit(models.Model):  # noqa: DJ008 (throwaway, never shown)
+        clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="+")
+
+        class Meta:
+            apps, app_label = probe, "probe"
+
+    class VisitNote(models.Model):  # noqa: DJ008 (throwaway, never shown)
+        author = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+        visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="+")
+
+        class Meta:
+            apps, app_label = probe, "probe"
+
+    assert _clinic_key(Visit) is not None
+    assert _clinic_key(VisitNote) is None
+    # Through the visit, not the author's account.
+    assert _path_to_clinic(VisitNote) == ["visit", "clinic"]
 
 
 def test_every_clinic_scoped_table_carries_the_clinic_key() -> None:

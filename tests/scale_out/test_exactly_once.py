@@ -84,9 +84,11 @@ def _free_port() -> int:
 
 
 def _app_server(port: int) -> list[str]:
-    # As scripts/serve starts it, one process per server to spare a small machine.
+    # As scripts/serve starts it, with one process per server to spare a small machine
+    # and no control socket (its default path is shared by every gunicorn of the user).
     gunicorn, bind = str(BIN / "gunicorn"), f"127.0.0.1:{port}"
-    return [gunicorn, "rapport.wsgi", "--bind", bind, "--workers", "1", "--threads", "4"]
+    threads = ["--workers", "1", "--threads", "4", "--no-control-socket"]
+    return [gunicorn, "rapport.wsgi", "--bind", bind, *threads]
 
 
 def _worker(name: str) -> list[str]:
@@ -99,6 +101,7 @@ def _process(args: list[str], env: dict[str, str], log: Path) -> Iterator[subpro
     """A child process logging to a file (a full pipe would stall it); always reaped."""
     with log.open("wb") as out:
         child = subprocess.Popen(args, cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT)
+        child.log = log  # shown if it dies early
         try:
             yield child
         finally:
@@ -114,8 +117,8 @@ def _process(args: list[str], env: dict[str, str], log: Path) -> Iterator[subpro
 def _wait_until(ready: Any, guard: float, what: str, children: list[subprocess.Popen]) -> None:
     deadline = time.monotonic() + guard
     while not ready():
-        dead = [c.args for c in children if c.poll() is not None]
-        assert not dead, f"a process exited early while waiting for {what}: {dead}"
+        dead = [c for c in children if c.poll() is not None]
+        assert not dead, f"{dead[0].args} exited early: {dead[0].log.read_text()[-2000:]}"
         assert time.monotonic() < deadline, f"gave up waiting for {what}"
         time.sleep(0.2)
 
