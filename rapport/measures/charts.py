@@ -107,11 +107,11 @@ class _Frame:
         return round(TOP + PLOT_H * (1 - value / self.maximum), 2)
 
 
-def _frame(points: Sequence[Point], maximum: int) -> _Frame:
+def _frame(points: Sequence[Point], maximum: int, *, window: bool = False) -> _Frame:
     dates = bool(points) and isinstance(points[0].x, date)
     xs = [_ordinal(p.x) for p in points] or [1.0]
     low, high = min(xs), max(xs)
-    if not dates:
+    if not dates and not window:  # a window's axis starts where its scores do
         low = min(low, 1.0)
     if high - low < 1:  # a single point still gets an axis
         high = low + (7 if dates else 1)
@@ -144,18 +144,22 @@ def render(
     points: Sequence[Point],
     events: Sequence[Event] = (),
     chart_id: str = "chart",
+    baseline: Point | None = None,
     of: int | None = None,
 ) -> SafeString:
     """An accessible SVG (role="img", <title>, <desc>) of one measure's totals.
 
     Drawn: one shaded rect per severity band, the caseness line, the baseline
     (first point) as a dotted reference line and ringed point, the scores as a
-    line with points, and each event as a numbered vertical marker. ``of``: how
-    many scores there are in all when ``points`` is a window (baseline + latest).
+    line with points, and each event as a numbered vertical marker.
+
+    A window (the latest of ``of`` scores) passes its ``baseline`` apart: the axis
+    spans the window only, so its points keep their width, and the baseline is
+    drawn as the reference line alone, labelled with where it was taken.
     """
-    frame = _frame(points, maximum)
+    frame = _frame(points, maximum, window=baseline is not None)
     shown = _visible(events, frame)
-    description = _describe(points, shown, caseness, frame, of)
+    description = _describe([baseline, *points] if baseline else points, shown, caseness, frame, of)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" '
         f'width="100%" role="img" class="measure-chart" '
@@ -168,9 +172,11 @@ def render(
     if caseness is not None:
         parts.extend(_caseness(caseness, frame))
     parts.extend(_events(shown, frame))
-    if points:
+    if baseline is not None:
+        parts.extend(_baseline(baseline, frame, ring=False))
+    elif points:
         parts.extend(_baseline(points[0], frame))
-        parts.extend(_series(points, frame))
+    parts.extend(_series(points, frame) if points else [])
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308  (every text node above is escaped)
 
@@ -287,17 +293,24 @@ def _events(shown: list[tuple[int, Event]], frame: _Frame) -> list[str]:
     return parts
 
 
-def _baseline(first: Point, frame: _Frame) -> list[str]:
+def _baseline(first: Point, frame: _Frame, *, ring: bool = True) -> list[str]:
     y = frame.y(first.total)
     label = _("baseline %(t)s") % {"t": first.total}
-    return [
+    if not ring:  # off this axis: say where it was taken
+        label = _("baseline %(t)s (%(x)s)") % {"t": first.total, "x": _label(frame, first.x)}
+    parts = [
         f'<line class="baseline" x1="{LEFT}" y1="{y}" x2="{LEFT + PLOT_W}" y2="{y}" '
         f'stroke="{MUTED}" stroke-width="1" stroke-dasharray="1 3"/>',
-        f'<circle class="baseline-point" cx="{frame.x(first.x)}" cy="{y}" r="8" '
-        f'fill="none" stroke="{ACCENT}" stroke-width="2"/>',
         f'<text x="{LEFT + PLOT_W - 4}" y="{y - 4}" font-size="11" text-anchor="end" '
         f'fill="{MUTED}">{escape(label)}</text>',
     ]
+    if ring:
+        parts.insert(
+            1,
+            f'<circle class="baseline-point" cx="{frame.x(first.x)}" cy="{y}" r="8" '
+            f'fill="none" stroke="{ACCENT}" stroke-width="2"/>',
+        )
+    return parts
 
 
 def _series(points: Sequence[Point], frame: _Frame) -> list[str]:
@@ -411,6 +424,8 @@ def build(
         placed = [(day, label, day) for day, label in events]
     drawn = [Event(x, label) for _day_, label, x in placed]
     title = _("%(measure)s total over time") % {"measure": instrument.short_title}
+    window = bool(count and count > len(points))
+    baseline, points = (points[0], points[1:]) if window else (None, points)
     svg = render(
         title=title,
         maximum=instrument.max_total,
@@ -419,9 +434,10 @@ def build(
         points=points,
         events=drawn,
         chart_id=chart_id or f"chart-{code}",
+        baseline=baseline,
         of=count,
     )
-    frame = _frame(points, instrument.max_total)
+    frame = _frame(points, instrument.max_total, window=window)
     drawn_numbers = {number for number, _event in _visible(drawn, frame)}
     listed = [
         ListedEvent(n, day, label, n in drawn_numbers)

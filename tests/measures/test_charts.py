@@ -354,7 +354,14 @@ def test_it_says_when_a_chart_shows_a_window(cast: SimpleNamespace) -> None:
     text = "Showing the last 52 of 300 scores, plus the baseline."
     assert text in root.find(f"{SVG}desc").text
     assert chart.window_text == text
-    assert len(parts(root, "circle", "score")) == len(chart.rows) == 53
+    assert len(chart.rows) == 53  # the table: the baseline and the latest 52
+    # The chart: the latest 52 across the whole width, the baseline as its reference line.
+    scores = parts(root, "circle", "score")
+    assert len(scores) == 52
+    assert float(scores[0].get("cx")) < charts.LEFT + charts.PLOT_W * 0.1
+    assert parts(root, "circle", "baseline-point") == []
+    (label,) = [t for t in root.iter(f"{SVG}text") if (t.text or "").startswith("baseline")]
+    assert label.text == "baseline 7 (session 1)"
     assert chart.rows[0].is_baseline
     assert chart.rows[1].session == 249
 
