@@ -35,38 +35,6 @@ GLOBAL = {
     "core.workerheartbeat": "worker liveness",
 }
 
-# Clinic-scoped tables that reach their clinic only through a parent row today.
-# Each needs its own `clinic` foreign key (filled from the parent, backfilled by a
-# migration) before the database can be sharded; docs/scaling.md lists this work.
-# The list may only shrink: a table that gains the key must leave it.
-KNOWN_WITHOUT_KEY = {
-    "scheduling.weeklyhours",
-    "scheduling.timeoff",
-    "scheduling.series",
-    "scheduling.reminder",
-    "scheduling.calendarfeed",
-    "measures.scheduledmeasure",
-    "measures.invitation",
-    "measures.alertnotification",
-    "measures.outcomeflag",
-    "ipt.episode",
-    "ipt.episodetask",
-    "ipt.goal",
-    "ipt.disputestageassessment",
-    "ipt.contract",
-    "ipt.inventoryperson",
-    "ipt.closenessrating",
-    "ipt.timelineevent",
-    "ipt.sessionnote",
-    "ipt.addendum",
-    "ipt.cosignreview",
-    "ipt.processnote",
-    "ipt.fidelityrating",
-    "ipt.maintenanceplan",
-    "intake.contactattempt",
-    "intake.waitlistentry",
-}
-
 # Rows written outside any clinic today (sign-in events, staff e-mail before a
 # clinic exists); a sharded database needs a clinic for them (docs/scaling.md).
 KNOWN_NULLABLE_KEY = {"core.auditevent", "core.outboundemail"}
@@ -140,14 +108,11 @@ def test_every_clinic_scoped_table_carries_the_clinic_key() -> None:
         for m in _project_models()
         if _clinic_key(m) is None and _label(m) not in GLOBAL
     }
-    new = {label: path for label, path in without.items() if label not in KNOWN_WITHOUT_KEY}
-    assert not new, (
-        "Give these models a `clinic = ForeignKey(Clinic)` (the distribution column), or, "
-        "if they are truly not clinic data, add them to GLOBAL with the reason. "
-        f"Path to the clinic today: {new}"
+    assert not without, (
+        "Give these models the clinic key (subclass rapport.core.models.ClinicKeyed and name "
+        "the parent in `clinic_from`), or, if they are truly not clinic data, add them to "
+        f"GLOBAL with the reason. Path to the clinic today: {without}"
     )
-    gained = KNOWN_WITHOUT_KEY - set(without)
-    assert not gained, f"These now carry the clinic key: remove them from the list: {gained}"
 
 
 def test_the_global_list_names_real_models_that_need_no_key() -> None:
@@ -207,3 +172,12 @@ def test_unique_constraints_of_clinic_scoped_tables_hold_within_one_clinic() -> 
         if not _holds_within_a_clinic(m, names)
     }
     assert not global_meaning
+
+
+def test_a_child_row_takes_its_parents_clinic_however_it_is_written(cast) -> None:
+    from rapport.ipt.models import EpisodeTask
+
+    assert cast.episode.clinic_id == cast.note.clinic_id == cast.process_note.clinic_id
+    assert cast.process_note.clinic_id == cast.clinic.pk
+    EpisodeTask.objects.bulk_create([EpisodeTask(episode=cast.episode, code="bulk")])
+    assert EpisodeTask.objects.get(code="bulk").clinic_id == cast.clinic.pk

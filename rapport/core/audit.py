@@ -49,10 +49,11 @@ def record(
     """
     if actor is None and request is not None and request.user.is_authenticated:
         actor = request.user
-    if clinic is None:
-        clinic = _clinic_of(obj) or getattr(actor, "clinic", None)
+    clinic_id = clinic.pk if clinic is not None else _clinic_id_of(obj)
+    if clinic_id is None:
+        clinic_id = getattr(actor, "clinic_id", None)
     event = AuditEvent(
-        clinic_id=clinic.pk if clinic is not None else None,
+        clinic_id=clinic_id,
         at=timezone.now(),
         actor=actor,
         action=action,
@@ -66,12 +67,12 @@ def record(
     return event
 
 
-def _clinic_of(obj: models.Model | None) -> Any:
+def _clinic_id_of(obj: models.Model | None) -> int | None:
     if obj is None:
         return None
     if obj._meta.label_lower == "core.clinic":
-        return obj
-    return getattr(obj, "clinic", None)
+        return obj.pk
+    return getattr(obj, "clinic_id", None)
 
 
 # --- Sealing (the worker) ---------------------------------------------------------

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from rapport.clients.models import Client
 from rapport.core.access import Capability, reaches
 from rapport.core.fields import EncryptedTextField
-from rapport.core.models import Clinic, User
+from rapport.core.models import Clinic, ClinicKeyed, User
 
 
 class PublicPage(models.Model):
@@ -127,13 +127,14 @@ class ConsultationRequest(models.Model):
         return f"request {self.public_id}"
 
 
-class ContactAttempt(models.Model):
+class ContactAttempt(ClinicKeyed):
     class Outcome(models.TextChoices):
         REACHED = "reached", _("Reached")
         MESSAGE = "message", _("Left a message")
         NO_ANSWER = "no_answer", _("No answer")
         WRONG_NUMBER = "wrong", _("Wrong number or address")
 
+    clinic_from = "request"
     request = models.ForeignKey(
         ConsultationRequest, on_delete=models.CASCADE, related_name="attempts"
     )
@@ -150,9 +151,10 @@ class ContactAttempt(models.Model):
         return f"contact attempt {self.pk}"
 
 
-class WaitlistEntry(models.Model):
+class WaitlistEntry(ClinicKeyed):
     """A person waiting for a therapist's slot; position is the order of ``added_at``."""
 
+    clinic_from = "request"
     request = models.OneToOneField(
         ConsultationRequest, on_delete=models.CASCADE, related_name="waitlist"
     )

@@ -15,10 +15,10 @@ from django.utils.translation import gettext_lazy as _
 from rapport.clients.models import Client
 from rapport.core.access import Capability, is_verified_staff
 from rapport.core.fields import EncryptedTextField
-from rapport.core.models import Clinic, Role, User
+from rapport.core.models import Clinic, ClinicKeyed, ClinicKeyedQuerySet, Role, User
 
 
-class ClientScopedQuerySet(models.QuerySet):
+class ClientScopedQuerySet(ClinicKeyedQuerySet):
     """Rows about a client inherit the client's scope (the role table)."""
 
     def visible_to(self, user: Any, capability: Capability = Capability.VIEW_CLINICAL) -> Any:
@@ -33,10 +33,6 @@ class AboutClient:
     @property
     def audit_subject_id(self) -> uuid.UUID:
         return self.client.public_id
-
-    @property
-    def clinic(self) -> Clinic:
-        return self.client.clinic
 
 
 class PersonQuerySet(ClientScopedQuerySet):
@@ -93,7 +89,7 @@ class MeasuresSettings(models.Model):
         return f"measures settings {self.clinic_id}"
 
 
-class ScheduledMeasure(models.Model):
+class ScheduledMeasure(ClinicKeyed):
     """One instrument on a client's measurement schedule (per episode, by opaque id)."""
 
     class Cadence(models.TextChoices):
@@ -101,6 +97,7 @@ class ScheduledMeasure(models.Model):
         EVERY_FOURTH = "every_fourth", _("Every fourth session")
         START_AND_END = "start_and_end", _("At the start and at the end")
 
+    clinic_from = "client"
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="scheduled_measures")
     context_id = models.UUIDField(_("episode"), db_index=True)
     instrument = models.CharField(max_length=30)
@@ -120,7 +117,7 @@ class ScheduledMeasure(models.Model):
         return f"{self.instrument} {self.cadence}"
 
 
-class Invitation(AboutClient, models.Model):
+class Invitation(AboutClient, ClinicKeyed):
     """A signed, single-use, expiring link to complete questionnaires remotely.
 
     The token itself is never stored: only its hash. A worker sends the e-mail
@@ -135,6 +132,7 @@ class Invitation(AboutClient, models.Model):
         CANCELLED = "cancelled", _("Cancelled")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    clinic_from = "client"
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="invitations")
     context_id = models.UUIDField(null=True, blank=True)
     session_number = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -401,9 +399,10 @@ class SafetyPlan(AboutPerson):
         return f"safety plan v{self.version}"
 
 
-class AlertNotification(models.Model):
+class AlertNotification(ClinicKeyed):
     """Who was told about an alert, how and when (the escalation trail)."""
 
+    clinic_from = "alert"
     alert = models.ForeignKey(SafetyAlert, on_delete=models.PROTECT, related_name="notifications")
     recipient = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     level = models.PositiveSmallIntegerField()  # 0 = owner, 1+ = escalations
@@ -418,9 +417,10 @@ class AlertNotification(models.Model):
         return f"notification {self.pk}"
 
 
-class OutcomeFlag(models.Model):
+class OutcomeFlag(ClinicKeyed):
     """An advisory such as not-on-track (measures.md §3.1), with the rule version that raised it."""
 
+    clinic_from = "client"
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="outcome_flags")
     context_id = models.UUIDField(db_index=True)
     instrument = models.CharField(max_length=30)

@@ -303,6 +303,7 @@ def evaluate(response: Response) -> OutcomeFlag | None:
     if not reasons:
         return None
     return OutcomeFlag.objects.create(
+        clinic_id=response.clinic_id,
         client_id=response.client_id,
         context_id=response.context_id,
         instrument=instrument.code,

@@ -17,11 +17,11 @@ from django.utils.translation import gettext_lazy as _
 
 from rapport.clients.models import Client
 from rapport.core.access import Capability, Reach, reaches
-from rapport.core.models import Clinic, User
+from rapport.core.models import Clinic, ClinicKeyed, User
 from rapport.core.models.clinics import validate_time_zone
 
 
-class WeeklyHours(models.Model):
+class WeeklyHours(ClinicKeyed):
     """One block of a therapist's regular working week, in their own time zone."""
 
     class Weekday(models.IntegerChoices):
@@ -33,6 +33,7 @@ class WeeklyHours(models.Model):
         SATURDAY = 5, _("Saturday")
         SUNDAY = 6, _("Sunday")
 
+    clinic_from = "therapist"
     therapist = models.ForeignKey(User, on_delete=models.CASCADE, related_name="weekly_hours")
     weekday = models.PositiveSmallIntegerField(_("day"), choices=Weekday.choices)
     starts = models.TimeField(_("from"))
@@ -59,9 +60,10 @@ class WeeklyHours(models.Model):
         return f"{self.get_weekday_display()} {self.starts:%H:%M}-{self.ends:%H:%M}"
 
 
-class TimeOff(models.Model):
+class TimeOff(ClinicKeyed):
     """An exception to the weekly hours: holiday, training, illness."""
 
+    clinic_from = "therapist"
     therapist = models.ForeignKey(User, on_delete=models.CASCADE, related_name="time_off")
     starts_at = models.DateTimeField(_("from"))
     ends_at = models.DateTimeField(_("until"))
@@ -103,10 +105,11 @@ class SchedulingSettings(models.Model):
         return f"scheduling settings {self.clinic_id}"
 
 
-class Series(models.Model):
+class Series(ClinicKeyed):
     """A weekly (or other cadence) run of sessions booked in one step from a contract."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    clinic_from = "client"
     client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="series")
     therapist = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     context_id = models.UUIDField(null=True, blank=True, db_index=True)
@@ -210,7 +213,7 @@ class Appointment(models.Model):
         return self.client.public_id if self.client_id else None
 
 
-class Reminder(models.Model):
+class Reminder(ClinicKeyed):
     """One reminder e-mail for one appointment; a due row the worker claims (sent once)."""
 
     class Status(models.TextChoices):
@@ -218,6 +221,7 @@ class Reminder(models.Model):
         SENT = "sent", _("Sent")
         CANCELLED = "cancelled", _("Cancelled")
 
+    clinic_from = "appointment"
     appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, related_name="reminders")
     lead_minutes = models.PositiveIntegerField()
     send_at = models.DateTimeField()
@@ -245,9 +249,10 @@ class Reminder(models.Model):
         return f"reminder {self.pk}"
 
 
-class CalendarFeed(models.Model):
+class CalendarFeed(ClinicKeyed):
     """A therapist's private, revocable iCalendar feed (initials only, no clinical detail)."""
 
+    clinic_from = "therapist"
     therapist = models.ForeignKey(User, on_delete=models.CASCADE, related_name="calendar_feeds")
     token_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -1,6 +1,7 @@
 from rapport.core.models.audit import AuditChain, AuditEvent
 from rapport.core.models.clinics import Clinic, Role, StaffRole, Supervision, User
 from rapport.core.models.outbox import OutboundEmail
+from rapport.core.models.tenancy import ClinicKeyed, ClinicKeyedQuerySet
 from rapport.core.models.twofactor import RecoveryCode, RecoveryCodeDevice
 from rapport.core.models.worker import WorkerHeartbeat
 
@@ -8,6 +9,8 @@ __all__ = [
     "AuditChain",
     "AuditEvent",
     "Clinic",
+    "ClinicKeyed",
+    "ClinicKeyedQuerySet",
     "OutboundEmail",
     "RecoveryCode",
     "RecoveryCodeDevice",

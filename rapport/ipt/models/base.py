@@ -8,9 +8,10 @@ from django.utils import timezone
 
 from rapport.clients.models import Client
 from rapport.core.access import Capability
+from rapport.core.models import ClinicKeyedQuerySet
 
 
-class EpisodeScopedQuerySet(models.QuerySet):
+class EpisodeScopedQuerySet(ClinicKeyedQuerySet):
     """Rows that hang off an episode inherit the client's scope (the role table)."""
 
     episode_path = "episode__client"
@@ -64,7 +65,3 @@ class PublicModel(models.Model):
     @property
     def audit_subject_id(self) -> uuid.UUID:
         return self.episode.client.public_id
-
-    @property
-    def clinic(self) -> Any:
-        return self.episode.client.clinic

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -11,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from rapport.clients.models import Client
 from rapport.core.fields import EncryptedTextField
-from rapport.core.models import User
+from rapport.core.models import ClinicKeyed, User
 from rapport.ipt import catalogue
 from rapport.ipt.catalogue import DisputeStage, EpisodeType, Phase, ProblemArea, Variant
 from rapport.ipt.models.base import (
@@ -29,7 +28,7 @@ class EpisodeQuerySet(EpisodeScopedQuerySet):
         return self.filter(status=Episode.Status.ACTIVE)
 
 
-class Episode(models.Model):
+class Episode(ClinicKeyed):
     class Status(models.TextChoices):
         ACTIVE = "active", _("Active")
         CLOSED = "closed", _("Closed")
@@ -41,6 +40,7 @@ class Episode(models.Model):
         TRANSFER = "transfer", _("Transferred to another therapist or service")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    clinic_from = "client"
     client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="episodes")
     therapist = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     episode_type = models.CharField(
@@ -103,10 +103,6 @@ class Episode(models.Model):
         return f"{self.get_episode_type_display()} IPT, {self.started_on:%Y-%m-%d}"
 
     @property
-    def clinic(self) -> Any:
-        return self.client.clinic
-
-    @property
     def audit_subject_id(self) -> uuid.UUID:
         return self.client.public_id
 
@@ -145,9 +141,10 @@ class SessionAttendance(models.TextChoices):
     NO_SHOW = "no_show", _("Did not attend")
 
 
-class EpisodeTask(models.Model):
+class EpisodeTask(ClinicKeyed):
     """One checklist item of the initial or termination phase (§1.3, §1.7)."""
 
+    clinic_from = "episode"
     episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="tasks")
     code = models.CharField(max_length=40)
     done = models.BooleanField(default=False)
@@ -170,9 +167,10 @@ class EpisodeTask(models.Model):
         return catalogue.TASKS_BY_CODE[self.code]
 
 
-class Goal(SoftRemovable, PublicModel):
+class Goal(ClinicKeyed, SoftRemovable, PublicModel):
     """A treatment goal for a problem area, pre-filled from §1.4 and editable."""
 
+    clinic_from = "episode"
     episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="goals")
     problem_area = models.CharField(max_length=30, choices=ProblemArea.choices)
     text = EncryptedTextField(_("goal"))
@@ -189,9 +187,10 @@ class Goal(SoftRemovable, PublicModel):
         return f"goal {self.public_id}"
 
 
-class DisputeStageAssessment(models.Model):
+class DisputeStageAssessment(ClinicKeyed):
     """§1.4: a role dispute's stage, re-assessed over time (latest wins)."""
 
+    clinic_from = "episode"
     episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="dispute_stages")
     stage = models.CharField(_("dispute stage"), max_length=20, choices=DisputeStage.choices)
     assessed_on = models.DateField(_("assessed on"))
@@ -208,7 +207,7 @@ class DisputeStageAssessment(models.Model):
         return self.stage
 
 
-class Contract(PublicModel):
+class Contract(ClinicKeyed, PublicModel):
     """A version of the treatment contract (§1.3 task 9, §4). Never edited: renegotiation
     (extension, taper, early end) adds a new version with its reason (§4.1)."""
 
@@ -229,6 +228,7 @@ class Contract(PublicModel):
         IN_PERSON = "in_person", _("In person")
         PORTAL = "portal", _("Client portal")
 
+    clinic_from = "episode"
     episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="contracts")
     version = models.PositiveSmallIntegerField()
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.INITIAL)

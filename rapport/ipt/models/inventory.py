@@ -7,7 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from rapport.core.fields import EncryptedTextField
-from rapport.core.models import User
+from rapport.core.models import ClinicKeyed, User
 from rapport.ipt.models.base import (
     EpisodeScopedQuerySet,
     LiveManager,
@@ -19,7 +19,7 @@ from rapport.ipt.models.episodes import Episode
 CLOSENESS_RINGS = 3  # §1.6: ring 1 = closest, default three rings
 
 
-class InventoryPerson(SoftRemovable, PublicModel):
+class InventoryPerson(ClinicKeyed, SoftRemovable, PublicModel):
     """One important person in the client's life, with the fields of §1.6."""
 
     class Relationship(models.TextChoices):
@@ -43,6 +43,7 @@ class InventoryPerson(SoftRemovable, PublicModel):
         BOTH = "both", _("Both")
         NEITHER = "neither", _("Neither")
 
+    clinic_from = "episode"
     episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="people")
     # A third party's name is clinical content too: encrypted like the rest.
     name = EncryptedTextField(_("name or initials"))
@@ -90,7 +91,7 @@ class RatingQuerySet(EpisodeScopedQuerySet):
     episode_path = "person__episode__client"
 
 
-class ClosenessRating(models.Model):
+class ClosenessRating(ClinicKeyed):
     """Where the client places a person in the closeness circle, at one moment (§1.6)."""
 
     class Occasion(models.TextChoices):
@@ -98,6 +99,7 @@ class ClosenessRating(models.Model):
         REVIEW = "review", _("Mid-treatment review")
         TERMINATION = "termination", _("At termination")
 
+    clinic_from = "person"
     person = models.ForeignKey(InventoryPerson, on_delete=models.CASCADE, related_name="ratings")
     occasion = models.CharField(max_length=20, choices=Occasion.choices, default=Occasion.INTAKE)
     ring = models.PositiveSmallIntegerField(
@@ -123,7 +125,7 @@ class ClosenessRating(models.Model):
         return f"ring {self.ring}"
 
 
-class TimelineEvent(SoftRemovable, PublicModel):
+class TimelineEvent(ClinicKeyed, SoftRemovable, PublicModel):
     """A life or interpersonal event, with its link to mood (§1.3 task 6)."""
 
     class Mood(models.TextChoices):
@@ -131,6 +133,7 @@ class TimelineEvent(SoftRemovable, PublicModel):
         BETTER = "better", _("Mood got better")
         NONE = "none", _("No clear change")
 
+    clinic_from = "episode"
     episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="timeline")
     occurred_on = models.DateField(_("when"))
     approximate = models.BooleanField(_("date is approximate"), default=False)

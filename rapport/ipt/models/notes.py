@@ -9,13 +9,13 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from rapport.core.fields import EncryptedTextField
-from rapport.core.models import User
+from rapport.core.models import ClinicKeyed, ClinicKeyedQuerySet, User
 from rapport.ipt.catalogue import DisputeStage, Phase
 from rapport.ipt.models.base import EpisodeScopedQuerySet, PublicModel
 from rapport.ipt.models.episodes import Episode, SessionAttendance
 
 
-class SessionNote(PublicModel):
+class SessionNote(ClinicKeyed, PublicModel):
     """The clinical note of one session. A signed note never changes: addenda follow."""
 
     class Status(models.TextChoices):
@@ -29,6 +29,7 @@ class SessionNote(PublicModel):
         PASSIVE = "passive", _("Passive thoughts (wishing to be dead)")
         ACTIVE = "active", _("Active thoughts of suicide")
 
+    clinic_from = "episode"
     episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="notes")
     author = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     number = models.PositiveSmallIntegerField(_("session number"))
@@ -92,9 +93,10 @@ class AddendumQuerySet(EpisodeScopedQuerySet):
     episode_path = "note__episode__client"
 
 
-class Addendum(PublicModel):
+class Addendum(ClinicKeyed, PublicModel):
     """A dated change to a signed note, by a named author, with a reason."""
 
+    clinic_from = "note"
     note = models.ForeignKey(SessionNote, on_delete=models.PROTECT, related_name="addenda")
     author = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     reason = EncryptedTextField(_("reason"))
@@ -114,13 +116,14 @@ class Addendum(PublicModel):
         return self.note.episode
 
 
-class CosignReview(models.Model):
+class CosignReview(ClinicKeyed):
     """A supervisor's decision on a trainee's note."""
 
     class Decision(models.TextChoices):
         COSIGNED = "cosigned", _("Co-signed")
         RETURNED = "returned", _("Returned with comments")
 
+    clinic_from = "note"
     note = models.ForeignKey(SessionNote, on_delete=models.CASCADE, related_name="reviews")
     supervisor = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     decision = models.CharField(max_length=20, choices=Decision.choices)
@@ -134,20 +137,21 @@ class CosignReview(models.Model):
         return self.decision
 
 
-class ProcessNote(models.Model):
+class ProcessNote(ClinicKeyed):
     """Psychotherapy notes (HIPAA 45 CFR 164.501): readable only by their author.
 
     Never shown in the chart, exports, supervisors' views or break-glass access;
     the only way to read one is ``ProcessNote.objects.authored_by(user)``.
     """
 
+    clinic_from = "note"
     note = models.OneToOneField(SessionNote, on_delete=models.CASCADE, related_name="+")
     author = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     text = EncryptedTextField(_("process note"))
     version = models.PositiveIntegerField(default=1)
     saved_at = models.DateTimeField(auto_now=True)
 
-    class QuerySet(models.QuerySet):
+    class QuerySet(ClinicKeyedQuerySet):
         def authored_by(self, user: Any) -> Any:
             if not getattr(user, "is_authenticated", False):
                 return self.none()
@@ -159,7 +163,7 @@ class ProcessNote(models.Model):
         return "process note"
 
 
-class FidelityRating(models.Model):
+class FidelityRating(ClinicKeyed):
     """The therapist's short self-rating of protocol adherence for one session (issue: fidelity)."""
 
     class Extent(models.TextChoices):
@@ -167,6 +171,7 @@ class FidelityRating(models.Model):
         PARTLY = "partly", _("Partly")
         NO = "no", _("No")
 
+    clinic_from = "note"
     note = models.OneToOneField(SessionNote, on_delete=models.CASCADE, related_name="fidelity")
     in_phase = models.CharField(
         _("the session did the work of its phase"), max_length=10, choices=Extent.choices

@@ -6,12 +6,12 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from rapport.core.fields import EncryptedTextField
-from rapport.core.models import User
+from rapport.core.models import ClinicKeyed, User
 from rapport.ipt.models.base import EpisodeScopedQuerySet, PublicModel
 from rapport.ipt.models.episodes import Contract, Episode
 
 
-class MaintenancePlan(PublicModel):
+class MaintenancePlan(ClinicKeyed, PublicModel):
     """What the client takes away; later shown in the client portal and reports."""
 
     class Decision(models.TextChoices):
@@ -20,6 +20,7 @@ class MaintenancePlan(PublicModel):
         NONE = "none", _("No further sessions planned")
         REFERRAL = "referral", _("Referral to another treatment")
 
+    clinic_from = "episode"
     episode = models.OneToOneField(
         Episode, on_delete=models.CASCADE, related_name="maintenance_plan"
     )
