@@ -72,6 +72,7 @@ def test_it_shows_corrections_and_completions_on_the_page_without_a_query_per_ro
     corrected = body[body.index(str(rows["wrong"].public_id)) :]
     corrected = corrected[: corrected.index("</tr>")]
     assert "corrected</span>" in corrected
+    assert "<td>PHQ-9</td>" in corrected
     assert "<del>3 (Minimal)</del> → 13" in corrected
     incomplete = body[body.index(str(rows["partial"].public_id)) :]
     incomplete = incomplete[: incomplete.index("</tr>")]

@@ -466,10 +466,10 @@ def test_the_clinical_pages_cost_is_pinned_and_flat_with_history(cast: SimpleNam
     }
     assert cost[small] == cost[large]
     # 1 session, 2 user, 3 OTP device, 4 clinic (time zone), 5 savepoint (atomic request),
-    # 6 roles, 7 client, 8 its clinic and 9 audit insert (background viewed),
-    # 10 may read clinically and 11 open alerts (safety banner), 12 may read and
-    # 13 safety plan, 14 episodes and 15 may start one (episodes panel), then the charts:
-    # 16 may read clinically, 17 the current episode (latest response), 18 the windowed
-    # series (baseline + latest 52 per measure), 19 flags, 20 audit insert (outcomes
-    # viewed), 21 thresholds; 22 release, 23-25 session save. Nothing is decrypted.
-    assert cost[small] == PageCost(queries=25, decrypted=0)
+    # 6 roles, 7 client, 8 audit insert (background viewed), 9 may read clinically and
+    # 10 open alerts (safety banner), 11 may read and 12 safety plan, 13 episodes and
+    # 14 may start one (episodes panel), then the charts: 15 may read clinically, 16 the
+    # current episode (latest response), 17 the windowed series (baseline + latest 52 per
+    # measure), 18 flags, 19 audit insert (outcomes viewed), 20 thresholds; 21 release,
+    # 22-24 session save. Nothing is decrypted.
+    assert cost[small] == PageCost(queries=24, decrypted=0)

@@ -68,7 +68,12 @@ def response_page(request: HttpRequest, episode: Episode) -> Page:
         )
         .order_by("-submitted_at", "-pk")
     )
-    return Paginator(rows, RESPONSES_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(rows, RESPONSES_PAGE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    for response in page.object_list:
+        known = instruments.CATALOGUE.get(response.instrument)
+        response.title = known.short_title if known else response.instrument
+    return page
 
 
 def _session_dates(episode: Episode, series: list[charts.Series]) -> dict[int, Any]:
@@ -164,7 +169,6 @@ def _page(
         editable=editable,
         responses=response_page(request, episode),
         outcome=episode_charts(request, episode),
-        titles={code: i.short_title for code, i in instruments.CATALOGUE.items()},
         invitation_list=links,
         valid_hours=settings.invitation_valid_hours,
     )
