@@ -24,7 +24,8 @@ from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db.models import Q
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 
 from rapport.ipt.models import SessionNote
 from rapport.measures import charts, instruments, outcomes
@@ -64,14 +65,14 @@ def live(note: SessionNote) -> dict[str, Any]:
 
     Scores count up to this note's session (later ones are not "before" it);
     remote answers without a session number count wherever they fall. Four
-    queries whatever the number of responses.
+    queries, and only the scores shown are loaded, whatever the number of responses.
     """
     context_id = note.episode.public_id
     responses = Response.objects.filter(context_id=context_id).filter(
         Q(session_number__isnull=True) | Q(session_number__lte=note.number)
     )
     flags = OutcomeFlag.objects.filter(context_id=context_id, kind=NOT_ON_TRACK, active=True)
-    return panel(note, list(responses.order_by("submitted_at", "pk")), flags)
+    return panel(note, shown(responses), flags)
 
 
 def as_recorded(note: SessionNote) -> dict[str, Any]:
@@ -86,23 +87,22 @@ def as_recorded(note: SessionNote) -> dict[str, Any]:
     even if it has retired since. Four queries whatever the number of responses.
     """
     context_id = note.episode.public_id
-    responses = list(
-        Response.objects.filter(context_id=context_id, submitted_at__lt=session_day_end(note))
-        .filter(Q(session_number__isnull=True) | Q(session_number__lte=note.number))
-        .order_by("submitted_at", "pk")
-    )
-    last = {response.instrument: response.pk for response in responses if response.complete}
+    responses = Response.objects.filter(
+        context_id=context_id, submitted_at__lt=session_day_end(note)
+    ).filter(Q(session_number__isnull=True) | Q(session_number__lte=note.number))
+    complete = responses.filter(complete=True)
+    last = complete.exclude(Exists(after(complete).filter(instrument=OuterRef("instrument"))))
     flags = OutcomeFlag.objects.filter(
-        context_id=context_id, kind=NOT_ON_TRACK, response_id__in=last.values()
+        context_id=context_id, kind=NOT_ON_TRACK, response_id__in=last.values("pk")
     )
-    return panel(note, responses, flags)
+    return panel(note, shown(responses), flags)
 
 
 def since_signing(note: SessionNote) -> dict[str, Any]:
     """Latest scores recorded after the note's record ends, shown apart and labelled so.
 
     The record ends at signing for a note with a snapshot, else with its session
-    day. One query.
+    day. One query, loading one score per measure.
     """
     if not note.is_locked:
         return {"measures": []}
@@ -110,7 +110,7 @@ def since_signing(note: SessionNote) -> dict[str, Any]:
     if ends is None:
         return {"measures": []}
     later = Response.objects.filter(context_id=note.episode.public_id, submitted_at__gte=ends)
-    series = charts.by_instrument(list(later.order_by("submitted_at", "pk")))
+    series = charts.by_instrument(shown(later, baseline=False, latest=1))
     zone = _zone(note)
     return {
         "basis": SIGNED if note.signed_snapshot else AS_RECORDED,
@@ -119,6 +119,52 @@ def since_signing(note: SessionNote) -> dict[str, Any]:
             for code, rows in series.items()
         ],
     }
+
+
+# What the slot reads of a response: never its answers or its correction's reason.
+SLOT_FIELDS = (
+    "instrument",
+    "total",
+    "band",
+    "complete",
+    "corrects_id",
+    "session_number",
+    "submitted_at",
+)
+
+
+def shown(responses: QuerySet, *, baseline: bool = True, latest: int = 2) -> list[Response]:
+    """Per measure, the scores the slot shows, oldest first, picked in one query.
+
+    The same as ``charts.by_instrument`` over all of ``responses`` keeps, but only
+    its ends: the first score (``baseline``) and the last ``latest``. Scores in
+    force as ``charts.current`` counts them: complete, scored, and not corrected
+    by a response of the same set.
+    """
+    in_force = (
+        responses.filter(
+            complete=True, total__isnull=False, instrument__in=list(instruments.CATALOGUE)
+        )
+        .exclude(Exists(responses.filter(corrects_id=OuterRef("pk"))))
+        .only(*SLOT_FIELDS)
+    )
+    by_code = [F("instrument")]
+    oldest_first = [F("submitted_at").asc(), F("pk").asc()]
+    newest_first = [F("submitted_at").desc(), F("pk").desc()]
+    ranked = in_force.annotate(
+        oldest=Window(RowNumber(), partition_by=by_code, order_by=oldest_first),
+        newest=Window(RowNumber(), partition_by=by_code, order_by=newest_first),
+    )
+    wanted = Q(newest__lte=latest) | Q(oldest=1) if baseline else Q(newest__lte=latest)
+    return list(ranked.filter(wanted).order_by("submitted_at", "pk"))
+
+
+def after(responses: QuerySet) -> QuerySet:
+    """Those of ``responses`` later than the outer query's row, in (time, id) order."""
+    return responses.filter(
+        Q(submitted_at__gt=OuterRef("submitted_at"))
+        | Q(submitted_at=OuterRef("submitted_at"), pk__gt=OuterRef("pk"))
+    )
 
 
 def session_day_end(note: SessionNote) -> datetime:

@@ -385,24 +385,16 @@ class Adherence:
         return self.percent(self.on_focus, FidelityRating.Extent.PARTLY)
 
 
-def adherence(notes: list[SessionNote], ratings: dict[int, FidelityRating]) -> Adherence:
-    """Summarise already-loaded notes and their ratings (no queries of its own)."""
-    summary = Adherence()
-    used: Counter = Counter()
-    for note in notes:
-        if note.attendance != SessionAttendance.ATTENDED:
-            continue
-        summary.held += 1
-        used.update(note.techniques or [])
-        rating = ratings.get(note.pk)
-        if rating is not None:
-            summary.rated += 1
-            summary.in_phase[rating.in_phase] += 1
-            summary.on_focus[rating.on_focus] += 1
+def adherence(counts: dict[str, int | None]) -> Adherence:
+    """The summary from ``SessionNoteQuerySet.course_counts`` (no queries of its own)."""
+    summary = Adherence(rated=counts["rated"] or 0, held=counts["held"] or 0)
+    for extent in FidelityRating.Extent:
+        summary.in_phase[extent.value] = counts[f"in_phase_{extent.value}"] or 0
+        summary.on_focus[extent.value] = counts[f"on_focus_{extent.value}"] or 0
     # Catalogue order (§1.5), so the table reads the same for every episode.
     summary.techniques = [
-        (str(technique.label), used[technique.value])
+        (str(technique.label), used)
         for technique in catalogue.Technique
-        if used[technique.value]
+        if (used := counts[f"technique_{technique.value}"])
     ]
     return summary

@@ -6,13 +6,46 @@ from typing import Any
 
 from django.core.validators import MaxValueValidator
 from django.db import models
+from django.db.models import Count, Max, Q
 from django.utils.translation import gettext_lazy as _
 
 from rapport.core.fields import EncryptedTextField
 from rapport.core.models import ClinicKeyed, ClinicKeyedQuerySet, User
-from rapport.ipt.catalogue import DisputeStage, Phase
+from rapport.ipt.catalogue import DisputeStage, Phase, Technique
 from rapport.ipt.models.base import EpisodeScopedQuerySet, PublicModel
 from rapport.ipt.models.episodes import Episode, SessionAttendance
+
+# What a list of notes prints; everything else (all the encrypted text) stays in the database.
+LISTED = ("public_id", "episode_id", "number", "held_on", "phase", "attendance", "status")
+
+
+class SessionNoteQuerySet(EpisodeScopedQuerySet):
+    def listed(self) -> SessionNoteQuerySet:
+        """Newest first, only the columns a list shows: no note text is decrypted."""
+        return self.only(*LISTED).order_by("-number")
+
+    def course_counts(self) -> dict[str, int | None]:
+        """One aggregate, whatever the number of sessions: the last session number,
+        sessions held, how many are self-rated and how, and each technique's sessions.
+
+        A note's techniques are a JSON list of codes, so its text holds each code in
+        quotes: matching ``"code"`` counts the notes that list it, on both databases.
+        """
+        held = Q(attendance=SessionAttendance.ATTENDED)
+        rated = held & Q(fidelity__isnull=False)
+        counts = {
+            "last": Max("number"),
+            "held": Count("pk", filter=held),
+            "rated": Count("pk", filter=rated),
+        }
+        for extent in FidelityRating.Extent:
+            value = extent.value
+            counts[f"in_phase_{value}"] = Count("pk", filter=rated & Q(fidelity__in_phase=value))
+            counts[f"on_focus_{value}"] = Count("pk", filter=rated & Q(fidelity__on_focus=value))
+        for technique in Technique:
+            listed = Q(techniques__icontains=f'"{technique.value}"')
+            counts[f"technique_{technique.value}"] = Count("pk", filter=held & listed)
+        return self.order_by().aggregate(**counts)
 
 
 class SessionNote(ClinicKeyed, PublicModel):
@@ -73,7 +106,7 @@ class SessionNote(ClinicKeyed, PublicModel):
     # Why open safety alerts were deliberately left open when the note was signed.
     open_alerts_reason = EncryptedTextField(_("why the open safety alert stays open"))
 
-    objects = EpisodeScopedQuerySet.as_manager()
+    objects = SessionNoteQuerySet.as_manager()
 
     class Meta:
         ordering = ["episode", "number"]

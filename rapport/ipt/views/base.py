@@ -6,13 +6,29 @@ import uuid
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Model
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
+from rapport.clients.models import Client
 from rapport.core.access import Capability
+from rapport.core.fields import EncryptedTextField
 from rapport.ipt.catalogue import Phase
-from rapport.ipt.models import Episode
+from rapport.ipt.models import Contract, Episode
+
+
+def encrypted_columns(model: type[Model], path: str = "") -> list[str]:
+    """The model's encrypted columns, as seen from a query ``path`` away."""
+    return [
+        f"{path}{field.name}"
+        for field in model._meta.concrete_fields
+        if isinstance(field, EncryptedTextField)
+    ]
+
+
+# The free text of an episode and its client: deferred where a page shows none of it.
+EPISODE_TEXT = [*encrypted_columns(Episode), *encrypted_columns(Client, "client__")]
 
 
 def get_episode(
@@ -21,15 +37,19 @@ def get_episode(
     capability: Capability = Capability.VIEW_CLINICAL,
     *,
     allow_closed: bool = False,
+    without_text: bool = False,
 ) -> Episode:
     """The episode if the user may use ``capability`` on its client; 404 otherwise.
 
     A closed episode is read-only: asking to write in one is refused (403) unless
-    the view handles closed episodes itself (``allow_closed``).
+    the view handles closed episodes itself (``allow_closed``). Pages that show none
+    of the episode's or client's free text ask ``without_text``, so none is decrypted.
     """
     queryset = Episode.objects.visible_to(request.user, capability).select_related(
         "client", "client__clinic", "therapist"
     )
+    if without_text:
+        queryset = queryset.defer(*EPISODE_TEXT)
     episode = get_object_or_404(queryset, public_id=public_id)
     if (
         capability == Capability.EDIT_CLINICAL
@@ -51,7 +71,8 @@ def can_edit(request: HttpRequest, episode: Episode) -> bool:
 
 def episode_context(request: HttpRequest, episode: Episode, section: str, **extra: Any) -> dict:
     """What the shared episode layout (ipt/episode_base.html) needs."""
-    contract = episode.current_contract
+    # Every tab runs this: a count and the latest contract's numbers, never its text.
+    contract = episode.contracts.defer(*encrypted_columns(Contract)).order_by("-version").first()
     held = episode.sessions_held()
     phase = episode.current_phase(
         held=held, planned=contract.planned_sessions if contract else None

@@ -35,9 +35,10 @@ def episode_start(request: HttpRequest, client_id: uuid.UUID) -> HttpResponse:
 
 @requires(Capability.VIEW_CLINICAL)
 def episode_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    episode = get_episode(request, public_id)
+    episode = get_episode(request, public_id, without_text=True)
     audit.record(request, "ipt.episode.viewed", episode)
-    tasks = {task.code: task for task in episode.tasks.all()}
+    # The checklist shows which tasks are done, not the notes written on them.
+    tasks = {task.code: task for task in episode.tasks.defer("note")}
     initial = [(t.label_for(episode.variant), tasks.get(t.code)) for t in catalogue.INITIAL_TASKS]
     context = episode_context(
         request,

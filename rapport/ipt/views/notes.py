@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -23,18 +24,27 @@ from rapport.ipt.catalogue import Phase, ProblemArea
 from rapport.ipt.forms.notes import AddendumForm, FidelityForm, ReviewForm, SessionNoteForm
 from rapport.ipt.models import FidelityRating, SessionNote
 from rapport.ipt.models.episodes import SessionAttendance
-from rapport.ipt.views.base import can_edit, episode_context, get_episode
+from rapport.ipt.views.base import EPISODE_TEXT, can_edit, episode_context, get_episode
 from rapport.ipt.views.risk_record import next_step, risk_context
 
 SIGNED_FIELDS = ["signed_at", "signed_by", "signed_snapshot", "status"]
+NOTES_PER_PAGE = 20
 
 
 def get_note(
     request: HttpRequest, public_id: uuid.UUID, capability: Capability = Capability.VIEW_CLINICAL
 ) -> SessionNote:
-    """The note if the user may use ``capability`` on its client; 404 otherwise."""
-    queryset = SessionNote.objects.visible_to(request.user, capability).select_related(
-        "episode__client__clinic", "episode__therapist", "author", "signed_by", "cosigned_by"
+    """The note if the user may use ``capability`` on its client; 404 otherwise.
+
+    The note's own text is loaded; its episode's and client's is not (no note page
+    shows it), so none of that is decrypted.
+    """
+    queryset = (
+        SessionNote.objects.visible_to(request.user, capability)
+        .select_related(
+            "episode__client__clinic", "episode__therapist", "author", "signed_by", "cosigned_by"
+        )
+        .defer(*(f"episode__{name}" for name in EPISODE_TEXT))
     )
     return get_object_or_404(queryset, public_id=public_id)
 
@@ -59,18 +69,20 @@ def saved_time(moment: Any) -> str:
 
 @requires(Capability.VIEW_CLINICAL)
 def note_list(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    episode = get_episode(request, public_id)
+    episode = get_episode(request, public_id, without_text=True)
     audit.record(request, "ipt.note.listed", episode)
-    # One query for the notes and their fidelity ratings, however many sessions.
-    notes = list(episode.notes.select_related("fidelity"))
-    ratings = {note.pk: note.fidelity for note in notes if hasattr(note, "fidelity")}
+    # A page of notes without their text, and one aggregate for the whole course:
+    # the same queries and no decryption, however many sessions there are.
+    page = Paginator(episode.notes.listed(), NOTES_PER_PAGE).get_page(request.GET.get("page"))
+    counts = episode.notes.course_counts()
     context = episode_context(
         request,
         episode,
         "notes",
-        notes=notes,
-        next_number=(notes[-1].number if notes else 0) + 1,
-        adherence=service.adherence(notes, ratings),
+        page=page,
+        notes=page.object_list,
+        next_number=(counts["last"] or 0) + 1,
+        adherence=service.adherence(counts),
         episode_open=episode.status == episode.Status.ACTIVE,
     )
     return render(request, "ipt/notes/list.html", context)
@@ -95,7 +107,7 @@ def note_new(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 def phase_prompts(note: SessionNote, contract: Any) -> dict[str, Any]:
     """What the phase asks of this session (§1.3, §1.7)."""
     episode = note.episode
-    done = {task.code for task in episode.tasks.all() if task.done}
+    done = set(episode.tasks.filter(done=True).values_list("code", flat=True))
     prompts: dict[str, Any] = {}
     if note.phase == Phase.INITIAL:
         prompts["initial_tasks"] = [
