@@ -6,29 +6,18 @@ import uuid
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Model
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from rapport.clients.models import Client
 from rapport.core.access import Capability
-from rapport.core.fields import EncryptedTextField
+from rapport.core.fields import encrypted_names
 from rapport.ipt.catalogue import Phase
 from rapport.ipt.models import Contract, Episode
 
-
-def encrypted_columns(model: type[Model], path: str = "") -> list[str]:
-    """The model's encrypted columns, as seen from a query ``path`` away."""
-    return [
-        f"{path}{field.name}"
-        for field in model._meta.concrete_fields
-        if isinstance(field, EncryptedTextField)
-    ]
-
-
 # The free text of an episode and its client: deferred where a page shows none of it.
-EPISODE_TEXT = [*encrypted_columns(Episode), *encrypted_columns(Client, "client__")]
+EPISODE_TEXT = [*encrypted_names(Episode), *(f"client__{name}" for name in encrypted_names(Client))]
 
 
 def get_episode(
@@ -72,7 +61,7 @@ def can_edit(request: HttpRequest, episode: Episode) -> bool:
 def episode_context(request: HttpRequest, episode: Episode, section: str, **extra: Any) -> dict:
     """What the shared episode layout (ipt/episode_base.html) needs."""
     # Every tab runs this: a count and the latest contract's numbers, never its text.
-    contract = episode.contracts.defer(*encrypted_columns(Contract)).order_by("-version").first()
+    contract = episode.contracts.defer(*encrypted_names(Contract)).order_by("-version").first()
     held = episode.sessions_held()
     phase = episode.current_phase(
         held=held, planned=contract.planned_sessions if contract else None
