@@ -146,6 +146,9 @@ def therapist_panel(request: HttpRequest) -> tuple[str, dict[str, Any]] | None:
         "draft_count": draft_count,
         "this_week": _this_week(user, today),
         "returned": CosignReview.Decision.RETURNED,
+        # Lists that grow with the caseload show their first SHOWN, with a link to all.
+        "shown": SHOWN,
+        "shown_slice": f":{SHOWN}",
     }
 
 

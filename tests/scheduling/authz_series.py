@@ -77,6 +77,7 @@ EXPECTED = {
     "scheduling:series": Row(SEE, series),
     "scheduling:series_place": Row(CHANGE, unplaced),
     "scheduling:appointment": Row(SEE, appointment),
+    "scheduling:client_appointments": Row(SEE, lambda cast: {"public_id": cast.client.public_id}),
     "scheduling:appointment_cancel": Row(CHANGE, appointment),
     "scheduling:appointment_reschedule": Row(CHANGE, appointment),
     "scheduling:appointment_attendance": Row(POST_ONLY, appointment),

@@ -1,12 +1,18 @@
-"""Series, single appointments, and the reminder reply link (public, signed)."""
+"""Series, single appointments, a client's appointments, and the reminder reply link
+(public, signed)."""
 
 from django.urls import path
 
-from rapport.scheduling.views import appointments, series
+from rapport.scheduling.views import appointments, client_appointments, series
 
 urlpatterns = [
     path("series/<uuid:public_id>/", series.series_detail, name="series"),
     path("series/<uuid:public_id>/place/<int:index>/", series.series_place, name="series_place"),
+    path(
+        "clients/<uuid:public_id>/appointments/",
+        client_appointments.client_appointments,
+        name="client_appointments",
+    ),
     path("appointments/<uuid:public_id>/", appointments.appointment, name="appointment"),
     path(
         "appointments/<uuid:public_id>/cancel/",

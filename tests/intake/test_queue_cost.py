@@ -1,0 +1,36 @@
+"""The intake queue pages a clinic's requests and decrypts none of their concerns."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from django.urls import reverse
+
+from tests.factories import signed_in
+from tests.history import consultation_requests
+from tests.page_cost import PageCost, page_cost
+
+QUEUE = reverse("intake:queue")
+
+
+def test_the_queue_cost_is_pinned_and_flat(cast: SimpleNamespace) -> None:
+    http = signed_in(cast.intake)
+    consultation_requests(cast.clinic, 3)
+    small = page_cost(http, QUEUE)
+    consultation_requests(cast.clinic, 400)
+    assert page_cost(http, QUEUE) == small
+    assert page_cost(http, QUEUE + "?page=5") == small
+    assert page_cost(http, QUEUE + "?status=all&page=2") == small
+    # 1 session, 2 user, 3 OTP device, 4 clinic, 5 savepoint, 6 roles, 7 count,
+    # 8 audit insert, 9 page of requests (attempts and held alert as subqueries),
+    # 10 release, 11-13 session save.
+    assert small == PageCost(queries=13, decrypted=0)
+
+
+def test_its_pager_marks_the_current_page(cast: SimpleNamespace) -> None:
+    consultation_requests(cast.clinic, 120)
+    body = signed_in(cast.intake).get(QUEUE, {"page": 2}).content.decode()
+    assert '<nav class="pagination" aria-label="Pages">' in body
+    assert '<span aria-current="page">Page 2 of 3</span>' in body
+    assert 'href="?page=1" rel="prev"' in body
+    assert 'href="?page=3" rel="next"' in body
