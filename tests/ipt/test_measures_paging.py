@@ -138,11 +138,11 @@ def test_the_measures_tabs_cost_is_pinned_and_flat_with_history(cast: SimpleName
     assert cost[small] == cost[large]
     # 1 session, 2 user, 3 OTP device, 4 clinic (time zone), 5 savepoint (atomic request),
     # 6 roles, 7 episode with its client, 8 audit insert (responses listed), 9 contract,
-    # 10 sessions held, 11 contract (phase), 12 may edit, 13 latest links, 14-15 schedule
-    # (rows, due), 16 measures settings, 17 assigned therapist (link refusal), 18 count
-    # of responses, 19 charts' windowed series (baseline + latest 52 per measure),
-    # 20 dates of the sessions charted, 21 timeline events, 22 thresholds, 23 audit insert
-    # (outcomes viewed), 24 flags, 25 the page of responses with corrections and
-    # completions joined in, 26 release, 27-29 session save.
+    # 10 sessions held, 11 may edit, 12 latest links, 13-14 schedule (rows, due),
+    # 15 measures settings, 16 assigned therapist (link refusal), 17 count of responses,
+    # 18 charts' windowed series (baseline + latest 52 per measure), 19 dates of the
+    # sessions charted, 20 timeline events, 21 thresholds, 22 audit insert (outcomes
+    # viewed), 23 flags, 24 the page of responses with corrections and completions
+    # joined in, 25 release, 26-28 session save.
     # One value decrypted: the timeline event's title marked on the charts.
-    assert cost[small] == PageCost(queries=29, decrypted=1)
+    assert cost[small] == PageCost(queries=28, decrypted=1)

@@ -130,25 +130,25 @@ def costs(cast: SimpleNamespace) -> dict[str, PageCost]:
 # Queries shared by every page below (the signed-in request and its session):
 # 1 session, 2 user, 3 OTP device, 4 clinic (time zone), 5 savepoint (atomic request),
 # 6 roles, ... the page's own ..., then release, session save (idle clock) in
-# savepoint/update/release: 4 more. The episode layout adds 3–4: latest contract,
-# sessions held, the contract again for the phase when there is none, may edit.
+# savepoint/update/release: 4 more. The episode layout adds 3: latest contract,
+# sessions held, may edit.
 PINNED = {
     # 7 episode with client, 8 audit insert, 9 page count, 10 course aggregate (last
-    # number, held, ratings, techniques), 11–14 layout, 15 the page of 20 notes: none of
+    # number, held, ratings, techniques), 11–13 layout, 14 the page of 20 notes: none of
     # their text. Decrypted: nothing (the page prints numbers, dates and states).
-    "list": PageCost(queries=19, decrypted=0),
-    # 7 note with episode, client, clinic and people, 8 audit insert, 9–12 layout,
-    # 13 self-rating, 14 addenda, 15 reviews, 16 open alerts, 17 alerts acknowledged
-    # here, 18 safety plan, 19 tasks done (codes only), 20 each measure's baseline,
-    # previous and latest score (one windowed query), 21 schedule, 22 thresholds,
-    # 23 advisories. Decrypted: the six text fields in the form and the rating's comment.
-    "draft": PageCost(queries=27, decrypted=7),
-    # As the draft to 19, then 20 each measure's latest score since signing; the slot
+    "list": PageCost(queries=18, decrypted=0),
+    # 7 note with episode, client, clinic and people, 8 audit insert, 9–11 layout,
+    # 12 self-rating, 13 addenda, 14 reviews, 15 open alerts, 16 alerts acknowledged
+    # here, 17 safety plan, 18 tasks done (codes only), 19 each measure's baseline,
+    # previous and latest score (one windowed query), 20 schedule, 21 thresholds,
+    # 22 advisories. Decrypted: the six text fields in the form and the rating's comment.
+    "draft": PageCost(queries=26, decrypted=7),
+    # As the draft to 18, then 19 each measure's latest score since signing; the slot
     # itself is the signed snapshot. Decrypted: six text fields, the snapshot, the comment.
-    "signed": PageCost(queries=24, decrypted=8),
+    "signed": PageCost(queries=23, decrypted=8),
     # 7 episode with client, 8 audit insert, 9 checklist (done or not, not its notes),
-    # 10–13 layout. Decrypted: nothing (no free text is shown on the overview).
-    "overview": PageCost(queries=17, decrypted=0),
+    # 10–12 layout. Decrypted: nothing (no free text is shown on the overview).
+    "overview": PageCost(queries=16, decrypted=0),
 }
 
 
@@ -167,10 +167,10 @@ def test_a_note_signed_before_snapshots_costs_the_same_with_a_long_history(
     short = page_cost(http, url("ipt:note", course.signed))
     grow(course)
     assert page_cost(http, url("ipt:note", course.signed)) == short
-    # As the signed note to 19, then 20–23 the slot rebuilt as of the session day (its
-    # scores, schedule, thresholds, the advisory then) and 24 the latest scores since.
+    # As the signed note to 18, then 19–22 the slot rebuilt as of the session day (its
+    # scores, schedule, thresholds, the advisory then) and 23 the latest scores since.
     # Decrypted: the six text fields and the comment (there is no snapshot).
-    assert short == PageCost(queries=28, decrypted=7)
+    assert short == PageCost(queries=27, decrypted=7)
 
 
 # --- what the pages show from a long history -------------------------------------------------

@@ -63,9 +63,8 @@ def episode_context(request: HttpRequest, episode: Episode, section: str, **extr
     # Every tab runs this: a count and the latest contract's numbers, never its text.
     contract = episode.contracts.defer(*encrypted_names(Contract)).order_by("-version").first()
     held = episode.sessions_held()
-    phase = episode.current_phase(
-        held=held, planned=contract.planned_sessions if contract else None
-    )
+    # The next session's phase, from what was just read (no second contract lookup).
+    phase = episode.phase_for_session(held + 1, contract.planned_sessions if contract else None)
     return {
         "episode": episode,
         "client": episode.client,
