@@ -177,7 +177,7 @@ def _page(
 
 @requires(Capability.VIEW_CLINICAL)
 def measures_page(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    episode = get_episode(request, public_id)
+    episode = get_episode(request, public_id, without_text=True)
     audit.record(request, "measures.response.listed", episode)
     return _page(request, episode)
 
@@ -185,7 +185,7 @@ def measures_page(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 @requires(Capability.VIEW_CLINICAL)
 def measures_history(request: HttpRequest, public_id: uuid.UUID, code: str) -> HttpResponse:
     """Every score of one measure in the episode, events marked, its table paged."""
-    episode = get_episode(request, public_id)
+    episode = get_episode(request, public_id, without_text=True)
     if code not in instruments.CATALOGUE:
         raise Http404
     scores = charts.history(Response.objects.filter(context_id=episode.public_id), code)
