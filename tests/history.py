@@ -107,3 +107,31 @@ def audit_events(clinic: Any, actor: Any, count: int, subject: Any = None) -> No
         )
         for n in range(count)
     )
+
+
+def acknowledged_alerts(alert: Any, count: int) -> None:
+    """``count`` copies of ``alert``, acknowledged weekly with a full risk assessment."""
+    from rapport.measures.models import SafetyAlert
+
+    SafetyAlert.objects.bulk_create(
+        SafetyAlert(
+            clinic_id=alert.clinic_id,
+            client_id=alert.client_id,
+            subject_id=alert.subject_id,
+            response_id=alert.response_id,
+            instrument=alert.instrument,
+            item=alert.item,
+            value=alert.value,
+            severity=alert.severity,
+            owner_id=alert.owner_id,
+            status=SafetyAlert.Status.ACKNOWLEDGED,
+            created_at=START + timedelta(weeks=n),
+            acknowledged_at=START + timedelta(weeks=n, hours=1),
+            acknowledged_by_id=alert.owner_id,
+            ideation=TEXT,
+            plan=TEXT,
+            intent=TEXT,
+            action_taken=TEXT,
+        )
+        for n in range(count)
+    )

@@ -56,3 +56,10 @@ def test_its_cost_is_pinned_and_flat(cast: SimpleNamespace) -> None:
     # (background deferred), 8 count, 9 audit insert, 10 page of appointments with
     # their therapists, 11 release, 12-14 session save.
     assert small == PageCost(queries=14, decrypted=0)
+
+
+def test_an_appointment_page_decrypts_nothing(cast: SimpleNamespace) -> None:
+    past_appointments(cast.client, 1)
+    appointment = cast.client.appointments.get()
+    page = reverse("scheduling:appointment", args=[appointment.public_id])
+    assert page_cost(signed_in(cast.therapist), page).decrypted == 0

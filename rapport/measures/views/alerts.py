@@ -27,6 +27,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -41,7 +42,7 @@ from rapport.measures import instruments, safety, subjects
 from rapport.measures.models import AlertNotification, SafetyAlert
 from rapport.measures.views.acknowledgement import Acknowledgement
 
-SHOWN_DONE = 50
+SHOWN_DONE = 50  # acknowledged alerts a page, latest first
 
 
 def alert_reader(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -144,8 +145,10 @@ def alert_list(request: HttpRequest) -> HttpResponse:
             SafetyAlert.objects.visible_to(user), "client", "owner", "acknowledged_by"
         )
         context["open"] = list(mine.filter(status=SafetyAlert.Status.OPEN))
-        done = mine.filter(status=SafetyAlert.Status.ACKNOWLEDGED).order_by("-acknowledged_at")
-        context["done"] = list(done[:SHOWN_DONE])
+        done = mine.filter(status=SafetyAlert.Status.ACKNOWLEDGED)
+        done = done.order_by("-acknowledged_at", "-pk")
+        page = Paginator(done, SHOWN_DONE).get_page(request.GET.get("page"))
+        context |= {"done": list(page.object_list), "done_page": page}
     held = without_encrypted(SafetyAlert.objects.held_by_intake(user), "acknowledged_by")
     context["held"] = list(held.order_by("-status", "-created_at", "-pk")[:SHOWN_DONE])
     context["show_held"] = bool(context["held"]) or is_intake(user)

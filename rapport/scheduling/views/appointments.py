@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 
 from rapport.core import audit
 from rapport.core.access import Capability, requires
+from rapport.core.fields import without_encrypted
 from rapport.core.models import AuditEvent
 from rapport.core.outbox import queue_email
 from rapport.scheduling import changes, reminders
@@ -99,8 +100,14 @@ class VideoLinkForm(forms.Form):
 def get_appointment(
     request: HttpRequest, public_id: uuid.UUID, capability: Capability
 ) -> Appointment:
-    queryset = Appointment.objects.visible_to(request.user, capability).select_related(
-        "clinic", "client", "therapist", "series", "moved_from"
+    # The page shows the client's name: their encrypted background stays unread.
+    queryset = without_encrypted(
+        Appointment.objects.visible_to(request.user, capability),
+        "clinic",
+        "client",
+        "therapist",
+        "series",
+        "moved_from",
     )
     return get_object_or_404(queryset, public_id=public_id)
 
