@@ -10,7 +10,6 @@ from django.http import HttpRequest
 from rapport.core.access import Capability, can
 from rapport.core.fields import without_encrypted
 from rapport.core.hooks import dashboard_panel
-from rapport.intake.forms_queue import OPEN
 from rapport.intake.models import ConsultationRequest
 
 SHOWN = 5
@@ -20,10 +19,12 @@ SHOWN = 5
 def intake_panel(request: HttpRequest) -> tuple[str, dict[str, Any]] | None:
     if not can(request.user, Capability.ADD_CLIENT):
         return None
-    visible = without_encrypted(ConsultationRequest.objects.visible_to(request.user))
-    counts = visible.aggregate(
+    # Open requests only (new ones are open too): the request_open_queue index serves
+    # both, and settled requests, which pile up over the years, are never read.
+    waiting = without_encrypted(ConsultationRequest.objects.visible_to(request.user).open())
+    counts = waiting.aggregate(
         new=Count("pk", filter=Q(status=ConsultationRequest.Status.NEW)),
-        urgent=Count("pk", filter=Q(urgent=True, status__in=OPEN)),
+        urgent=Count("pk", filter=Q(urgent=True)),
     )
-    newest = visible.filter(status=ConsultationRequest.Status.NEW).order_by("-urgent", "created_at")
+    newest = waiting.filter(status=ConsultationRequest.Status.NEW).order_by("-urgent", "created_at")
     return "intake/queue/panel.html", {"new_requests": newest[:SHOWN], **counts}

@@ -1,4 +1,5 @@
-"""The intake queue pages a clinic's requests and decrypts none of their concerns."""
+"""The intake queue and the intake dashboard read a clinic's waiting requests, a page at
+a time, and decrypt none of their concerns."""
 
 from __future__ import annotations
 
@@ -6,11 +7,14 @@ from types import SimpleNamespace
 
 from django.urls import reverse
 
+from rapport.intake.models import ConsultationRequest
 from tests.factories import signed_in
 from tests.history import consultation_requests
 from tests.page_cost import PageCost, page_cost
 
 QUEUE = reverse("intake:queue")
+DASHBOARD = reverse("core:dashboard")
+S = ConsultationRequest.Status
 
 
 def test_the_queue_cost_is_pinned_and_flat(cast: SimpleNamespace) -> None:
@@ -34,3 +38,21 @@ def test_its_pager_marks_the_current_page(cast: SimpleNamespace) -> None:
     assert '<span aria-current="page">Page 2 of 3</span>' in body
     assert 'href="?page=1" rel="prev"' in body
     assert 'href="?page=3" rel="next"' in body
+
+
+def test_the_intake_dashboard_cost_is_pinned_and_flat(cast: SimpleNamespace) -> None:
+    http = signed_in(cast.intake)
+    consultation_requests(cast.clinic, 3)
+    small = page_cost(http, DASHBOARD)
+    consultation_requests(cast.clinic, 300)
+    ConsultationRequest.objects.filter(name__endswith="7").update(status=S.DECLINED)
+    ConsultationRequest.objects.filter(name__endswith="3").update(urgent=True)
+    assert page_cost(http, DASHBOARD) == small
+    body = http.get(DASHBOARD).content.decode()
+    new = ConsultationRequest.objects.filter(status=S.NEW)
+    assert f'New consultation requests <span class="count">({new.count()})</span>' in body
+    assert f"{new.filter(urgent=True).count()} urgent requests: contact today" in body
+    # 1 session, 2 user, 3 OTP device, 4 clinic, 5 savepoint, 6 roles, 7 held alerts,
+    # 8 open requests counted (new, urgent), 9 clinic's client count, 10 the five
+    # newest requests, 11 release, 12-14 session save. No concern is decrypted.
+    assert small == PageCost(queries=14, decrypted=0)
