@@ -1,4 +1,5 @@
-"""The alert list pages the acknowledged alerts and decrypts no risk assessment."""
+"""The alert list pages the acknowledged alerts and those intake holds, and decrypts no
+risk assessment."""
 
 from __future__ import annotations
 
@@ -6,9 +7,11 @@ from types import SimpleNamespace
 
 from django.urls import reverse
 
+from rapport.measures.models import SafetyAlert
 from rapport.measures.views.alerts import SHOWN_DONE
 from tests.factories import signed_in
 from tests.history import acknowledged_alerts
+from tests.intake.queue_helpers import make_screened_request
 from tests.measures.alerts_helpers import raise_alert
 from tests.page_cost import PageCost, page_cost
 
@@ -42,3 +45,30 @@ def test_its_cost_is_pinned_and_flat(cast: SimpleNamespace) -> None:
     # request's alert: no query), 10 audit insert, 11 release, 12-14 session save.
     # Rows show who, severity and times: no risk assessment or background is decrypted.
     assert small == PageCost(queries=14, decrypted=0)
+
+
+def test_intake_pages_the_alerts_it_holds_open_first(cast: SimpleNamespace) -> None:
+    req = make_screened_request(cast.clinic, others=1, item9=2)
+    acknowledged_alerts(SafetyAlert.objects.get(subject_id=req.public_id), SHOWN_DONE + 3)
+    http = signed_in(cast.intake)
+    first = http.get(ALERTS)
+    assert first.context["held"][0].status == SafetyAlert.Status.OPEN
+    body = first.content.decode()
+    assert f'<span class="count">({SHOWN_DONE + 4})</span>' in body
+    label = "Pages of alerts on consultation requests"
+    assert f'<nav class="pagination" aria-label="{label}">' in body
+    assert 'href="?held=2#held-heading" rel="next"' in body
+    second = http.get(ALERTS, {"held": 2})
+    assert len(second.context["held"]) == 4
+    assert '<span aria-current="page">Page 2 of 2</span>' in second.content.decode()
+
+
+def test_the_intake_list_cost_is_flat(cast: SimpleNamespace) -> None:
+    req = make_screened_request(cast.clinic, others=1, item9=2)
+    alert = SafetyAlert.objects.get(subject_id=req.public_id)
+    http = signed_in(cast.intake)
+    small = page_cost(http, ALERTS)
+    acknowledged_alerts(alert, 300)
+    assert page_cost(http, ALERTS) == small
+    assert page_cost(http, ALERTS + "?held=5") == small
+    assert small.decrypted == 0

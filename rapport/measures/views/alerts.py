@@ -150,7 +150,9 @@ def alert_list(request: HttpRequest) -> HttpResponse:
         page = Paginator(done, SHOWN_DONE).get_page(request.GET.get("page"))
         context |= {"done": list(page.object_list), "done_page": page}
     held = without_encrypted(SafetyAlert.objects.held_by_intake(user), "acknowledged_by")
-    context["held"] = list(held.order_by("-status", "-created_at", "-pk")[:SHOWN_DONE])
+    held = held.order_by("-status", "-created_at", "-pk")  # open first
+    held_page = Paginator(held, SHOWN_DONE).get_page(request.GET.get("held"))
+    context |= {"held": list(held_page.object_list), "held_page": held_page}
     context["show_held"] = bool(context["held"]) or is_intake(user)
     if is_admin(user):
         context["escalated"] = list(safety.escalated_in_clinic(user.clinic_id))
