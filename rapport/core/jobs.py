@@ -49,6 +49,8 @@ def claim(
     now = timezone.now()
     unclaimed = due.filter(models.Q(claimed_until__isnull=True) | models.Q(claimed_until__lt=now))
     stamp = {"claimed_by": worker, "claimed_until": now + lease}
+    if not unclaimed.order_by(*order).exists():
+        return []  # the idle pass: one index probe, no transaction and no lock
     if connection.vendor == "postgresql":
         with transaction.atomic():
             ids = list(

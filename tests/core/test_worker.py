@@ -233,3 +233,28 @@ def test_it_runs_the_other_jobs_when_one_fails(
     call_command("worker", name="in-process")
     assert ran == ["in-process"]
     assert any(r.getMessage() == "job failed" and r.job == "broken" for r in caplog.records)
+
+
+def _idle_pass_queries() -> int:
+    from django.test.utils import CaptureQueriesContext
+
+    from rapport.core.management.commands.worker import Command
+
+    worker = Command()
+    worker.stopping = False
+    worker.run_once("idle")  # the first pass also writes the heartbeat row
+    with CaptureQueriesContext(connection) as queries:
+        assert worker.run_once("idle") == 0
+    return len(queries)
+
+
+def test_an_idle_pass_is_a_few_probes_however_much_waits_for_later(db: None) -> None:
+    quiet = _idle_pass_queries()
+    later = START + timedelta(days=3650)
+    OutboundEmail.objects.bulk_create(
+        OutboundEmail(recipient="a@example.org", subject="Later", due_at=later) for _ in range(300)
+    )
+    assert _idle_pass_queries() == quiet
+    # 1 heartbeat update, 4 claim probes (reminders, invitations, escalations, outbox),
+    # 1 audit chains with unsealed events: no transaction, no lock, no row read.
+    assert quiet == 6

@@ -54,9 +54,7 @@ class Command(BaseCommand):
 
     def run_once(self, name: str) -> int:
         try:
-            WorkerHeartbeat.objects.update_or_create(
-                name=name, defaults={"seen_at": timezone.now()}
-            )
+            self._beat(name)
         except DatabaseError:
             # The database may be restarting: skip this pass and try again.
             logger.exception("database unavailable", extra={"worker": name})
@@ -71,6 +69,12 @@ class Command(BaseCommand):
             except Exception:  # one failing job must not stop the others
                 logger.exception("job failed", extra={"job": job_name, "worker": name})
         return handled
+
+    def _beat(self, name: str) -> None:
+        """Say this worker is alive: one UPDATE on every pass but the first."""
+        now = timezone.now()
+        if not WorkerHeartbeat.objects.filter(name=name).update(seen_at=now):
+            WorkerHeartbeat.objects.update_or_create(name=name, defaults={"seen_at": now})
 
     def _sleep(self, seconds: float) -> None:
         deadline = time.monotonic() + seconds
