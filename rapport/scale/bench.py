@@ -43,6 +43,8 @@ from rapport.scale.stats import LoadResult, floor_ratio, median
 ROOT = Path(__file__).resolve().parent.parent.parent
 PYTHON = sys.executable
 DEFAULT_PG_URL = "postgres://postgres@127.0.0.1:5432/rapport_bench"
+# Long enough that no request is abandoned: the next page starts on an idle server.
+REQUEST_TIMEOUT = 900
 
 
 @dataclass(frozen=True)
@@ -97,6 +99,11 @@ def parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--postgres-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_PG_URL)
     )
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="Measure the database a previous run seeded at this factor instead of a new one.",
+    )
     parser.add_argument("--one", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--database", help=argparse.SUPPRESS)
     parser.add_argument("--factor", help=argparse.SUPPRESS)
@@ -115,6 +122,7 @@ def forward(args: argparse.Namespace, database: str, factor: str) -> list[str]:
         *([f"--settle={args.settle}"] if args.settle is not None else []),
         f"--out={args.out}",
         f"--postgres-url={args.postgres_url}",
+        *(["--reuse"] if args.reuse else []),
     ]
 
 
@@ -142,7 +150,11 @@ def production_env(args: argparse.Namespace) -> dict[str, str]:
 
 def run_one(args: argparse.Namespace) -> int:
     out = Path(args.out)
-    os.environ["DATABASE_URL"] = fresh_database(args.database, args.postgres_url, out)
+    os.environ["DATABASE_URL"] = (
+        database_url(args.database, args.postgres_url, out)
+        if args.reuse
+        else fresh_database(args.database, args.postgres_url, out)
+    )
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rapport.settings")
     import django
 
@@ -160,7 +172,7 @@ def run_one(args: argparse.Namespace) -> int:
         "duration_s": args.duration,
         "floor": "GET /start/ as a signed-in therapist (302)",
     }
-    report.update(seed(float(args.factor)))
+    report.update(reused(args.factor) if args.reuse else seed(float(args.factor)))
     report["worker_idle_cycle_ms"] = idle_worker_cycle_ms(args.worker_runs)
     pages = bench_pages()
     costs = {page.name: in_process_cost(page) for page in pages}
@@ -174,12 +186,17 @@ def run_one(args: argparse.Namespace) -> int:
     return 0
 
 
+def database_url(database: str, postgres_url: str, out: Path) -> str:
+    if database == "sqlite":
+        return f"sqlite:///{out / 'rapport-bench.sqlite3'}"
+    return postgres_url
+
+
 def fresh_database(database: str, postgres_url: str, out: Path) -> str:
     if database == "sqlite":
-        path = out / "rapport-bench.sqlite3"
         for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-        return f"sqlite:///{path}"
+            Path(f"{out / 'rapport-bench.sqlite3'}{suffix}").unlink(missing_ok=True)
+        return database_url(database, postgres_url, out)
     import psycopg
 
     parts = urlsplit(postgres_url)
@@ -200,6 +217,19 @@ def seed(factor: float) -> dict[str, Any]:
     with tqdm(total=seeding.Plan(factor).count("clients") + 1, unit="client") as bar:
         report = seeding.seed(factor, progress=bar.update)
     return {"seed_seconds": round(time.monotonic() - started, 1), "rows": report.counts}
+
+
+def reused(factor: str) -> dict[str, Any]:
+    """A database seeded by an earlier run: its sessions are counted, not re-made."""
+    from rapport.clients.models import Client
+    from rapport.scale import seeding
+
+    clients = Client.objects.filter(clinic__name=seeding.CLINIC_NAME).count()
+    if clients != seeding.Plan(float(factor)).count("clients") + 1:
+        raise SystemExit(
+            f"--reuse: the database holds {clients} scale clients, not factor {factor}"
+        )
+    return {"seed_seconds": None, "rows": {"client": clients}, "reused": True}
 
 
 def bench_pages() -> list[Page]:
@@ -336,6 +366,7 @@ def serve_and_load(pages: list[Page], args: argparse.Namespace) -> dict[str, Loa
     connections.close_all()
     server = start_server(args.port)
     try:
+        warm(pages[0], args.port)
         return {page.name: load(page, args) for page in pages}
     finally:
         server.send_signal(signal.SIGTERM)
@@ -364,11 +395,21 @@ def start_server(port: int) -> subprocess.Popen:
     raise RuntimeError("gunicorn did not start")
 
 
+def warm(page: Page, port: int, times: int = 8) -> None:
+    """Each worker imports the URL configuration and views on its first requests: not measured."""
+    headers = {"Cookie": page.cookie} if page.cookie else {}
+    for _ in range(times):
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=REQUEST_TIMEOUT)
+        connection.request("GET", page.path, headers=headers)
+        connection.getresponse().read()
+        connection.close()
+
+
 def load(page: Page, args: argparse.Namespace) -> LoadResult:
     """``connections`` threads, each on one keep-alive connection, for a fixed time."""
     warm_until = time.monotonic() + args.warmup
     stop_at = warm_until + args.duration
-    shared: dict[str, Any] = {"latencies": [], "errors": 0, "bytes": 0}
+    shared: dict[str, Any] = {"latencies": [], "completed": 0, "errors": 0, "bytes": 0}
     lock = threading.Lock()
     threads = [
         threading.Thread(target=_client, args=(page, args.port, warm_until, stop_at, shared, lock))
@@ -378,14 +419,16 @@ def load(page: Page, args: argparse.Namespace) -> LoadResult:
         thread.start()
     for thread in threads:
         thread.join()
-    return LoadResult(shared["latencies"], shared["errors"], args.duration, shared["bytes"])
+    return LoadResult(
+        shared["latencies"], shared["completed"], shared["errors"], args.duration, shared["bytes"]
+    )
 
 
 def _client(
     page: Page, port: int, warm_until: float, stop_at: float, shared: dict, lock: threading.Lock
 ) -> None:
     headers = {"Cookie": page.cookie} if page.cookie else {}
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=REQUEST_TIMEOUT)
     while (started := time.monotonic()) < stop_at:
         try:
             connection.request("GET", page.path, headers=headers)
@@ -394,15 +437,17 @@ def _client(
             good = response.status == page.status
         except (OSError, http.client.HTTPException):
             connection.close()
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=REQUEST_TIMEOUT)
             good, body = False, b""
         finished = time.monotonic()
-        if not warm_until <= finished <= stop_at:
-            continue  # only requests completed inside the measured window count
         with lock:
             if good:
-                shared["latencies"].append(finished - started)
                 shared["bytes"] = len(body)
+                shared["completed"] += warm_until <= finished <= stop_at
+            if started < warm_until:
+                continue  # started during the warm-up
+            if good:
+                shared["latencies"].append(finished - started)
             else:
                 shared["errors"] += 1
     connection.close()
@@ -429,7 +474,7 @@ def page_rows(
 def markdown(report: dict[str, Any]) -> str:
     head = (
         f"### {report['database']}, factor {report['factor']:g} "
-        f"(seeded in {report['seed_seconds']} s; {report['connections']} connections, "
+        f"({seeded(report)}; {report['connections']} connections, "
         f"{report['duration_s']:g} s per page)\n\n"
         "| page | req/s | p50 ms | p95 ms | p99 ms | bytes | queries | decrypted | ÷ floor |\n"
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|\n"
@@ -446,6 +491,12 @@ def markdown(report: dict[str, Any]) -> str:
         f"({report['verify_audit_output']})\n"
     )
     return head + "\n".join(lines) + "\n" + tail
+
+
+def seeded(report: dict[str, Any]) -> str:
+    if report.get("reused"):
+        return "data seeded by an earlier run"
+    return f"seeded in {report['seed_seconds']} s"
 
 
 def comparison(reports: list[dict[str, Any]]) -> str:

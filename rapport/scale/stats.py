@@ -31,25 +31,27 @@ def floor_ratio(floor_rps: float, page_rps: float) -> float:
 
 @dataclass(frozen=True)
 class LoadResult:
-    """What the load generator saw for one page."""
+    """What the load generator saw for one page.
 
-    latencies: list[float]  # seconds, one per completed request with the expected status
+    Throughput counts the requests completed inside the measured window; latency
+    percentiles take every request started inside it, the slow ones still running
+    when it closed included (leaving them out would flatter a slow page).
+    """
+
+    latencies: list[float]  # seconds: requests started in the window, expected status
+    completed: int  # of those and earlier ones, completed inside the window
     errors: int
     seconds: float
     body_bytes: int  # of the last good response
 
     @property
-    def requests(self) -> int:
-        return len(self.latencies)
-
-    @property
     def rps(self) -> float:
-        return self.requests / self.seconds if self.seconds > 0 else 0.0
+        return self.completed / self.seconds if self.seconds > 0 else 0.0
 
-    def summary(self) -> dict[str, float | int]:
+    def summary(self) -> dict[str, float | int | None]:
         ms = [latency * 1000 for latency in self.latencies]
         return {
-            "requests": self.requests,
+            "requests": len(self.latencies),
             "errors": self.errors,
             "rps": round(self.rps, 2),
             "p50_ms": rounded(percentile(ms, 50)),

@@ -53,7 +53,9 @@ def test_the_floor_ratio_is_how_many_times_cheaper_the_floor_is() -> None:
 
 
 def test_a_load_result_reports_throughput_and_latency_in_milliseconds() -> None:
-    result = LoadResult(latencies=[0.01, 0.02, 0.03, 0.04], errors=1, seconds=2, body_bytes=512)
+    result = LoadResult(
+        latencies=[0.01, 0.02, 0.03, 0.04], completed=4, errors=1, seconds=2, body_bytes=512
+    )
     assert result.summary() == {
         "requests": 4,
         "errors": 1,
@@ -63,9 +65,13 @@ def test_a_load_result_reports_throughput_and_latency_in_milliseconds() -> None:
         "p99_ms": 39.7,
         "bytes": 512,
     }
-    nothing = LoadResult(latencies=[], errors=3, seconds=1, body_bytes=0).summary()
+    nothing = LoadResult(latencies=[], completed=0, errors=3, seconds=1, body_bytes=0).summary()
     assert nothing["rps"] == 0
     assert nothing["p95_ms"] is None  # JSON null, never NaN
+    # A request still running when the window closed counts in latency, not throughput.
+    slow = LoadResult(latencies=[0.5, 12.0], completed=1, errors=0, seconds=10, body_bytes=1)
+    assert slow.summary()["rps"] == 0.1
+    assert slow.summary()["p99_ms"] > 11_000
 
 
 def free_port() -> int:
@@ -80,7 +86,7 @@ def test_the_bench_serves_every_page_and_writes_its_report(tmp_path: Path) -> No
     env.pop("DATABASE_URL", None)
     command = [
         *(sys.executable, "scripts/bench.py", "--databases", "sqlite", "--factors", "0.002"),
-        *("--duration", "0.2", "--warmup", "0.05", "--connections", "2", "--worker-runs", "2"),
+        *("--duration", "0.3", "--warmup", "0.05", "--connections", "2", "--worker-runs", "2"),
         *("--settle", "0", "--out", str(tmp_path), "--port", str(free_port())),
     ]
     done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
