@@ -58,8 +58,8 @@ def claim_query(job: Callable[[str], int]) -> models.QuerySet:
     due_field = call.kwargs.get("due_field")
     order = (due_field, "pk") if due_field else ("pk",)
     # With nothing due the claim stops at its probe: the same rows, in the same order.
-    probe = unclaimed.order_by(*order).query.exists().get_compiler(connection=connection)
-    probe_sql, probe_params = probe.as_sql()
+    probe = unclaimed.order_by(*order).values_list("pk", flat=True)[:1]
+    probe_sql, probe_params = probe.query.sql_with_params()
     if connection.vendor == "postgresql":
         unclaimed = unclaimed.select_for_update(skip_locked=True)
     candidates = unclaimed.order_by(*order).values_list("pk", flat=True)[:limit]

@@ -121,10 +121,13 @@ def seal(clinic_id: int | None) -> int:
         if chain is None:
             return 0  # another worker is sealing this chain right now
         rows = AuditEvent.objects.unsealed().filter(clinic_id=clinic_id).order_by("pk")
+        # Seal in id order: nothing at or past the first row that has not settled. Found
+        # first, so a busy minute's fresh events are not read on every idle pass.
+        unsettled = rows.filter(at__gte=settled).values_list("pk", flat=True).first()
+        if unsettled is not None:
+            rows = rows.filter(pk__lt=unsettled)
         count = 0
         for event in rows[:SEAL_BATCH]:
-            if event.at >= settled:
-                break  # seal in id order: nothing past a row that has not settled
             event.seq, event.prev_hash = chain.head_seq + 1, chain.head_hash
             event.hash = event.compute_hash()
             if AuditEvent.objects.seal(event) != 1:
