@@ -515,13 +515,17 @@ class ClientSpec:
 
 
 def refresh_planner_statistics() -> None:
-    """ANALYZE, as autovacuum would in a running practice: the planner must see the data.
+    """On PostgreSQL, ANALYZE as autovacuum would in a running practice.
 
     Without it, PostgreSQL plans the first hours of a bulk-filled database from empty
     tables' statistics (a seq scan of 600,000 fidelity ratings for one episode's notes).
+    SQLite gathers no statistics by itself, so a practice's SQLite file has none and
+    the bench leaves it so: with them, SQLite's planner picks table scans for the
+    measures tab's joins (docs/operations.md).
     """
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
 
 
 def held_counts(clients: int, notes: int, rng: random.Random) -> list[int]:
