@@ -1,5 +1,6 @@
 from rapport.core.models.audit import AuditChain, AuditEvent
 from rapport.core.models.clinics import Clinic, Role, StaffRole, Supervision, User
+from rapport.core.models.duties import RoleGrantRequest, SecondFactorReset
 from rapport.core.models.outbox import OutboundEmail
 from rapport.core.models.tenancy import ClinicKeyed, ClinicKeyedQuerySet
 from rapport.core.models.twofactor import RecoveryCode, RecoveryCodeDevice
@@ -15,6 +16,8 @@ __all__ = [
     "RecoveryCode",
     "RecoveryCodeDevice",
     "Role",
+    "RoleGrantRequest",
+    "SecondFactorReset",
     "StaffRole",
     "Supervision",
     "User",
