@@ -11,6 +11,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
 from rapport.core import audit
@@ -23,6 +24,25 @@ BACKGROUND_HEADER = "HTTP_X_RAPPORT_BACKGROUND"
 def is_background(request: HttpRequest) -> bool:
     """Autosave and polling send this header: they must not keep a session alive."""
     return request.META.get(BACKGROUND_HEADER) == "1"
+
+
+class NoStoreForSignedInMiddleware:
+    """``Cache-Control: no-store, private`` on every answer to a signed-in person.
+
+    One place for every page, redirect and refusal: any of them may carry personal
+    data, which must not stay in a browser's or a proxy's cache after sign-out.
+    Checked before and after the view, so the answers to sign-in and sign-out count.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        signed_in = request.user.is_authenticated
+        response = self.get_response(request)
+        if signed_in or request.user.is_authenticated:
+            patch_cache_control(response, no_store=True, private=True)
+        return response
 
 
 class SessionTimeoutMiddleware:
