@@ -326,6 +326,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "axes": {"level": "WARNING"},
-        "django.server": {"level": "WARNING"},
+        # Both write the path of refused requests: link tokens are masked at the source.
+        "django.request": {"filters": ["no_phi"]},
+        "django.server": {"level": "WARNING", "filters": ["no_phi"]},
     },
 }

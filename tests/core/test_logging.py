@@ -5,8 +5,10 @@ from __future__ import annotations
 import io
 import json
 import logging
+import secrets
 from types import SimpleNamespace
 
+from django.test import Client as HttpClient
 from django.urls import reverse
 
 from rapport.core.logging import RedactFilter
@@ -54,3 +56,48 @@ def test_it_writes_structured_json_and_masks_stray_addresses() -> None:
     record = json.loads(stream.getvalue())
     assert record["message"] == "bounce from [email]"
     assert record["email"] == "e-1"
+
+
+# Routes whose path carries a secret: whoever reads the log could use the link.
+TOKEN_URLS = [
+    ("questionnaires:form", {}),
+    ("scheduling:feed", {}),
+    ("scheduling:reminder_reply", {}),
+    ("core:set_password", {"public_id": "7f1c9a1e-2b7b-4c43-9c53-0d6a1f9e8b21"}),
+]
+
+
+def _formatted(records: list[logging.LogRecord]) -> str:
+    """The records as the configured JSON console handler writes them, extras included."""
+    handler = next(h for h in logging.getLogger().handlers if h.get_name() == "console")
+    return "\n".join(handler.formatter.format(record) for record in records)
+
+
+def test_it_masks_link_tokens_in_logged_paths(cast: SimpleNamespace, caplog) -> None:
+    caplog.set_level(logging.INFO)
+    http = HttpClient()
+    tokens = []
+    for name, kwargs in TOKEN_URLS:
+        token = f"Zq{secrets.token_urlsafe(24)}"
+        tokens.append(token)
+        response = http.get(reverse(name, kwargs=kwargs | {"token": token}))
+        assert 400 <= response.status_code < 500, name
+    http.get(f"/q/{tokens[0]}/trailing/")  # unrouted: a long opaque segment is masked too
+    logged = [r for r in caplog.records if r.name == "django.request"]
+    assert len(logged) == len(TOKEN_URLS) + 1, "expected each refusal to be logged"
+    text = "\n".join(r.getMessage() for r in logged) + _formatted(logged)
+    assert "/q/[token]/" in text
+    for token in tokens:
+        assert token not in text
+
+
+def test_it_masks_tokens_in_the_development_server_access_log(caplog) -> None:
+    token = f"Zq{secrets.token_urlsafe(24)}"
+    caplog.set_level(logging.INFO)
+    # The shape django.core.servers.basehttp gives its access lines.
+    logging.getLogger("django.server").warning(
+        '"%s" %s %s', f"GET /q/{token}/?from=mail HTTP/1.1", "404", "179"
+    )
+    message = caplog.records[-1].getMessage()
+    assert token not in message
+    assert "/q/[token]/" in message
