@@ -115,6 +115,7 @@ MIDDLEWARE = [
     "rapport.core.middleware.NoStoreForSignedInMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "rapport.core.inputs.RejectNulMiddleware",
     "rapport.core.middleware.SessionTimeoutMiddleware",
     "rapport.core.middleware.TimeZoneMiddleware",
     "rapport.core.middleware.DeniedAccessAuditMiddleware",
