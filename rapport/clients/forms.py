@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from rapport.clients.models import Client
+from rapport.core.inputs import sane_formfield
 from rapport.core.models import Role, User
 from rapport.core.versioning import VersionedForm
 
@@ -14,6 +15,7 @@ from rapport.core.versioning import VersionedForm
 class ClientDemographicsForm(VersionedForm):
     class Meta:
         model = Client
+        formfield_callback = sane_formfield
         fields = [
             "given_name",
             "family_name",

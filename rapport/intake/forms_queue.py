@@ -9,6 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from rapport.core.inputs import SaneDateField
 from rapport.core.models import User
 from rapport.core.versioning import VersionedForm
 from rapport.intake import waitlist
@@ -84,10 +85,10 @@ def therapist_field(clinic: Any, **kwargs: Any) -> TherapistChoiceField:
 class ConversionForm(forms.Form):
     given_name = forms.CharField(label=_("Given name"), max_length=100)
     family_name = forms.CharField(label=_("Family name"), max_length=100)
-    date_of_birth = forms.DateField(
+    date_of_birth = SaneDateField(
         label=_("Date of birth"), widget=forms.DateInput(attrs={"type": "date"})
     )
-    started_on = forms.DateField(
+    started_on = SaneDateField(
         label=_("Episode starts on"), widget=forms.DateInput(attrs={"type": "date"})
     )
 

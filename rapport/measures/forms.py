@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from rapport.core.inputs import SaneDateTimeField
 from rapport.measures import engine, instruments
 from rapport.measures.instruments.base import Instrument, Item, Licence
 from rapport.measures.models import ScheduledMeasure
@@ -241,7 +242,7 @@ class InvitationForm(forms.Form):
     session_number = forms.IntegerField(
         label=gettext_lazy("For session number"), min_value=1, max_value=99
     )
-    session_at = forms.DateTimeField(
+    session_at = SaneDateTimeField(
         label=gettext_lazy("Session date and time"),
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),

@@ -9,6 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from rapport.core.inputs import SaneDateField
 from rapport.measures.models import SafetyAlert
 
 TEXT_FIELDS = [
@@ -55,7 +56,7 @@ class AcknowledgeForm(forms.Form):
         label=_("Action taken"),
         help_text=_("What you did: e.g. called the client, crisis referral, means counselling."),
     )
-    follow_up_on = forms.DateField(
+    follow_up_on = SaneDateField(
         label=_("Follow-up date"),
         help_text=_("Today or later."),
         widget=forms.DateInput(attrs={"type": "date"}),

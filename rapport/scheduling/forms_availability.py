@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from rapport.core.inputs import SaneDateField
 from rapport.core.models import User
 from rapport.scheduling.models import TimeOff, WeeklyHours
 from rapport.scheduling.timeutil import local_to_utc
@@ -62,10 +63,10 @@ class WeeklyHoursForm(forms.ModelForm):
 class TimeOffForm(forms.Form):
     """Whole days away (holidays, training), in the therapist's own zone."""
 
-    first_day = forms.DateField(
+    first_day = SaneDateField(
         label=_("First day away"), widget=forms.DateInput(attrs={"type": "date"})
     )
-    last_day = forms.DateField(
+    last_day = SaneDateField(
         label=_("Last day away"), widget=forms.DateInput(attrs={"type": "date"})
     )
     reason = forms.CharField(

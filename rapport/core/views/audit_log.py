@@ -18,6 +18,7 @@ from rapport.core import audit
 from rapport.core.access import Capability, requires
 from rapport.core.forms import AuditFilterForm
 from rapport.core.hooks import audit_subject_choices
+from rapport.core.inputs import parse_query_int
 from rapport.core.models import AuditEvent, User
 
 PAGE_SIZE = 50
@@ -79,8 +80,7 @@ def _page(shown: list[AuditEvent], *, newer: bool, older: bool) -> KeysetPage:
 
 
 def _cursor(request: HttpRequest, name: str) -> int | None:
-    value = request.GET.get(name, "")
-    return int(value) if value.isdigit() else None
+    return parse_query_int(request, name)
 
 
 def _filters(request: HttpRequest) -> str:

@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from rapport.core.inputs import sane_formfield
 from rapport.ipt import catalogue, services
 from rapport.ipt.forms.initial import RadioGroup
 from rapport.ipt.models import Contract, Episode
@@ -28,6 +29,7 @@ class ContractForm(forms.ModelForm):
 
     class Meta:
         model = Contract
+        formfield_callback = sane_formfield
         fields = [
             "planned_sessions",
             "frequency",
@@ -96,6 +98,7 @@ class RenegotiationForm(forms.ModelForm):
 
     class Meta:
         model = Contract
+        formfield_callback = sane_formfield
         fields = [*TERMS, "reason"]
         widgets = {
             "expected_end_on": forms.DateInput(attrs={"type": "date"}),

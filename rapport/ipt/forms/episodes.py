@@ -6,12 +6,14 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from rapport.core.inputs import sane_formfield
 from rapport.ipt.models import Episode
 
 
 class EpisodeStartForm(forms.ModelForm):
     class Meta:
         model = Episode
+        formfield_callback = sane_formfield
         fields = [
             "episode_type",
             "variant",

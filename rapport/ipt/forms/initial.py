@@ -9,6 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from rapport.core.inputs import sane_formfield
 from rapport.core.versioning import VersionedForm
 from rapport.ipt import catalogue
 from rapport.ipt.catalogue import ProblemArea
@@ -131,6 +132,7 @@ class FormulationForm(VersionedForm):
 
     class Meta:
         model = Episode
+        formfield_callback = sane_formfield
         fields = [
             "primary_problem_area",
             "secondary_problem_area",
@@ -214,6 +216,7 @@ class DisputeStageForm(forms.ModelForm):
 
     class Meta:
         model = DisputeStageAssessment
+        formfield_callback = sane_formfield
         fields = ["stage", "assessed_on", "note"]
         widgets = {
             "stage": RadioGroup,

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from rapport.core.inputs import SaneDateField, sane_formfield
 from rapport.core.versioning import VersionedForm
 from rapport.ipt.models import ClosenessRating, Episode, InventoryPerson, TimelineEvent
 from rapport.ipt.models.inventory import CLOSENESS_RINGS
@@ -71,6 +72,7 @@ class InventoryPersonForm(VersionedForm):
 
     class Meta:
         model = InventoryPerson
+        formfield_callback = sane_formfield
         fields = [
             "name",
             "relationship",
@@ -142,7 +144,7 @@ class InventoryPersonForm(VersionedForm):
 class ClosenessForm(forms.Form):
     """Place every person of the inventory in a ring, for one occasion (§1.6)."""
 
-    rated_on = forms.DateField(
+    rated_on = SaneDateField(
         label=_("Date of this rating"), widget=forms.DateInput(attrs={"type": "date"})
     )
     fingerprint = forms.CharField(widget=forms.HiddenInput, required=False)
@@ -257,6 +259,7 @@ class TimelineEventForm(forms.ModelForm):
 
     class Meta:
         model = TimelineEvent
+        formfield_callback = sane_formfield
         fields = [
             "occurred_on",
             "approximate",

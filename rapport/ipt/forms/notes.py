@@ -9,6 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from rapport.core.inputs import sane_formfield
 from rapport.ipt import catalogue
 from rapport.ipt.catalogue import ProblemArea
 from rapport.ipt.models import Addendum, FidelityRating, SessionNote
@@ -29,6 +30,7 @@ class SessionNoteForm(forms.ModelForm):
 
     class Meta:
         model = SessionNote
+        formfield_callback = sane_formfield
         fields = list(NOTE_FIELDS)
         widgets = {
             "held_on": forms.DateInput(attrs={"type": "date"}),

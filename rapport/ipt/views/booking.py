@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from rapport.core import audit
 from rapport.core.access import Capability, requires
+from rapport.core.inputs import SaneDateField
 from rapport.ipt.models import Contract, Episode
 from rapport.ipt.views.base import episode_context, get_episode
 from rapport.scheduling import series as scheduling_series
@@ -31,7 +32,7 @@ _ZONES = sorted(zoneinfo.available_timezones())
 
 
 class BookSeriesForm(forms.Form):
-    first = forms.DateField(
+    first = SaneDateField(
         label=gettext_lazy("First session"), widget=forms.DateInput({"type": "date"})
     )
     at = forms.TimeField(

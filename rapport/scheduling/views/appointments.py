@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST
 from rapport.core import audit
 from rapport.core.access import Capability, requires
 from rapport.core.fields import without_encrypted
+from rapport.core.inputs import SaneDateField
 from rapport.core.models import AuditEvent
 from rapport.core.outbox import queue_email
 from rapport.scheduling import changes, reminders
@@ -72,7 +73,7 @@ class CancelForm(ScopeForm):
 
 
 class MoveForm(ScopeForm):
-    day = forms.DateField(label=gettext_lazy("New date"), widget=forms.DateInput({"type": "date"}))
+    day = SaneDateField(label=gettext_lazy("New date"), widget=forms.DateInput({"type": "date"}))
     at = forms.TimeField(
         label=gettext_lazy("New start time"),
         widget=forms.TimeInput({"type": "time"}, format="%H:%M"),

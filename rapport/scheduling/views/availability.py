@@ -150,4 +150,4 @@ def time_off_delete(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 
 def _row_id(request: HttpRequest) -> int:
     value = request.POST.get("row", "")
-    return int(value) if value.isdigit() else 0
+    return int(value) if value.isascii() and value.isdigit() else 0  # "²".isdigit() too

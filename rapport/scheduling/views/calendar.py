@@ -26,6 +26,7 @@ from rapport.core import audit
 from rapport.core.access import Capability
 from rapport.core.fields import without_encrypted
 from rapport.core.hooks import dashboard_panel
+from rapport.core.inputs import parse_query_date
 from rapport.core.models import Role, User
 from rapport.scheduling.availability import free_slots
 from rapport.scheduling.models import Appointment
@@ -133,10 +134,7 @@ def _chosen_therapist(request: HttpRequest) -> User | None:
 
 
 def _chosen_day(request: HttpRequest) -> dt.date:
-    try:
-        return dt.date.fromisoformat(request.GET.get("date", ""))
-    except ValueError:
-        return timezone.localdate()
+    return parse_query_date(request, "date", timezone.localdate())
 
 
 def _query(therapist: User | None, day: dt.date) -> str:

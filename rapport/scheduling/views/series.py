@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from rapport.clients.models import Client
 from rapport.core import audit
 from rapport.core.access import Capability, requires
+from rapport.core.inputs import SaneDateField
 from rapport.scheduling import series as service
 from rapport.scheduling.booking import SlotTaken
 from rapport.scheduling.models import Series
@@ -23,7 +24,7 @@ from rapport.scheduling.timeutil import utc_to_local
 
 
 class PlaceForm(forms.Form):
-    day = forms.DateField(label=gettext_lazy("Date"), widget=forms.DateInput({"type": "date"}))
+    day = SaneDateField(label=gettext_lazy("Date"), widget=forms.DateInput({"type": "date"}))
     at = forms.TimeField(
         label=gettext_lazy("Start time"), widget=forms.TimeInput({"type": "time"}, format="%H:%M")
     )
