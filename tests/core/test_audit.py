@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from io import StringIO
 from types import SimpleNamespace
@@ -11,7 +12,7 @@ from types import SimpleNamespace
 import pytest
 import time_machine
 from django.core.management import CommandError, call_command
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -162,8 +163,67 @@ def test_it_continues_a_chain_sealed_in_several_batches(
 
 
 def _sql(statement: str, params: list) -> None:
-    with connection.cursor() as cursor:
+    """Tamper as an attacker with the owner's rights: past the append-only trigger."""
+    with connection.cursor() as cursor, _trigger_dropped():
         cursor.execute(statement, params)
+
+
+@contextmanager
+def _trigger_dropped() -> Iterator[None]:
+    """The table owner's way past the trigger (inside the test's transaction: undone after)."""
+    if connection.vendor != "postgresql":
+        yield  # SQLite has no roles and no trigger
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # ALTER TABLE waits for none
+        cursor.execute("ALTER TABLE core_auditevent DISABLE TRIGGER core_auditevent_append_only")
+        try:
+            yield
+        finally:
+            cursor.execute("ALTER TABLE core_auditevent ENABLE TRIGGER core_auditevent_append_only")
+
+
+def _refused(statement: str, params: list) -> bool:
+    """Whether the application's connection is refused this statement."""
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(statement, params)
+    except DatabaseError as error:
+        return "append-only" in str(error)
+    return False
+
+
+on_postgresql = pytest.mark.skipif("connection.vendor != 'postgresql'")
+
+
+@on_postgresql
+def test_the_database_refuses_to_edit_or_delete_a_sealed_row(cast: SimpleNamespace) -> None:
+    event = _sealed(cast, 2)[0]
+    assert _refused("UPDATE core_auditevent SET action = %s WHERE id = %s", ["x", event.pk])
+    assert _refused("UPDATE core_auditevent SET hash = %s WHERE id = %s", ["0" * 64, event.pk])
+    assert _refused(
+        "UPDATE core_auditevent SET seq = NULL, prev_hash = '', hash = '' WHERE id = %s", [event.pk]
+    )
+    assert _refused("DELETE FROM core_auditevent WHERE id = %s", [event.pk])
+    assert _refused("DELETE FROM core_auditevent", [])
+    assert AuditEvent.objects.filter(pk=event.pk, action=event.action, hash=event.hash).exists()
+
+
+@on_postgresql
+def test_the_database_lets_an_unsealed_row_be_sealed_and_nothing_else(
+    cast: SimpleNamespace,
+) -> None:
+    event = _events(cast, 1)[0]
+    assert _refused("UPDATE core_auditevent SET action = %s WHERE id = %s", ["x", event.pk])
+    assert _refused("DELETE FROM core_auditevent WHERE id = %s", [event.pk])
+    # A seal that also rewrites what the row says is no seal.
+    assert _refused(
+        "UPDATE core_auditevent SET seq = 1, prev_hash = %s, hash = %s, actor_id = NULL"
+        " WHERE id = %s",
+        ["0" * 64, "f" * 64, event.pk],
+    )
+    assert _seal() == 1
+    assert "intact: 1 sealed events" in _verify()
 
 
 def test_it_reports_a_row_edited_in_the_database(cast: SimpleNamespace) -> None:

@@ -149,6 +149,9 @@ class AuditChain(models.Model):
     checkpoint_seq = models.PositiveBigIntegerField(default=0)
     checkpoint_hash = models.CharField(max_length=64, default=GENESIS)
     checkpoint_at = models.DateTimeField(null=True, blank=True)
+    # The head last exported off the database (rapport.core.audit_checkpoints).
+    exported_seq = models.PositiveBigIntegerField(default=0)
+    exported_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("audit chain")
