@@ -4,13 +4,14 @@ conversion into a client, waitlist and booking the initial consultation.
 Requests are contact data of people who are not yet clients: intake coordinators
 and clinic admins (Capability.ADD_CLIENT) see their own clinic's, through
 ``ConsultationRequest.objects.visible_to``. The free-text concern is shown to
-them: it is the person's own message to the intake team and the coordinator
-triages by it. The self-screen (a measures response) shows intake coordinators
-its total, band and urgency, never the item answers (DESIGN.md: coordinators never
-see questionnaire items) except the one that raised a safety alert they hold
-(``SafetyAlert.objects.held_by_intake``: its question number, value and page).
-Clinic admins see no clinical content: that a self-screen exists and that the
-request is urgent, nothing more.
+intake coordinators and clinicians: it is the person's own message to the intake
+team and the coordinator triages by it. The self-screen (a measures response)
+shows intake coordinators its total, band and urgency, never the item answers
+(DESIGN.md: coordinators never see questionnaire items) except the one that
+raised a safety alert they hold (``SafetyAlert.objects.held_by_intake``: its
+question number, value and page).
+Clinic admins see no clinical content: that a message and a self-screen exist and
+that the request is urgent, nothing more; the concern is not even decrypted for them.
 """
 
 from __future__ import annotations
@@ -61,9 +62,19 @@ S = ConsultationRequest.Status
 TAKEN = gettext_lazy("That time was just taken — choose another.")
 
 
+# Roles that read the person's own words and their self-screen (DESIGN.md role table).
+READS_CONTENT = frozenset({Role.INTAKE_COORDINATOR, Role.THERAPIST, Role.SUPERVISOR})
+
+
+def reads_content(user: Any) -> bool:
+    return bool(user.roles & READS_CONTENT)
+
+
 def _get_request(request: HttpRequest, public_id: uuid.UUID) -> ConsultationRequest:
     """The one way these views fetch a request: scoped to the clinic, else 404."""
     visible = ConsultationRequest.objects.visible_to(request.user).select_related("client")
+    if not reads_content(request.user):
+        visible = visible.defer("concern")  # loaded only if conversion needs it
     return get_object_or_404(visible, public_id=public_id)
 
 
@@ -161,7 +172,7 @@ def _screen_context(user: Any, req: ConsultationRequest) -> dict[str, Any]:
     return {
         "screen": services.self_screen(req),
         # Clinic admins see no clinical content: that a self-screen exists, no score.
-        "screen_shown": Role.INTAKE_COORDINATOR in user.roles,
+        "screen_shown": reads_content(user),
         "open_alerts": [a for a in alerts if a.status == SafetyAlert.Status.OPEN],
         "closed_alerts": [a for a in alerts if a.status != SafetyAlert.Status.OPEN],
     }
