@@ -83,6 +83,12 @@ if DEBUG and RAPPORT_ENCRYPTION_KEYS.startswith("insecure-"):
 # Keys the hash chain of the audit log; kept apart from SECRET_KEY so that
 # rotating session secrets never invalidates the audit history.
 RAPPORT_AUDIT_KEY = env_str("RAPPORT_AUDIT_KEY") or f"audit:{SECRET_KEY}"
+# Signed chain heads the worker writes here and e-mails to clinic admins, so a
+# truncated audit tail shows against the last one (docs/operations.md, "Audit log").
+RAPPORT_AUDIT_CHECKPOINT_DIR = Path(
+    env_str("RAPPORT_AUDIT_CHECKPOINT_DIR") or VAR_DIR / "audit-checkpoints"
+)
+RAPPORT_AUDIT_CHECKPOINT_HOURS = env_int("RAPPORT_AUDIT_CHECKPOINT_HOURS", 24)
 
 INSTALLED_APPS = [
     "django.contrib.auth",
