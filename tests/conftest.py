@@ -79,3 +79,9 @@ def _fast_password_hashing(settings) -> None:
     # Argon2 is the production hasher (tests/core/test_passwords.py checks it);
     # a fast one keeps a suite that creates hundreds of users quick.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _audit_checkpoints_in_tmp(settings, tmp_path) -> None:
+    # The worker and verify_audit write and read checkpoints: never the installation's.
+    settings.RAPPORT_AUDIT_CHECKPOINT_DIR = tmp_path / "audit-checkpoints"
