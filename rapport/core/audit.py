@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from django.db import IntegrityError, models, transaction
 from django.db.models import Count, Min
@@ -28,6 +28,9 @@ from rapport.core.models.audit import (
     seal_hash,
 )
 from rapport.core.net import client_address
+
+if TYPE_CHECKING:
+    from rapport.core.audit_checkpoints import Checkpoint
 
 
 def record(
@@ -209,13 +212,19 @@ def chain_ids() -> list[int | None]:
 
 
 def verify_chain(
-    clinic_id: int | None, *, incremental: bool = False, batch_size: int = 2000
+    clinic_id: int | None,
+    *,
+    incremental: bool = False,
+    batch_size: int = 2000,
+    exported: Checkpoint | None = None,
 ) -> ChainReport:
     """Walk one clinic's sealed rows in chain order and report where they disagree.
 
     Full: from position 1. Incremental: from the last checkpoint, after checking
     that the checkpoint's row still carries the hash recorded there. A clean
-    pass moves the checkpoint to the chain's last sealed row.
+    pass moves the checkpoint to the chain's last sealed row. ``exported`` is
+    the chain's last checkpoint kept off the database: the chain must still
+    reach it, with the same hash there (a truncated tail shows only that way).
     """
     _chain_row(clinic_id)
     chain = AuditChain.objects.get(chain=clinic_id or 0)
@@ -255,6 +264,8 @@ def verify_chain(
                 f"the chain was sealed up to position {chain.head_seq}: newest rows deleted",
             )
         )
+    if exported is not None:
+        report.problems.extend(_against_export(clinic_id, report, exported))
     if not report.problems:
         AuditChain.objects.filter(pk=chain.pk).update(
             checkpoint_seq=report.head_seq,
@@ -262,6 +273,30 @@ def verify_chain(
             checkpoint_at=timezone.now(),
         )
     return report
+
+
+def _against_export(
+    clinic_id: int | None, report: ChainReport, exported: Checkpoint
+) -> Iterator[ChainProblem]:
+    if not exported.head_seq:
+        return
+    if report.head_seq < exported.head_seq:
+        yield ChainProblem(
+            clinic_id,
+            exported.head_seq,
+            None,
+            f"the chain ends at position {report.head_seq}, but the checkpoint of "
+            f"{exported.at} recorded position {exported.head_seq}: newest rows deleted",
+        )
+        return
+    row = sealed_events(clinic_id).filter(seq=exported.head_seq).values_list("pk", "hash").first()
+    if row is None or row[1] != exported.head_hash:
+        yield ChainProblem(
+            clinic_id,
+            exported.head_seq,
+            row[0] if row else None,
+            f"differs from the checkpoint of {exported.at}: the chain was rewritten",
+        )
 
 
 class _SealedRow(NamedTuple):

@@ -1,15 +1,18 @@
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from rapport.core import audit
+from rapport.core import audit, audit_checkpoints
+from rapport.core.audit_checkpoints import Checkpoint
 
 
 class Command(BaseCommand):
     help = (
-        "Check the audit log's sealed hash chains; report edited, deleted or reordered rows "
+        "Check the audit log's sealed hash chains against themselves and against the last "
+        "exported checkpoints; report edited, deleted or reordered rows, a truncated tail, "
         "and the events still waiting to be sealed."
     )
 
@@ -19,15 +22,36 @@ class Command(BaseCommand):
             action="store_true",
             help="Check only rows sealed since the last clean verification (its checkpoint).",
         )
+        parser.add_argument(
+            "--checkpoint",
+            action="append",
+            default=[],
+            metavar="FILE",
+            help="Also check against the checkpoints in FILE (a checkpoint e-mail, saved whole). "
+            "Repeatable; the checkpoint directory is always read.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        checkpoints = self._checkpoints(options["checkpoint"])
+        exported = audit_checkpoints.latest(checkpoints)
+        forged = [cp for cp in checkpoints if not cp.authentic]
+        ids = set(audit.chain_ids()) | {chain or None for chain in exported}
         reports = [
-            audit.verify_chain(clinic_id, incremental=options["incremental"])
-            for clinic_id in audit.chain_ids()
+            audit.verify_chain(
+                clinic_id,
+                incremental=options["incremental"],
+                exported=exported.get(clinic_id or 0),
+            )
+            for clinic_id in sorted(ids, key=lambda c: c or 0)
         ]
-        problems = [problem for report in reports for problem in report.problems]
+        problems = [str(problem) for report in reports for problem in report.problems]
+        problems += [
+            f"[chain {cp.chain or '-'}] checkpoint of {cp.at}: signature does not match "
+            "(forged, damaged, or signed with another audit key)"
+            for cp in forged
+        ]
         for problem in problems:
-            self.stderr.write(str(problem))
+            self.stderr.write(problem)
         backlog = audit.backlog()
         waiting = f"{backlog.unsealed} event(s) not yet sealed"
         if backlog.unsealed:
@@ -43,8 +67,20 @@ class Command(BaseCommand):
         )
         self.stdout.write(f"{waiting}.")
         for report in reports:
-            # Operators record these heads off-site: a truncated tail then shows too.
-            self.stdout.write(
-                f"chain {report.clinic_id or '-'}: {report.head_seq} events, "
-                f"head {report.head_hash}"
-            )
+            self.stdout.write(self._head(report, exported.get(report.clinic_id or 0)))
+
+    def _checkpoints(self, files: list[str]) -> list[Checkpoint]:
+        found = audit_checkpoints.stored()
+        for name in files:
+            try:
+                found += audit_checkpoints.parse(Path(name).read_text())
+            except OSError as error:
+                raise CommandError(f"Cannot read checkpoint file {name}: {error}") from error
+        return found
+
+    def _head(self, report: audit.ChainReport, exported: Checkpoint | None) -> str:
+        line = f"chain {report.clinic_id or '-'}: {report.head_seq} events, head {report.head_hash}"
+        if exported is None:
+            # Without one, deleting the newest rows together with the head cannot show.
+            return line + "; no checkpoint yet"
+        return line + f"; reaches the checkpoint of {exported.at} (position {exported.head_seq})"

@@ -32,6 +32,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         import rapport.core.audit  # (registers the sealing job)
+        import rapport.core.audit_checkpoints  # (registers the checkpoint export)
         import rapport.core.outbox  # noqa: F401  (registers the outbox job)
 
         self.stopping = False
