@@ -253,3 +253,19 @@ def test_encryption_streams_in_flat_memory(tmp_path: Path) -> None:
         tracemalloc.stop()
     assert total == 8_000_000
     assert peak < 6 * backups.CHUNK
+
+
+def test_the_manifest_check_names_each_table_that_differs(
+    practice: SimpleNamespace, tmp_path: Path
+) -> None:
+    manifest = backups.verify_archive(_backup(tmp_path))
+    Client.objects.filter(pk=practice.client.pk).update(given_name="Changed")
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM core_staffrole WHERE role = 'intake_coordinator'")
+
+    problems = backups.check_restored(manifest).problems
+
+    assert problems == [
+        "table clients_client: content differs from the backup",
+        "table core_staffrole has 5 rows, the backup 6",
+    ]
