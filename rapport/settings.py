@@ -123,6 +123,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "rapport.core.inputs.RejectNulMiddleware",
     "rapport.core.middleware.SessionTimeoutMiddleware",
+    "rapport.clients.break_glass.BreakGlassMiddleware",
     "rapport.core.middleware.TimeZoneMiddleware",
     "rapport.core.middleware.DeniedAccessAuditMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

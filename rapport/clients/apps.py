@@ -8,4 +8,5 @@ class ClientsConfig(AppConfig):
     verbose_name = _("Clients")
 
     def ready(self) -> None:
-        from rapport.clients import demo, panels  # noqa: F401  (register their hooks)
+        # Register their hooks (and break-glass's audit receiver).
+        from rapport.clients import break_glass, demo, panels  # noqa: F401

@@ -3,23 +3,29 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from rapport.core.access import Capability, Reach, reaches
+from rapport.core.access import Capability, Reach, granted_clients, reaches
 from rapport.core.fields import EncryptedTextField
-from rapport.core.models import Clinic, Supervision, User
+from rapport.core.models import Clinic, ClinicKeyed, ClinicKeyedQuerySet, Supervision, User
 
 
 class ClientQuerySet(models.QuerySet):
     def visible_to(
-        self, user: Any, capability: Capability = Capability.VIEW_CLIENTS
+        self,
+        user: Any,
+        capability: Capability = Capability.VIEW_CLIENTS,
+        *,
+        break_glass: bool = True,
     ) -> ClientQuerySet:
-        """The clients ``user`` may use ``capability`` on: the role table, applied."""
+        """The clients ``user`` may use ``capability`` on: the role table, applied,
+        and the user's active break-glass grants unless ``break_glass`` is false."""
         granted = reaches(user, capability)
         if not granted:
             return self.none()
@@ -32,6 +38,9 @@ class ClientQuerySet(models.QuerySet):
         if Reach.SUPERVISED in granted:
             supervisees = Supervision.objects.filter(supervisor=user).values("supervisee_id")
             scope |= Q(assigned_therapist_id__in=supervisees)
+        opened = granted_clients(user, capability) if break_glass else frozenset()
+        if opened:
+            scope |= Q(pk__in=sorted(opened))
         return in_clinic.filter(scope)
 
     def permits(self, user: Any, capability: Capability, client: Client) -> bool:
@@ -106,3 +115,52 @@ class Client(models.Model):
     def age_on(self, day: date) -> int:
         born = self.date_of_birth
         return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+BREAK_GLASS_DURATION = timedelta(hours=4)
+
+
+class BreakGlassQuerySet(ClinicKeyedQuerySet):
+    def active(self, now: datetime | None = None) -> BreakGlassQuerySet:
+        now = now or timezone.now()
+        return self.filter(ended_at__isnull=True, opened_at__lte=now, expires_at__gt=now)
+
+
+class BreakGlassGrant(ClinicKeyed):
+    """A clinician's emergency access to one client beyond their reach (docs/security.md).
+
+    Viewing only, for ``BREAK_GLASS_DURATION``; clinic admins are alerted and review it.
+    """
+
+    clinic_from = "client"
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    reason = EncryptedTextField(_("reason"))
+    opened_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ended_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    pages_viewed = models.PositiveIntegerField(default=0)
+
+    objects = BreakGlassQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-opened_at", "-pk"]
+        indexes = [
+            models.Index(fields=["user", "expires_at"], name="break_glass_holder"),
+            models.Index(fields=["clinic", "-opened_at"], name="break_glass_review"),
+        ]
+
+    def __str__(self) -> str:
+        return f"break-glass {self.public_id}"
+
+    @property
+    def audit_subject_id(self) -> uuid.UUID:
+        return self.client.public_id
+
+    def is_open(self, now: datetime | None = None) -> bool:
+        now = now or timezone.now()
+        return self.ended_at is None and self.opened_at <= now < self.expires_at

@@ -6,9 +6,9 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from rapport.clients.models import Client
+from rapport.clients.models import BreakGlassGrant, Client
 from rapport.core import audit
-from rapport.core.access import Capability, can
+from rapport.core.access import Capability, can, may_break_glass
 from rapport.core.fields import without_encrypted
 from rapport.core.hooks import audit_subjects, dashboard_panel
 from rapport.core.models import Role
@@ -32,6 +32,21 @@ def caseload_panel(request: HttpRequest) -> tuple[str, dict[str, Any]] | None:
     if "caseload" in context or "supervised" in context:
         audit.record(request, "clients.caseload.viewed")
     return "clients/panels/caseload.html", context
+
+
+@dashboard_panel(order=5)
+def break_glass_panel(request: HttpRequest) -> tuple[str, dict[str, Any]] | None:
+    """Admins see open emergency accesses at once; clinicians, the way to ask for one."""
+    user = request.user
+    if can(user, Capability.VIEW_AUDIT):
+        open_now = BreakGlassGrant.objects.active().filter(clinic_id=user.clinic_id)
+        rows = list(open_now.select_related("user").only("public_id", "opened_at", "user")[:SHOWN])
+        return "clients/panels/break_glass.html", {"admin": True, "open": rows}
+    # Only a session holding grants has them loaded (BreakGlassMiddleware): no query.
+    mine = getattr(request, "break_glass", None)
+    if mine and may_break_glass(user):
+        return "clients/panels/break_glass.html", {"mine": mine}
+    return None
 
 
 @audit_subjects

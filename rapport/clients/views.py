@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from rapport.clients.forms import ClientDemographicsForm, ClinicalBackgroundForm
 from rapport.clients.models import Client
 from rapport.core import audit
-from rapport.core.access import Capability, can, requires
+from rapport.core.access import Capability, can, may_break_glass, requires
 from rapport.core.fields import without_encrypted
 from rapport.core.hooks import client_panels
 
@@ -51,6 +51,7 @@ def client_list(request: HttpRequest) -> HttpResponse:
             "query": query,
             "querystring": urlencode({"q": query}) if query else "",
             "can_add": can(request.user, Capability.ADD_CLIENT),
+            "can_break_glass": may_break_glass(request.user),
         },
     )
 

@@ -85,6 +85,26 @@ def reaches(user: Any, capability: Capability) -> set[Reach]:
     return {ROLE_TABLE[role][capability] for role in user.roles if capability in ROLE_TABLE[role]}
 
 
+# Break-glass (docs/security.md): a clinician may open one client beyond their reach
+# for a stated reason. The grant extends viewing only, never writing, co-signing or
+# process notes. The clients app keeps the grants and, on each safe request, puts the
+# ids of the clients its active grants open on ``user.break_glass_clients``.
+BREAK_GLASS_ROLES = frozenset({Role.THERAPIST, Role.SUPERVISOR})
+BREAK_GLASS_CAPABILITIES = frozenset({Capability.VIEW_CLIENTS, Capability.VIEW_CLINICAL})
+
+
+def may_break_glass(user: Any) -> bool:
+    """Whether ``user`` is a clinician who may ask for break-glass access."""
+    return is_verified_staff(user) and bool(user.roles & BREAK_GLASS_ROLES)
+
+
+def granted_clients(user: Any, capability: Capability) -> frozenset[int]:
+    """Clients (keys) beyond the role table that an active break-glass grant opens."""
+    if capability not in BREAK_GLASS_CAPABILITIES or not may_break_glass(user):
+        return frozenset()
+    return frozenset(getattr(user, "break_glass_clients", ()))
+
+
 def can(user: Any, capability: Capability) -> bool:
     return bool(reaches(user, capability))
 

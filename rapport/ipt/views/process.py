@@ -18,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from rapport.clients.break_glass import only_through_grant
 from rapport.core import audit
 from rapport.core.access import Capability, second_factor_gate
 from rapport.ipt import notes as service
@@ -42,6 +43,9 @@ def author_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
 def authored_note(request: HttpRequest, public_id: uuid.UUID) -> SessionNote:
     note = get_note(request, public_id, Capability.VIEW_CLINICAL)
     if note.author_id != request.user.pk:
+        raise Http404
+    # Break-glass never opens process notes, not even a former author's own.
+    if only_through_grant(request.user, note.episode.client_id):
         raise Http404
     return note
 
