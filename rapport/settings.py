@@ -83,6 +83,9 @@ if DEBUG and RAPPORT_ENCRYPTION_KEYS.startswith("insecure-"):
 # Keys the hash chain of the audit log; kept apart from SECRET_KEY so that
 # rotating session secrets never invalidates the audit history.
 RAPPORT_AUDIT_KEY = env_str("RAPPORT_AUDIT_KEY") or f"audit:{SECRET_KEY}"
+# Encrypts backup archives ("id:base64key,…", the first writes); unset, each encryption
+# key stands in through HKDF (docs/operations.md, "Backups").
+RAPPORT_BACKUP_KEY = env_str("RAPPORT_BACKUP_KEY", "") or ""
 # Signed chain heads the worker writes here and e-mails to clinic admins, so a
 # truncated audit tail shows against the last one (docs/operations.md, "Audit log").
 RAPPORT_AUDIT_CHECKPOINT_DIR = Path(
