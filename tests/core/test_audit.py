@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -398,3 +399,48 @@ def test_it_seals_each_event_exactly_once_with_two_workers(
         assert list(rows.order_by("seq").values_list("seq", flat=True)) == list(range(1, count + 1))
         assert list(rows.order_by("pk").values_list("seq", flat=True)) == list(range(1, count + 1))
     assert "intact: 40 sealed events" in _verify()
+
+
+def _denied(statement: str) -> str:
+    """The database's refusal of ``statement``, or "" when it ran."""
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(statement)
+    except DatabaseError as error:
+        return str(error)
+    return ""
+
+
+@on_postgresql
+def test_the_application_role_of_the_operators_guide_seals_but_cannot_unhook_the_log(
+    cast: SimpleNamespace,
+) -> None:
+    # The grants docs/operations.md gives the application role, inside this test's transaction.
+    role = f"rapport_app_{os.getpid()}"
+    grants = [
+        f"CREATE ROLE {role} NOLOGIN",
+        f"GRANT USAGE ON SCHEMA public TO {role}",
+        f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role}",
+        f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {role}",
+        f"REVOKE DELETE, TRUNCATE ON core_auditevent FROM {role}",
+    ]
+    with connection.cursor() as cursor:
+        for statement in grants:
+            cursor.execute(statement)
+        cursor.execute(f"SET ROLE {role}")
+    try:
+        _events(cast, 2)
+        assert _seal() == 2  # the worker's work needs no more than these grants
+        assert "intact: 2 sealed events" in _verify()
+        assert "permission denied" in _denied("TRUNCATE core_auditevent")
+        assert "permission denied" in _denied("DELETE FROM core_auditevent")
+        assert "must be owner" in _denied(
+            "ALTER TABLE core_auditevent DISABLE TRIGGER core_auditevent_append_only"
+        )
+        assert "must be owner" in _denied(
+            "DROP TRIGGER core_auditevent_append_only ON core_auditevent"
+        )
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET ROLE")
+    assert AuditEvent.objects.filter(seq__isnull=False).count() == 2
