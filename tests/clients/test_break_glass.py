@@ -232,3 +232,18 @@ def test_supervisors_may_break_glass_but_admins_and_intake_may_not(cast: SimpleN
     assert http.get(_clinical(cast.colleague_client)).status_code == 200
     assert signed_in(cast.admin).get(FORM).status_code == 403
     assert signed_in(cast.intake).get(FORM).status_code == 403
+
+
+def test_a_grant_never_carries_a_write_even_where_reading_suffices(cast: SimpleNamespace) -> None:
+    # Acknowledging a safety alert asks only to view clinical records; under
+    # break-glass the alert reads, but a POST meets the role table alone: the
+    # alert is not even found.
+    from tests.measures.alerts_helpers import raise_alert
+
+    alert = raise_alert(cast.colleague_client)
+    http = _opened(cast)
+    assert http.get(reverse("measures:alert", args=[alert.public_id])).status_code == 200
+    url = reverse("measures:alert_acknowledge", args=[alert.public_id])
+    assert csrf_post(http, url, {"ideation": "Passive thoughts."}).status_code == 404
+    alert.refresh_from_db()
+    assert alert.ideation == ""
