@@ -102,12 +102,19 @@ class StaffForm(forms.Form):
         help_text=_("For supervisors: the therapists whose cases they review."),
     )
 
-    def __init__(self, *args: Any, clinic: Clinic, user: User | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        clinic: Clinic,
+        user: User | None = None,
+        editor: User | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         therapists = User.objects.filter(
             clinic=clinic, is_active=True, staff_roles__role=Role.THERAPIST
         ).order_by("last_name", "first_name")
-        self.user = user
+        self.user, self.editor = user, editor
         if user is not None:
             therapists = therapists.exclude(pk=user.pk)
         self.fields["supervisees"].queryset = therapists
@@ -116,7 +123,28 @@ class StaffForm(forms.Form):
         data = super().clean()
         if data.get("supervisees") and Role.SUPERVISOR not in data.get("roles", []):
             self.add_error("supervisees", _("Only supervisors supervise. Tick Supervisor too."))
+        self._refuse_own_duties(data)
         return data
+
+    def _refuse_own_duties(self, data: dict[str, Any]) -> None:
+        """Separation of duties: no one changes their own roles or who supervises them."""
+        if self.editor is None or "roles" not in data or "supervisees" not in data:
+            return
+        before = {s.pk for s in self.initial.get("supervisees", [])}
+        after = {s.pk for s in data["supervisees"]} if Role.SUPERVISOR in data["roles"] else set()
+        if self.editor == self.user and (
+            set(data["roles"]) != set(self.initial.get("roles", [])) or before != after
+        ):
+            raise forms.ValidationError(
+                _(
+                    "You cannot change your own roles or supervision. "
+                    "Another admin of the clinic can make this change."
+                )
+            )
+        if self.editor.pk in before ^ after:
+            raise forms.ValidationError(
+                _("You cannot change who supervises you. Another admin can make this change.")
+            )
 
 
 class StaffInviteForm(StaffForm):
@@ -129,6 +157,28 @@ class StaffInviteForm(StaffForm):
             raise forms.ValidationError(_("That username is taken."))
         return username
 
+    def clean_roles(self) -> list[str]:
+        roles = self.cleaned_data["roles"]
+        if Role.CLINIC_ADMIN in roles and {Role.THERAPIST, Role.SUPERVISOR} & set(roles):
+            raise forms.ValidationError(
+                _(
+                    "Invite them as clinic admin or as a clinician, not both. Adding a "
+                    "clinical role to an admin account afterwards needs a second admin's approval."
+                )
+            )
+        return roles
+
 
 class ForgotPasswordForm(forms.Form):
     username = forms.CharField(label=_("Username"), max_length=150)
+
+
+class ReenrolForm(TokenForm):
+    """Completing a second-factor reset: the password proves who follows the link."""
+
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    field_order = ["password", "token"]

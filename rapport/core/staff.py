@@ -1,27 +1,32 @@
-"""Operations on staff accounts: invite, change roles, reset a lost second factor."""
+"""Operations on staff accounts: invite, change roles, reset a lost second factor.
+
+Separation of duties (rapport.core.duties) decides which changes one admin may
+make alone."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.db import transaction
 from django.http import HttpRequest
 from django.urls import reverse
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from rapport.core import audit
-from rapport.core.models import RecoveryCodeDevice, Role, StaffRole, Supervision, User
+from rapport.core import audit, duties
+from rapport.core.models import Role, StaffRole, Supervision, User
 from rapport.core.outbox import queue_email
 
 
 def password_link(request: HttpRequest, user: User) -> str:
     """A signed link that sets a password; it expires (PASSWORD_RESET_TIMEOUT) and
-    stops working once used, because the token covers the password hash."""
+    stops working once used, because the token covers the password hash.
+
+    Built on RAPPORT_BASE_URL, never the request's Host header: a forged Host
+    would otherwise send the person's token to someone else's server."""
     token = default_token_generator.make_token(user)
-    path = reverse("core:set_password", args=[user.public_id, token])
-    return request.build_absolute_uri(path)
+    return settings.RAPPORT_BASE_URL + reverse("core:set_password", args=[user.public_id, token])
 
 
 def send_invitation(request: HttpRequest, user: User) -> None:
@@ -59,11 +64,39 @@ def set_roles(user: User, roles: Iterable[str], supervisees: Iterable[User] = ()
     user.__dict__.pop("roles", None)  # drop the cached role set
 
 
-def reset_second_factor(request: HttpRequest, user: User) -> None:
-    """The person enrols a new authenticator at their next sign-in."""
-    TOTPDevice.objects.filter(user=user).delete()
-    RecoveryCodeDevice.objects.filter(user=user).delete()
-    audit.record(request, "core.staff.second_factor_reset", user)
+@transaction.atomic
+def update_member(
+    request: HttpRequest, member: User, data: dict[str, Any], changed: Iterable[str]
+) -> bool:
+    """Save an admin's edit of a staff member. True when the roles wait for a second
+    admin's approval; raises duties.Refused (nothing saved) when none could approve."""
+    roles = set(data["roles"])
+    supervisees = list(data["supervisees"]) if Role.SUPERVISOR in roles else []
+    pending = duties.needs_second_admin(
+        duties.role_set(member),
+        roles,
+        duties.supervisee_set(member),
+        {s.pk for s in supervisees},
+    )
+    if pending:
+        duties.refuse_without_approver(member, request.user)
+    old_email = member.email
+    member.first_name, member.last_name, member.email = (
+        data["first_name"],
+        data["last_name"],
+        data["email"],
+    )
+    member.save(update_fields=["first_name", "last_name", "email"])
+    if old_email and old_email.lower() != member.email.lower():
+        duties.notify_old_address(request, member, old_email)
+    if pending:
+        duties.request_grant(request, member, roles, supervisees)
+    else:
+        set_roles(member, roles, supervisees)
+    # Roles waiting for approval are audited with the request, not as changed here.
+    held = {"roles", "supervisees"} if pending else set()
+    audit.record(request, "core.staff.updated", member, fields=set(changed) - held)
+    return pending
 
 
 def invite(request: HttpRequest, clinic: Any, data: dict[str, Any]) -> User:

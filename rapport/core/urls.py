@@ -1,7 +1,7 @@
 from django.contrib.auth.views import LogoutView
 from django.urls import path
 
-from rapport.core.views import audit_log, auth, clinic, dashboard, health, staff
+from rapport.core.views import audit_log, auth, clinic, dashboard, health, reenrol, staff
 
 app_name = "core"
 urlpatterns = [
@@ -19,9 +19,20 @@ urlpatterns = [
         auth.set_password,
         name="set_password",
     ),
+    path(
+        "account/second-factor/<str:token>/",
+        reenrol.second_factor_reenrol,
+        name="second_factor_reenrol",
+    ),
     path("audit/", audit_log.audit_log, name="audit_log"),
     path("staff/", staff.staff_list, name="staff_list"),
     path("staff/invite/", staff.staff_invite, name="staff_invite"),
+    path("staff/approvals/", staff.role_approvals, name="role_approvals"),
+    path(
+        "staff/approvals/<uuid:public_id>/",
+        staff.role_approval_decide,
+        name="role_approval_decide",
+    ),
     path("staff/<uuid:public_id>/", staff.staff_edit, name="staff_edit"),
     path("staff/<uuid:public_id>/active/", staff.staff_toggle_active, name="staff_toggle_active"),
     path(

@@ -9,10 +9,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.http import HttpRequest
-from django.utils import timezone
 
-from rapport.core.models import AuditEvent
 from rapport.core.net import client_address
+from rapport.core.ratelimit import under_limit
 
 SUBMITTED = "intake.request.submitted"
 LIMIT = 5
@@ -24,7 +23,4 @@ def allowed(request: HttpRequest) -> bool:
     address = client_address(request)
     if address is None:
         return True  # nothing to count by; the honeypot still applies
-    recent = AuditEvent.objects.filter(
-        action=SUBMITTED, address=address, at__gte=timezone.now() - WINDOW
-    )
-    return recent.count() < LIMIT
+    return under_limit(SUBMITTED, LIMIT, WINDOW, address=address)

@@ -6,6 +6,7 @@ import re
 from datetime import timedelta
 from types import SimpleNamespace
 
+import pytest
 import time_machine
 from django.core import mail
 from django.test import Client as HttpClient
@@ -18,6 +19,11 @@ from rapport.core.outbox import send_due_emails
 from tests.factories import csrf_post, make_staff, signed_in
 
 INVITE = reverse("core:staff_invite")
+
+
+@pytest.fixture(autouse=True)
+def _base_url(settings) -> None:
+    settings.RAPPORT_BASE_URL = "https://rapport.example.org"  # links are built on it
 
 
 def _deliver() -> list:
@@ -125,10 +131,14 @@ def test_admins_cannot_deactivate_themselves(cast: SimpleNamespace) -> None:
     assert cast.admin.is_active
 
 
-def test_resetting_the_second_factor_sends_them_to_enrol_again(cast: SimpleNamespace) -> None:
+def test_resetting_the_second_factor_e_mails_them_a_link(cast: SimpleNamespace) -> None:
     url = reverse("core:staff_reset_second_factor", args=[cast.therapist.public_id])
     assert csrf_post(signed_in(cast.admin), url).status_code == 302
-    assert not TOTPDevice.objects.filter(user=cast.therapist).exists()
+    # The device stays until they re-enrol (tests/core/test_separation_of_duties.py).
+    assert TOTPDevice.objects.filter(user=cast.therapist, confirmed=True).exists()
+    [message] = _deliver()
+    assert message.to == [cast.therapist.email]
+    assert "/account/second-factor/" in message.body
 
 
 def test_other_clinics_staff_do_not_exist_for_an_admin(cast: SimpleNamespace) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import io
 import uuid
+from datetime import timedelta
 
 import django_otp
 import qrcode
@@ -24,10 +25,11 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from rapport.core import audit, staff
+from rapport.core import audit, ratelimit, staff
 from rapport.core.access import staff_required
 from rapport.core.forms import ForgotPasswordForm, TokenForm
 from rapport.core.models import RecoveryCodeDevice, User
+from rapport.core.net import client_address
 from rapport.core.outbox import queue_email
 
 
@@ -155,18 +157,40 @@ RESET_SESSION_KEY = "rapport.password_token"
 TOKEN_IN_SESSION = "set"  # noqa: S105  (URL placeholder; the real token sits in the session)
 
 
+RESET_REQUESTED = "core.password.reset_requested"
+RESETS_PER_ACCOUNT = 3
+RESETS_PER_ADDRESS = 10
+RESET_WINDOW = timedelta(hours=1)
+
+
 def forgot_password(request: HttpRequest) -> HttpResponse:
-    """Always the same answer, so the form does not reveal which accounts exist."""
+    """Always the same answer, so the form does not reveal which accounts exist,
+    nor whether a limit held the e-mail back."""
     form = ForgotPasswordForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = User.objects.filter(
-            username__iexact=form.cleaned_data["username"], is_active=True
-        ).first()
-        if user is not None and user.email:
-            staff.send_password_reset(request, user)
-            audit.record(request, "core.password.reset_requested", user, actor=user)
+        _reset_if_allowed(request, form.cleaned_data["username"])
         return render(request, "core/forgot_password_sent.html")
     return render(request, "core/forgot_password.html", {"form": form})
+
+
+def _reset_if_allowed(request: HttpRequest, username: str) -> None:
+    """Send a reset link within the limits: per caller address and per account.
+    Each counted request is an audit row (rapport.core.ratelimit); refused ones are
+    not recorded, so a flood cannot grow the log past the limits."""
+    address = client_address(request)
+    if address is not None and not ratelimit.under_limit(
+        RESET_REQUESTED, RESETS_PER_ADDRESS, RESET_WINDOW, address=address
+    ):
+        return
+    user = User.objects.filter(username__iexact=username, is_active=True).first()
+    if user is None or not user.email:
+        audit.record(request, RESET_REQUESTED, object_type="core.user")  # counts the address
+        return
+    if ratelimit.under_limit(
+        RESET_REQUESTED, RESETS_PER_ACCOUNT, RESET_WINDOW, object_id=str(user.public_id)
+    ):
+        staff.send_password_reset(request, user)
+        audit.record(request, RESET_REQUESTED, user, actor=user)
 
 
 @sensitive_post_parameters("new_password1", "new_password2")

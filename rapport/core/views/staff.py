@@ -9,13 +9,14 @@ from django.db.models import Exists, OuterRef, Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from rapport.core import audit, staff
+from rapport.core import audit, duties, staff
 from rapport.core.access import Capability, requires
 from rapport.core.forms import StaffForm, StaffInviteForm
-from rapport.core.models import StaffRole, Supervision, User
+from rapport.core.models import Role, RoleGrantRequest, StaffRole, Supervision, User
 
 
 def _staff_of(request: HttpRequest):
@@ -67,20 +68,29 @@ def staff_edit(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         "roles": sorted(member.roles),
         "supervisees": [link.supervisee for link in member.supervisees_links.all()],
     }
-    form = StaffForm(request.POST or None, initial=initial, clinic=member.clinic, user=member)
+    form = StaffForm(
+        request.POST or None,
+        initial=initial,
+        clinic=member.clinic,
+        user=member,
+        editor=request.user,
+    )
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        member.first_name, member.last_name, member.email = (
-            data["first_name"],
-            data["last_name"],
-            data["email"],
-        )
-        member.save(update_fields=["first_name", "last_name", "email"])
-        staff.set_roles(member, data["roles"], data["supervisees"])
-        audit.record(request, "core.staff.updated", member, fields=form.changed_data)
-        messages.success(request, _("Changes saved."))
-        return redirect("core:staff_list")
-    return render(request, "core/staff_form.html", {"form": form, "member": member})
+        try:
+            pending = staff.update_member(request, member, form.cleaned_data, form.changed_data)
+        except duties.Refused as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            messages.success(request, _SAVED_PENDING if pending else _("Changes saved."))
+            return redirect("core:staff_list")
+    context = {"form": form, "member": member, "own_account": member == request.user}
+    return render(request, "core/staff_form.html", context)
+
+
+_SAVED_PENDING = gettext_lazy(
+    "Changes saved. The new roles need a second admin's approval: another admin "
+    "approves or declines them under Staff → Role approvals."
+)
 
 
 @require_POST
@@ -105,11 +115,19 @@ def staff_toggle_active(request: HttpRequest, public_id: uuid.UUID) -> HttpRespo
 @requires(Capability.MANAGE_CLINIC)
 def staff_reset_second_factor(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     member = _get_member(request, public_id)
-    staff.reset_second_factor(request, member)
-    messages.success(
-        request,
-        _("%(name)s will set up a new authenticator app at their next sign-in.") % {"name": member},
-    )
+    try:
+        duties.start_second_factor_reset(request, member)
+    except duties.Refused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(
+            request,
+            _(
+                "We e-mailed %(name)s a link to set up a new authenticator app. Their "
+                "current one keeps working until they do."
+            )
+            % {"name": member},
+        )
     return redirect("core:staff_list")
 
 
@@ -121,3 +139,39 @@ def staff_resend_invitation(request: HttpRequest, public_id: uuid.UUID) -> HttpR
     audit.record(request, "core.staff.invitation_resent", member)
     messages.success(request, _("A new invitation is on its way."))
     return redirect("core:staff_list")
+
+
+@requires(Capability.MANAGE_CLINIC)
+def role_approvals(request: HttpRequest) -> HttpResponse:
+    """Pending role grants of the clinic; each is decided by an admin who neither
+    asked for it nor is its subject."""
+    grants = list(duties.pending_grants(request.user.clinic_id))
+    wanted = {pk for grant in grants for pk in grant.supervisee_ids}
+    names = {user.pk: str(user) for user in _staff_of(request).filter(pk__in=wanted)}
+    for grant in grants:
+        grant.role_labels = [Role(role).label for role in grant.roles]
+        grant.supervisee_names = [names[pk] for pk in grant.supervisee_ids if pk in names]
+        grant.may_approve = request.user.pk not in (grant.requested_by_id, grant.member_id)
+    return render(request, "core/role_approvals.html", {"grants": grants})
+
+
+@require_POST
+@requires(Capability.MANAGE_CLINIC)
+def role_approval_decide(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    grant = get_object_or_404(
+        RoleGrantRequest.objects.filter(clinic_id=request.user.clinic_id).select_related("member"),
+        public_id=public_id,
+    )
+    approve = request.POST.get("decision") == "approve"
+    try:
+        duties.decide(request, grant, approve=approve)
+    except duties.Refused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        done = (
+            _("%(name)s now has the new roles.")
+            if approve
+            else _("Declined: %(name)s keeps their roles.")
+        )
+        messages.success(request, done % {"name": grant.member})
+    return redirect("core:role_approvals")
