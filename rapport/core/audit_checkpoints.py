@@ -15,6 +15,7 @@ from __future__ import annotations
 import hmac
 import json
 import os
+import re
 import time
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
@@ -30,6 +31,10 @@ from rapport.core.models import AuditChain, Role, User
 from rapport.core.outbox import queue_email
 
 KIND = "rapport-audit-checkpoint"
+_LINE = re.compile(r'\{"kind":"' + KIND + r'"[^{}]*\}')
+_SOFT_BREAK = re.compile(r"=\r?\n")
+_SPACE = re.compile(r"\s+")
+_QUOTED = re.compile(r"^[ \t]*(?:>[ \t]?)+", re.MULTILINE)
 # The worker looks for due chains this often, not on every pass: idle passes stay probes.
 PROBE_EVERY = timedelta(minutes=1)
 _next_probe = {"at": 0.0}  # time.monotonic(): per process
@@ -67,14 +72,16 @@ class Checkpoint:
 
 
 def parse(text: str) -> list[Checkpoint]:
-    """Every checkpoint line in ``text``: a checkpoint file, or an e-mail pasted whole."""
+    """Every checkpoint in ``text``: a checkpoint file, or an e-mail saved whole.
+
+    A mail client may wrap the line, break it softly (``=`` at line ends) or quote
+    it (``>``): a checkpoint holds no white space, so all of that is removed first.
+    """
+    compact = _SPACE.sub("", _QUOTED.sub("", _SOFT_BREAK.sub("", text)))
     found = []
-    for line in text.splitlines():
-        line = line.strip()
-        if KIND not in line or not line.startswith("{"):
-            continue
+    for match in _LINE.finditer(compact):
         try:
-            data = json.loads(line)
+            data = json.loads(match.group())
             found.append(
                 Checkpoint(
                     int(data["chain"]),

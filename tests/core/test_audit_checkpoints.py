@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import textwrap
 from datetime import timedelta
 from pathlib import Path
 from types import SimpleNamespace
@@ -69,7 +70,9 @@ def test_a_checkpoint_e_mailed_to_the_admins_catches_it_when_the_file_is_gone(
     email = OutboundEmail.objects.get()
     assert email.recipient == cast.admin.email  # the clinic's admins, nobody else
     saved = tmp_path / "checkpoint-email.txt"
-    saved.write_text(f"Subject: {email.subject}\n\n{email.text_body}")
+    # Saved as a mail client shows it: long lines wrapped, and quoted in a reply.
+    wrapped = "\n".join("> " + part for part in textwrap.wrap(email.text_body, 72))
+    saved.write_text(f"Subject: {email.subject}\n\n{wrapped}")
     _truncate(events, keep=2)
     _file(cast.clinic.pk).unlink()
     assert "intact" in _verify()
