@@ -88,7 +88,7 @@ def backup_keys() -> dict[str, bytes]:
     passed through HKDF (id ``enc-<id>``): an archive then opens with the same
     secret the restored database needs anyway, for as long as that key is kept.
     """
-    spec = getattr(settings, "RAPPORT_BACKUP_KEY", "")
+    spec = settings.RAPPORT_BACKUP_KEY
     if spec:
         return _parse_keys(spec, "RAPPORT_BACKUP_KEY")
     derived = {}
@@ -292,6 +292,10 @@ class _SQLiteReader:
     def rows(self, sql: str) -> Iterator[tuple]:
         yield from self.db.execute(sql)
 
+    def triggers(self) -> list[str]:
+        found = self.db.execute("SELECT tbl_name, name FROM sqlite_master WHERE type = 'trigger'")
+        return sorted(f"{table}.{name}" for table, name in found)
+
     def close(self) -> None:
         self.db.close()
 
@@ -337,6 +341,14 @@ class _PostgresReader:
             cursor.itersize = 2000
             cursor.execute(sql)
             yield from cursor
+
+    def triggers(self) -> list[str]:
+        found = self.raw.execute(
+            "SELECT c.relname, t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+            "JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE NOT t.tgisinternal AND n.nspname = current_schema()"
+        )
+        return sorted(f"{table}.{name}" for table, name in found)
 
     def close(self) -> None:
         try:
@@ -392,6 +404,7 @@ def _manifest(reader: _SQLiteReader | _PostgresReader, engine: str) -> dict:
         "release": _release(),
         "migrations": _migrations(reader),
         "audit": _chain_heads(reader),
+        "triggers": reader.triggers(),  # e.g. the audit log's append-only guard
         "tables": {
             name: {"rows": found.rows, "sha256": found.sha256}
             for name, found in _table_hashes(reader).items()
@@ -519,11 +532,8 @@ def _backup_sqlite(sealer: Sealer) -> dict:
         finally:
             source.close()
             dest.close()
-        reader = _SQLiteReader(copy)
-        try:
+        with _reading(copy) as reader:
             manifest = _manifest(reader, "sqlite")
-        finally:
-            reader.close()
         _write_manifest(sealer, manifest)
         with copy.open("rb") as snapshot:
             _copy(snapshot, sealer)
@@ -573,6 +583,7 @@ class RestoreReport:
     manifest: dict
     tables_checked: int = 0
     audit_events_verified: int = 0
+    audit_verified: bool = False
     problems: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
@@ -661,23 +672,33 @@ def _restore_postgres(path: Path, keys: dict[str, bytes], manifest: dict) -> Non
             )
 
 
-def _hashes_of_sqlite(path: Path) -> dict[str, TableHash]:
-    reader = _SQLiteReader(path)
+@contextmanager
+def _reading(path: Path | None = None) -> Iterator[_SQLiteReader | _PostgresReader]:
+    """A reader of the SQLite file at ``path``, or else of the configured database."""
+    if path is None and engine() == "sqlite":
+        path = _sqlite_path()
+    reader = _SQLiteReader(path) if path is not None else _PostgresReader()
     try:
-        return _table_hashes(reader)
+        yield reader
     finally:
         reader.close()
+
+
+def _hashes_of_sqlite(path: Path) -> dict[str, TableHash]:
+    with _reading(path) as reader:
+        return _table_hashes(reader)
 
 
 def current_hashes() -> dict[str, TableHash]:
     """Every table's row count and content hash in the configured database, now."""
-    if engine() == "sqlite":
-        return _hashes_of_sqlite(_sqlite_path())
-    reader = _PostgresReader()
-    try:
+    with _reading() as reader:
         return _table_hashes(reader)
-    finally:
-        reader.close()
+
+
+def _compare_triggers(manifest: dict) -> list[str]:
+    with _reading() as reader:
+        missing = set(manifest["triggers"]) - set(reader.triggers())
+    return [f"trigger {name} is missing" for name in sorted(missing)]
 
 
 def _compare_tables(manifest: dict, found: dict[str, TableHash]) -> list[str]:
@@ -701,8 +722,21 @@ def check_restored(manifest: dict) -> RestoreReport:
     """Recompute every table's hash, then verify the audit chains against the manifest's heads."""
     report = RestoreReport(manifest)
     report.problems += _compare_tables(manifest, current_hashes())
+    report.problems += _compare_triggers(manifest)
     report.tables_checked = len(manifest["tables"])
-    heads = manifest["audit"]["chains"]
+    report.notes += _migration_notes(manifest)
+    if report.notes:  # this release's models would misread the backup's schema
+        report.notes.append(
+            "The audit chains were not verified yet: run `manage.py migrate` (with a release "
+            "that knows every migration of the backup), then `manage.py verify_audit`."
+        )
+    else:
+        _verify_audit(report)
+    return report
+
+
+def _verify_audit(report: RestoreReport) -> None:
+    heads = report.manifest["audit"]["chains"]
     for clinic_id in audit.chain_ids():
         chain = audit.verify_chain(clinic_id)
         report.audit_events_verified += chain.verified
@@ -713,13 +747,11 @@ def check_restored(manifest: dict) -> RestoreReport:
                 f"audit chain {clinic_id or '-'} ends at position {chain.head_seq}, "
                 f"the backup's at {head['head_seq']}"
             )
-    report.notes += _migration_notes(manifest)
-    return report
+    report.audit_verified = True
 
 
 def _migration_notes(manifest: dict) -> list[str]:
-    loader = MigrationLoader(None, ignore_no_migrations=True)
-    known = set(loader.disk_migrations)
+    known = set(MigrationLoader(None, ignore_no_migrations=True).disk_migrations)
     applied = {(app, name) for app, names in manifest["migrations"].items() for name in names}
     notes = []
     if applied - known:

@@ -18,7 +18,7 @@ from types import SimpleNamespace
 import pytest
 import time_machine
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.utils import timezone
 
 from rapport.clients.models import Client
@@ -100,6 +100,50 @@ def test_the_restore_drill_brings_back_every_table_and_the_audit_chain(
     assert AuditEvent.objects.unsealed().count() == 1
     # Encrypted text came back as ciphertext that still opens with the clinic's key.
     assert Client.objects.get(pk=practice.client.pk).background == SECRET_TEXT
+
+
+GUARD = {
+    "sqlite": [
+        "CREATE TRIGGER drill_guard BEFORE DELETE ON core_auditevent "
+        "BEGIN SELECT RAISE(ABORT, 'append-only'); END"
+    ],
+    "postgresql": [
+        "CREATE FUNCTION drill_guard() RETURNS trigger LANGUAGE plpgsql "
+        "AS $$ BEGIN RAISE EXCEPTION 'append-only'; END $$",
+        "CREATE TRIGGER drill_guard BEFORE DELETE ON core_auditevent "
+        "FOR EACH ROW EXECUTE FUNCTION drill_guard()",
+    ],
+}
+
+
+def test_the_restore_brings_back_triggers_such_as_an_audit_guard(
+    practice: SimpleNamespace, tmp_path: Path
+) -> None:
+    _add_guard()
+    try:
+        path = _backup(tmp_path)
+        assert "core_auditevent.drill_guard" in backups.verify_archive(path)["triggers"]
+        _wipe()
+        assert "Verified" in _restore(path)
+        with pytest.raises(DatabaseError, match="append-only"), connection.cursor() as cursor:
+            cursor.execute("DELETE FROM core_auditevent")
+    finally:
+        _drop_guard()
+
+
+def _add_guard() -> None:
+    with connection.cursor() as cursor:
+        for statement in GUARD[connection.vendor]:
+            cursor.execute(statement)
+
+
+def _drop_guard() -> None:
+    """Gone before the test database is emptied, which SQLite does with DELETE."""
+    on_table = " ON core_auditevent" if connection.vendor == "postgresql" else ""
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TRIGGER IF EXISTS drill_guard" + on_table)
+        if connection.vendor == "postgresql":
+            cursor.execute("DROP FUNCTION IF EXISTS drill_guard()")
 
 
 def test_the_manifest_records_hashes_chain_heads_and_migrations(
@@ -258,7 +302,9 @@ def test_encryption_streams_in_flat_memory(tmp_path: Path) -> None:
 def test_the_manifest_check_names_each_table_that_differs(
     practice: SimpleNamespace, tmp_path: Path
 ) -> None:
+    _add_guard()
     manifest = backups.verify_archive(_backup(tmp_path))
+    _drop_guard()
     Client.objects.filter(pk=practice.client.pk).update(given_name="Changed")
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM core_staffrole WHERE role = 'intake_coordinator'")
@@ -268,4 +314,5 @@ def test_the_manifest_check_names_each_table_that_differs(
     assert problems == [
         "table clients_client: content differs from the backup",
         "table core_staffrole has 5 rows, the backup 6",
+        "trigger core_auditevent.drill_guard is missing",
     ]

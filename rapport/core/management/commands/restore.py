@@ -60,13 +60,13 @@ class Command(BaseCommand):
                 f"The restored database does NOT match the backup: {len(report.problems)} "
                 "problem(s). Do not serve it; keep the archive and investigate."
             )
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"Verified: {report.tables_checked} tables match the manifest's content hashes; "
-                f"audit log intact ({report.audit_events_verified} sealed events), chain heads "
-                "as at the backup."
+        verified = f"Verified: {report.tables_checked} tables match the manifest's content hashes"
+        if report.audit_verified:
+            verified += (
+                f"; audit log intact ({report.audit_events_verified} sealed events), "
+                "chain heads as at the backup"
             )
-        )
+        self.stdout.write(self.style.SUCCESS(verified + "."))
 
     def _confirmed(self, interactive: bool) -> bool:
         """Ask before replacing data, only when someone is there to answer."""
