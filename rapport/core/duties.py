@@ -98,6 +98,14 @@ def request_grant(
         supervisee_ids=sorted(s.pk for s in supervisees),
     )
     audit.record(request, "core.staff.role_grant_requested", member, fields=["roles"])
+    link = settings.RAPPORT_BASE_URL + reverse("core:role_approvals")
+    for admin in approvers(member, requester).exclude(email=""):
+        queue_email(
+            "core/emails/role_approval_needed",
+            to=admin.email,
+            clinic=member.clinic,
+            context={"clinic_name": member.clinic.name, "link": link},
+        )
     return grant
 
 

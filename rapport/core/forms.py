@@ -115,6 +115,7 @@ class StaffForm(forms.Form):
             clinic=clinic, is_active=True, staff_roles__role=Role.THERAPIST
         ).order_by("last_name", "first_name")
         self.user, self.editor = user, editor
+        self.refused_own_duties = False  # audited by the view
         if user is not None:
             therapists = therapists.exclude(pk=user.pk)
         self.fields["supervisees"].queryset = therapists
@@ -132,9 +133,10 @@ class StaffForm(forms.Form):
             return
         before = {s.pk for s in self.initial.get("supervisees", [])}
         after = {s.pk for s in data["supervisees"]} if Role.SUPERVISOR in data["roles"] else set()
-        if self.editor == self.user and (
+        self.refused_own_duties = self.editor == self.user and (
             set(data["roles"]) != set(self.initial.get("roles", [])) or before != after
-        ):
+        )
+        if self.refused_own_duties:
             raise forms.ValidationError(
                 _(
                     "You cannot change your own roles or supervision. "
@@ -142,6 +144,7 @@ class StaffForm(forms.Form):
                 )
             )
         if self.editor.pk in before ^ after:
+            self.refused_own_duties = True
             raise forms.ValidationError(
                 _("You cannot change who supervises you. Another admin can make this change.")
             )

@@ -86,6 +86,9 @@ def test_it_refuses_an_admin_giving_themselves_supervision_of_every_therapist(
     assert not Supervision.objects.filter(supervisor=cast.admin).exists()
     assert not RoleGrantRequest.objects.exists()
     assert _note_status(cast.admin, cast) == 403
+    assert AuditEvent.objects.filter(
+        action="core.staff.role_change_refused", actor=cast.admin
+    ).exists()
 
 
 def test_it_refuses_an_admin_changing_who_supervises_them(cast: SimpleNamespace) -> None:
@@ -106,6 +109,7 @@ def test_it_refuses_a_clinical_role_for_an_admin_in_a_one_admin_clinic(
     assert "no one person can open clinical records to an admin account" in body
     assert _roles(cast.colleague) == {Role.THERAPIST}
     assert not RoleGrantRequest.objects.exists()
+    assert AuditEvent.objects.filter(action="core.staff.role_change_refused").exists()
 
 
 def test_it_refuses_when_the_only_other_admin_is_the_one_receiving_the_role(
@@ -130,6 +134,11 @@ def test_a_clinical_role_for_an_admin_waits_for_a_second_admin(cast: SimpleNames
     assert _roles(admin2) == {Role.CLINIC_ADMIN}  # nothing applied yet
     assert _note_status(admin2, cast) == 403
     grant = RoleGrantRequest.objects.get(member=admin2)
+    # Only the admin who may approve is asked to.
+    [asked] = _deliver()
+    assert asked.to == [admin3.email]
+    assert asked.subject == "A staff role change waits for your approval"
+    assert "https://rapport.example.org/staff/approvals/" in asked.body
 
     # Neither the requester nor the member may approve.
     page = signed_in(cast.admin).get(APPROVALS).content.decode()

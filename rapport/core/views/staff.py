@@ -80,9 +80,12 @@ def staff_edit(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             pending = staff.update_member(request, member, form.cleaned_data, form.changed_data)
         except duties.Refused as refusal:
             form.add_error(None, str(refusal))
+            audit.record(request, "core.staff.role_change_refused", member, fields=["roles"])
         else:
             messages.success(request, _SAVED_PENDING if pending else _("Changes saved."))
             return redirect("core:staff_list")
+    elif form.refused_own_duties:
+        audit.record(request, "core.staff.role_change_refused", member, fields=["roles"])
     context = {"form": form, "member": member, "own_account": member == request.user}
     return render(request, "core/staff_form.html", context)
 
