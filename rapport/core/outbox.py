@@ -2,6 +2,12 @@
 
 Templates come in threes under ``<name>/``: ``subject.txt``, ``body.txt`` and
 optionally ``body.html``. Subjects and bodies must carry no clinical content.
+
+Delivery is at least once. A worker killed after the mail server took a message
+but before the row was marked sent leaves the row pending, and it is sent again
+once the claim lapses: no store and mail server commit together. The copy then
+carries the same Message-ID (``message_id``), so mail clients show one message
+(docs/operations.md, "Crash safety"; tests/crash).
 """
 
 from __future__ import annotations
@@ -41,6 +47,12 @@ def queue_email(
     )
 
 
+def message_id(kind: str, key: object) -> str:
+    """The Message-ID of one row's e-mail, the same on every attempt to send it."""
+    host = settings.RAPPORT_BASE_URL.split("://")[-1].split("/")[0].split(":")[0]
+    return f"<{kind}.{key}@{host or 'rapport'}>"
+
+
 def _retry_delay(attempts: int) -> timedelta:
     return timedelta(minutes=min(2**attempts, 240))
 
@@ -66,7 +78,10 @@ def _send_one(pk: int, worker: str) -> None:
         if email.status != OutboundEmail.Status.PENDING or email.claimed_by != worker:
             return
         message = EmailMultiAlternatives(
-            subject=email.subject, body=email.text_body, to=[email.recipient]
+            subject=email.subject,
+            body=email.text_body,
+            to=[email.recipient],
+            headers={"Message-ID": message_id("outbox", email.public_id)},
         )
         if email.html_body:
             message.attach_alternative(email.html_body, "text/html")

@@ -7,7 +7,8 @@ Reminder row is already the exactly-once unit the outbox row would be: it is
 claimed (``jobs.claim``), the claim renewed just before sending (``jobs.hold``),
 and marked sent only after the send succeeded; a failed send is retried five
 minutes later. The one remaining window, a crash between a successful send
-and the update a few microseconds later, is the same one the outbox has.
+and the update a moment later, is the same one the outbox has: the reminder is
+sent again, with the same Message-ID (tests/crash measures how often).
 
 A reminder is never sent for a cancelled or moved appointment: cancelling or
 moving cancels its pending reminders (``cancel_pending``), and the job checks
@@ -30,6 +31,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from rapport.core import audit, jobs
+from rapport.core.outbox import message_id
 from rapport.scheduling import ics
 from rapport.scheduling.booking import scheduling_settings
 from rapport.scheduling.models import Appointment, Reminder
@@ -138,7 +140,7 @@ def _send_one(pk: int, worker: str) -> None:
         mine.update(status=Reminder.Status.CANCELLED, claimed_until=None)
         return
     try:
-        message = _message(appointment, address)
+        message = _message(appointment, address, reminder.lead_minutes)
         if not jobs.hold(Reminder, pk, worker=worker):
             return  # our claim lapsed: another worker may have it now
         message.send()
@@ -151,14 +153,17 @@ def _send_one(pk: int, worker: str) -> None:
         logger.info("reminder sent", extra={"reminder": pk})
 
 
-def _message(appointment: Appointment, address: str) -> EmailMultiAlternatives:
-    """Subject and body without clinical content or names; the event as an .ics file."""
+def _message(appointment: Appointment, address: str, lead: int) -> EmailMultiAlternatives:
+    """Subject and body without clinical content or names; the event as an .ics file.
+
+    A copy sent again after a crash (see the module's docstring) keeps its Message-ID."""
     context = email_context(appointment)
     subject = " ".join(render_to_string(f"{EMAIL_TEMPLATE}/subject.txt", context).split())
     message = EmailMultiAlternatives(
         subject=subject,
         body=render_to_string(f"{EMAIL_TEMPLATE}/body.txt", context),
         to=[address],
+        headers={"Message-ID": message_id("reminder", f"{appointment.public_id}.{lead}")},
     )
     message.attach_alternative(
         render_to_string(f"{EMAIL_TEMPLATE}/body.html", context), "text/html"

@@ -8,27 +8,16 @@ database, e-mail written by the file backend so every message sent is counted.
 
 from __future__ import annotations
 
-import email
-import http.client
-import os
 import signal
-import socket
-import subprocess
-import sys
 import threading
-import time
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from datetime import timedelta
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any
-from urllib.parse import quote
 
 import pytest
 from django.conf import settings
-from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -39,6 +28,17 @@ from rapport.measures.models import Invitation
 from rapport.scheduling import reminders
 from rapport.scheduling.models import Appointment, Reminder, SchedulingSettings
 from tests.factories import make_client, make_clinic, make_staff, signed_in
+from tests.processes import (
+    answers,
+    app_server,
+    child_env,
+    free_port,
+    get,
+    process,
+    wait_until,
+    worker,
+    written_messages,
+)
 
 pytestmark = pytest.mark.skipif(
     "postgresql" not in settings.DATABASES["default"]["ENGINE"],
@@ -46,100 +46,16 @@ pytestmark = pytest.mark.skipif(
     "PostgreSQL deployment; SQLite serves one machine (tests/core/test_worker.py covers it)",
 )
 
-REPO = Path(__file__).resolve().parents[2]
-BIN = Path(sys.executable).parent
 PEOPLE = 200
 WORKERS = 3
 APP_SERVERS = 2
 # Failure guards only (the test passes as soon as the work is done), never a timing check.
 STARTUP_GUARD = 60
 DRAIN_GUARD = 150
-SEPARATOR = b"\n" + b"-" * 79 + b"\n"  # written by the file backend after each message
 SUBJECTS = {
     "Appointment reminder": "reminder",
     "Your check-in before your next appointment": "invitation",
 }
-
-
-def _database_url() -> str:
-    """The test database as DATABASE_URL, so the child processes see what the test commits."""
-    db = connection.settings_dict
-    password = f":{quote(db['PASSWORD'])}" if db.get("PASSWORD") else ""
-    host = db.get("HOST") or "localhost"
-    return f"postgres://{quote(db['USER'])}{password}@{host}:{db.get('PORT') or 5432}/{db['NAME']}"
-
-
-def _child_env(mail_dir: Path) -> dict[str, str]:
-    # The test run's settings (pytest-env), minus any e-mail settings of the shell.
-    env = {k: v for k, v in os.environ.items() if not k.startswith("EMAIL_")}
-    env.update(DATABASE_URL=_database_url(), EMAIL_FILE_PATH=str(mail_dir))
-    env.pop("DEBUG", None)  # production settings, as deployed
-    return env
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _app_server(port: int) -> list[str]:
-    # As scripts/serve starts it, with one process per server to spare a small machine
-    # and no control socket (its default path is shared by every gunicorn of the user).
-    gunicorn, bind = str(BIN / "gunicorn"), f"127.0.0.1:{port}"
-    threads = ["--workers", "1", "--threads", "4", "--no-control-socket"]
-    return [gunicorn, "rapport.wsgi", "--bind", bind, *threads]
-
-
-def _worker(name: str) -> list[str]:
-    # A short interval: idle workers poll often, so all three race for the same rows.
-    return [sys.executable, "manage.py", "worker", "--loop", "--interval", "0.2", "--name", name]
-
-
-@contextmanager
-def _process(args: list[str], env: dict[str, str], log: Path) -> Iterator[subprocess.Popen]:
-    """A child process logging to a file (a full pipe would stall it); always reaped."""
-    with log.open("wb") as out:
-        child = subprocess.Popen(args, cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT)
-        child.log = log  # shown if it dies early
-        try:
-            yield child
-        finally:
-            if child.poll() is None:
-                child.send_signal(signal.SIGTERM)
-                try:
-                    child.wait(timeout=15)
-                except subprocess.TimeoutExpired:
-                    child.kill()
-                    child.wait()
-
-
-def _wait_until(ready: Any, guard: float, what: str, children: list[subprocess.Popen]) -> None:
-    deadline = time.monotonic() + guard
-    while not ready():
-        dead = [c for c in children if c.poll() is not None]
-        assert not dead, f"{dead[0].args} exited early: {dead[0].log.read_text()[-2000:]}"
-        assert time.monotonic() < deadline, f"gave up waiting for {what}"
-        time.sleep(0.2)
-
-
-def _get(base: str, path: str, cookie: str = "") -> int:
-    host, port = base.removeprefix("http://").split(":")
-    conn = http.client.HTTPConnection(host, int(port), timeout=30)
-    try:
-        conn.request("GET", path, headers={"Cookie": cookie} if cookie else {})
-        response = conn.getresponse()
-        response.read()
-        return response.status
-    finally:
-        conn.close()
-
-
-def _answers(base: str) -> bool:
-    try:
-        return _get(base, "/healthz") == 200
-    except OSError:
-        return False
 
 
 class Load:
@@ -158,7 +74,7 @@ class Load:
         while not self.stop.is_set():
             base, path = self.urls[i % len(self.urls)]
             try:
-                self.statuses[_get(base, path, self.cookie)] += 1
+                self.statuses[get(base, path, self.cookie)] += 1
             except OSError as error:
                 self.errors.append(f"{base}{path}: {type(error).__name__}")
             i += 1
@@ -218,13 +134,9 @@ def _outstanding() -> dict[str, int]:
 
 def _sent_messages(directory: Path) -> Counter[tuple[str, str]]:
     """Every message the file backend wrote, counted by (recipient, kind)."""
-    found: Counter[tuple[str, str]] = Counter()
-    for path in directory.glob("*.log"):
-        for chunk in path.read_bytes().split(SEPARATOR):
-            if chunk.strip():
-                message = email.message_from_bytes(chunk)
-                found[message["To"], SUBJECTS.get(message["Subject"], message["Subject"])] += 1
-    return found
+    messages, torn = written_messages(directory)
+    assert not torn
+    return Counter((m["To"], SUBJECTS.get(m["Subject"], m["Subject"])) for m in messages)
 
 
 def test_it_sends_each_reminder_and_invitation_once_with_3_workers_and_2_app_servers(
@@ -233,25 +145,25 @@ def test_it_sends_each_reminder_and_invitation_once_with_3_workers_and_2_app_ser
     people = _people()
     mail_dir = tmp_path / "mail"
     mail_dir.mkdir()
-    env = _child_env(mail_dir)
+    env = child_env(mail_dir)
     http = signed_in(people.therapist)  # a committed session the app servers accept
     cookie = f"{settings.SESSION_COOKIE_NAME}={http.cookies[settings.SESSION_COOKIE_NAME].value}"
-    ports = [_free_port() for _ in range(APP_SERVERS)]
+    ports = [free_port() for _ in range(APP_SERVERS)]
     bases = [f"http://127.0.0.1:{port}" for port in ports]
 
     with ExitStack() as stack:
         children = [
-            stack.enter_context(_process(_app_server(port), env, tmp_path / f"web-{port}.log"))
+            stack.enter_context(process(app_server(port), env, tmp_path / f"web-{port}.log"))
             for port in ports
         ]
         names = [f"scale-w{i}" for i in range(WORKERS)]
         children += [
-            stack.enter_context(_process(_worker(name), env, tmp_path / f"{name}.log"))
+            stack.enter_context(process(worker(name), env, tmp_path / f"{name}.log"))
             for name in names
         ]
-        _wait_until(
+        wait_until(
             lambda: (
-                all(_answers(base) for base in bases)
+                all(answers(base) for base in bases)
                 and WorkerHeartbeat.objects.filter(name__in=names).count() == WORKERS
             ),
             STARTUP_GUARD,
@@ -261,7 +173,7 @@ def test_it_sends_each_reminder_and_invitation_once_with_3_workers_and_2_app_ser
         paths = ["/healthz", reverse("core:dashboard"), reverse("clients:list")]
         with Load(bases, cookie, paths) as load:
             _fall_due()
-            _wait_until(lambda: not any(_outstanding().values()), DRAIN_GUARD, "due work", children)
+            wait_until(lambda: not any(_outstanding().values()), DRAIN_GUARD, "due work", children)
         # Workers stop cleanly on SIGTERM (what a supervisor sends on deploy).
         workers = children[APP_SERVERS:]
         for child in workers:
