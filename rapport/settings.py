@@ -337,8 +337,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "axes": {"level": "WARNING"},
-        # Both write the path of refused requests: link tokens are masked at the source.
+        # These write the path of refused requests: link tokens are masked at the source.
         "django.request": {"filters": ["no_phi"]},
+        "django.security.csrf": {"filters": ["no_phi"]},
         "django.server": {"level": "WARNING", "filters": ["no_phi"]},
     },
 }
