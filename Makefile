@@ -10,7 +10,7 @@ PORT ?= 8000
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export PORT
 
-.PHONY: run test install chromium lint format lock totp clean bench
+.PHONY: run test install chromium lint format lock totp clean bench crash-test
 
 install: $(STAMP)
 
@@ -56,6 +56,15 @@ FACTORS ?= 1 10
 bench: install
 	$(BIN)/python scripts/bench.py --factors "$(FACTORS)" \
 	  $(if $(BENCH_DATABASE_URL),--postgres-url "$(BENCH_DATABASE_URL)")
+
+# Crash safety (docs/operations.md): SIGKILL the app server and the worker CRASH_KILLS
+# times under load (`make test` runs 50). CRASH_DATABASE_URL (or BENCH_DATABASE_URL)
+# picks PostgreSQL, where pytest makes test_<name>; otherwise SQLite.
+CRASH_KILLS ?= 1000
+CRASH_DATABASE_URL ?= $(BENCH_DATABASE_URL)
+crash-test: install
+	$(BIN)/python scripts/crash_test.py --kills $(CRASH_KILLS) \
+	  $(if $(CRASH_DATABASE_URL),--database-url "$(CRASH_DATABASE_URL)")
 
 totp: install var/local.env
 	@set -a && . var/local.env && set +a && $(BIN)/python manage.py demo_totp
