@@ -9,7 +9,8 @@ import secrets
 from types import SimpleNamespace
 
 from django.test import Client as HttpClient
-from django.urls import reverse
+from django.urls import URLResolver, get_resolver, reverse
+from django.urls.converters import UUIDConverter
 
 from rapport.core.logging import RedactFilter
 from tests.factories import csrf_post, signed_in
@@ -103,3 +104,23 @@ def test_it_masks_tokens_in_the_development_server_access_log(caplog) -> None:
     message = caplog.records[-1].getMessage()
     assert token not in message
     assert "/q/[token]/" in message
+
+
+# URL arguments that are free text but no secret: the log keeps them.
+NOT_SECRET = {"code", "slug", "index", "occasion"}
+
+
+def _route_arguments(resolver: URLResolver) -> set[str]:
+    found = set()
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            found |= _route_arguments(pattern)
+        converters = getattr(pattern.pattern, "converters", {})
+        found |= {name for name, conv in converters.items() if not isinstance(conv, UUIDConverter)}
+    return found
+
+
+def test_every_secret_in_a_url_is_an_argument_the_log_mask_knows() -> None:
+    # The mask finds a link's secret by its argument's name: a new link route must call it *token*.
+    unknown = {name for name in _route_arguments(get_resolver()) if "token" not in name}
+    assert unknown <= NOT_SECRET
