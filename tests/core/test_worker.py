@@ -235,16 +235,22 @@ def test_it_runs_the_other_jobs_when_one_fails(
     assert any(r.getMessage() == "job failed" and r.job == "broken" for r in caplog.records)
 
 
-def _idle_pass_queries() -> int:
+def _idle_pass_queries(*, checkpoint_probe: bool = False) -> int:
     from django.test.utils import CaptureQueriesContext
 
+    from rapport.core import audit_checkpoints
     from rapport.core.management.commands.worker import Command
 
     worker = Command()
     worker.stopping = False
     worker.run_once("idle")  # the first pass also writes the heartbeat row
-    with CaptureQueriesContext(connection) as queries:
-        assert worker.run_once("idle") == 0
+    # The checkpoint export looks for due chains once a minute, not on every pass.
+    audit_checkpoints._next_probe["at"] = 0.0 if checkpoint_probe else float("inf")
+    try:
+        with CaptureQueriesContext(connection) as queries:
+            assert worker.run_once("idle") == 0
+    finally:
+        audit_checkpoints._next_probe["at"] = 0.0
     return len(queries)
 
 
@@ -258,3 +264,5 @@ def test_an_idle_pass_is_a_few_probes_however_much_waits_for_later(db: None) -> 
     # 1 heartbeat update, 4 claim probes (reminders, invitations, escalations, outbox),
     # 1 audit chains with unsealed events: no transaction, no lock, no row read.
     assert quiet == 6
+    # Once a minute, one more: the audit chains due for a checkpoint export.
+    assert _idle_pass_queries(checkpoint_probe=True) == quiet + 1
