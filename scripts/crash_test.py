@@ -21,7 +21,8 @@ ROOT = Path(__file__).resolve().parent.parent
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--kills", type=int, default=1000, help="SIGKILLs in all (default 1000)")
-    parser.add_argument("--seed", type=int, default=20261130, help="the kill plan's seed")
+    seed = int(os.environ.get("CRASH_SEED", "20261130"))
+    parser.add_argument("--seed", type=int, default=seed, help="the kill plan's seed")
     parser.add_argument("--database-url", default="", help="PostgreSQL (default: SQLite)")
     options = parser.parse_args()
     env = dict(os.environ, CRASH_KILLS=str(options.kills), CRASH_SEED=str(options.seed))
