@@ -17,7 +17,6 @@ from __future__ import annotations
 import contextvars
 import uuid
 from collections.abc import Callable
-from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -38,6 +37,18 @@ SESSION_KEY = "break_glass_grants"
 VIEW_ACTION = "clients.break_glass.view"
 ALERT_EMAIL = "clients/emails/break_glass_opened"
 SAFE_METHODS = ("GET", "HEAD")
+# What a request under a grant loads of it: enough to scope, audit and name the client.
+GRANT_COLUMNS = (
+    "id",
+    "public_id",
+    "clinic_id",
+    "expires_at",
+    "client__id",
+    "client__public_id",
+    "client__given_name",
+    "client__family_name",
+    "client__preferred_name",
+)
 
 # The granted clients' audit subjects read during the current request (public id → grant).
 _watched: contextvars.ContextVar[dict[uuid.UUID, BreakGlassGrant] | None] = contextvars.ContextVar(
@@ -122,7 +133,7 @@ def _active_grants(request: HttpRequest) -> list[BreakGlassGrant]:
         BreakGlassGrant.objects.active()
         .filter(user=request.user, public_id__in=opened)
         .select_related("client")
-        .only("id", "public_id", "client__id", "client__public_id", "clinic_id", "expires_at")
+        .only(*GRANT_COLUMNS)
     )
     if not grants:
         del request.session[SESSION_KEY]
@@ -180,8 +191,3 @@ def _note_read(sender: type, instance: AuditEvent, created: bool, **kwargs: Any)
     touched = _touched.get()
     if grant is not None and touched is not None:
         touched.add(grant.pk)
-
-
-def open_for(user: Any, now: datetime | None = None) -> list[BreakGlassGrant]:
-    """The user's own open grants (their banner and the form's list)."""
-    return list(BreakGlassGrant.objects.active(now).filter(user=user).select_related("client"))

@@ -25,6 +25,7 @@ from rapport.clients.models import BREAK_GLASS_DURATION, BreakGlassGrant, Client
 from rapport.core import audit
 from rapport.core.access import Capability, can, may_break_glass, requires
 from rapport.core.fields import without_encrypted
+from rapport.core.inputs import SaneDateField
 from rapport.core.models import AuditEvent
 
 REASON_MIN = 20
@@ -36,7 +37,7 @@ class BreakGlassForm(forms.Form):
 
     given_name = forms.CharField(label=gettext_lazy("Client's given name"), max_length=100)
     family_name = forms.CharField(label=gettext_lazy("Client's family name"), max_length=100)
-    date_of_birth = forms.DateField(
+    date_of_birth = SaneDateField(
         label=gettext_lazy("Client's date of birth"),
         widget=forms.DateInput(attrs={"type": "date"}),
     )
@@ -93,7 +94,8 @@ def break_glass_request(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "clients/break_glass/request.html",
-        {"form": form, "hours": _hours(), "open_grants": break_glass.open_for(request.user)},
+        # This session's open grants (BreakGlassMiddleware loads them on GET).
+        {"form": form, "hours": _hours(), "open_grants": getattr(request, "break_glass", [])},
     )
 
 

@@ -19,7 +19,9 @@ SHOWN = 10
 @dashboard_panel(order=100)
 def caseload_panel(request: HttpRequest) -> tuple[str, dict[str, Any]] | None:
     user = request.user
-    visible = without_encrypted(Client.objects.visible_to(user), "assigned_therapist")
+    # Caseloads are what the role table gives: break-glass clients are not the user's.
+    visible = Client.objects.visible_to(user, break_glass=False)
+    visible = without_encrypted(visible, "assigned_therapist")
     context: dict[str, Any] = {"can_add_client": can(user, Capability.ADD_CLIENT)}
     if Role.THERAPIST in user.roles:
         mine = visible.filter(assigned_therapist=user)

@@ -112,9 +112,17 @@ def test_a_grant_opens_the_record_to_view_for_four_hours(cast: SimpleNamespace, 
 
 
 def test_the_grant_belongs_to_the_session_that_asked(cast: SimpleNamespace) -> None:
-    _opened(cast)
+    http = _opened(cast)
+    client = cast.colleague_client
+    form = http.get(FORM).content.decode()
+    assert client.display_name in form  # "your open emergency access"
+    # Break-glass clients are not the user's caseload.
+    dashboard = http.get(reverse("core:dashboard")).content.decode()
+    assert "Your emergency access, open until" in dashboard
+    assert f">{client.display_name}</a></li>" not in dashboard
     other_session = signed_in(cast.therapist)
-    assert other_session.get(_detail(cast.colleague_client)).status_code == 404
+    assert other_session.get(_detail(client)).status_code == 404
+    assert client.display_name not in other_session.get(FORM).content.decode()
 
 
 def test_a_grant_is_for_viewing_only(cast: SimpleNamespace) -> None:
@@ -230,6 +238,10 @@ def test_supervisors_may_break_glass_but_admins_and_intake_may_not(cast: SimpleN
     http = signed_in(cast.supervisor)
     assert _ask(http, cast.colleague_client).status_code == 302
     assert http.get(_clinical(cast.colleague_client)).status_code == 200
+    # The client does not join the supervisees' clients on the dashboard.
+    dashboard = http.get(reverse("core:dashboard")).content.decode()
+    assert cast.client.display_name in dashboard
+    assert cast.colleague_client.display_name not in dashboard
     assert signed_in(cast.admin).get(FORM).status_code == 403
     assert signed_in(cast.intake).get(FORM).status_code == 403
 
