@@ -9,18 +9,24 @@ from django.db import models
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
+from rapport.core.fields import sealed
+
 
 def update_if_current(
-    queryset: models.QuerySet, pk: Any, version: int | None, **values: Any
+    queryset: models.QuerySet, row: models.Model, version: int | None, **values: Any
 ) -> bool:
-    """Apply ``values`` and bump ``version`` in one conditional UPDATE.
+    """Apply ``values`` to ``row`` and bump ``version`` in one conditional UPDATE.
+
+    Encrypted values are sealed for ``row`` (an UPDATE skips the fields' ``pre_save``).
 
     False means the row moved on (another tab or person saved): nothing was written,
     and the caller shows a conflict instead of overwriting.
     """
     if version is None:
         return False
-    updated = queryset.filter(pk=pk, version=version).update(version=F("version") + 1, **values)
+    updated = queryset.filter(pk=row.pk, version=version).update(
+        version=F("version") + 1, **sealed(row, **values)
+    )
     return updated == 1
 
 
@@ -64,7 +70,7 @@ class VersionedForm(forms.ModelForm):
         instance = self.instance
         saved = update_if_current(
             type(instance)._base_manager,
-            instance.pk,
+            instance,
             self.cleaned_data["version"],
             **{name: getattr(instance, name) for name in self.changed_fields()},
             **extra,

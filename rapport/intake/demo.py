@@ -49,6 +49,26 @@ def load_front_door(clinic: Any, staff: dict[str, Any]) -> None:
         if username in staff:
             _weekly_hours(staff[username], clinic)
     _series_with_changes(clinic, staff)
+    if "colleague" in staff:
+        _time_off(staff["colleague"])
+
+
+def _time_off(therapist: Any) -> None:
+    """A day away three months out, clear of the demo's bookings."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from rapport.scheduling.models import TimeOff
+
+    starts = timezone.now().replace(hour=8, minute=0, second=0, microsecond=0)
+    starts += timedelta(days=91)
+    TimeOff.objects.create(
+        therapist=therapist,
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=10),
+        reason="Training day in London (demo)",
+    )
 
 
 def _requests(clinic: Any, staff: dict[str, Any]) -> None:

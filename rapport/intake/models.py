@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from rapport.clients.models import Client
 from rapport.core.access import Capability, reaches
-from rapport.core.fields import EncryptedTextField
+from rapport.core.fields import EncryptedCharField, EncryptedTextField
 from rapport.core.models import Clinic, ClinicKeyed, User
 
 
@@ -92,7 +92,7 @@ class ConsultationRequest(models.Model):
     )
     age_group = models.CharField(_("age"), max_length=12, choices=AgeGroup.choices)
     concern = EncryptedTextField(_("what is going on"))
-    preferred_times = models.CharField(_("preferred days and times"), max_length=300, blank=True)
+    preferred_times = EncryptedCharField(_("preferred days and times"), max_length=300)
     consent_to_contact = models.BooleanField(_("consent to be contacted"), default=False)
     # The optional PHQ-9 self-screen is a measures Response whose subject_id is this
     # request's public_id (services.self_screen); a positive item 9 raised its alert.
@@ -142,6 +142,8 @@ class ContactAttempt(ClinicKeyed):
     at = models.DateTimeField()
     channel = models.CharField(max_length=10, choices=ConsultationRequest.Channel.choices)
     outcome = models.CharField(max_length=12, choices=Outcome.choices)
+    # The row identity its ciphertext is bound to (core.fields).
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     note = EncryptedTextField(_("note"))
 
     class Meta:

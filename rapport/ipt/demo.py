@@ -14,6 +14,7 @@ from typing import Any
 from django.utils import timezone
 
 from rapport.clients.models import Client
+from rapport.core.fields import sealed
 from rapport.core.hooks import demo_loader
 from rapport.core.models import Clinic, User
 from rapport.ipt import catalogue, services
@@ -237,6 +238,7 @@ def _initial_phase(episode: Episode, course: Course, started: date) -> None:
             episode=episode,
             name=person.name,
             relationship=person.relationship,
+            relationship_detail="Someone I have known for years (demo)",
             contact="Weekly, in person (demo).",
             satisfying="Shared history (demo).",
             unsatisfying="Hard to say what I need (demo).",
@@ -277,6 +279,7 @@ def _contracts(episode: Episode, course: Course, started: date) -> None:
         start_on=first,
         expected_end_on=started + WEEK * (course.planned - 1),
         focus=f"Primary problem area: {catalogue.ProblemArea(course.area).label}.",
+        missed_session_policy="A missed session is not made up; after two we review (demo).",
         created_by=episode.therapist,
         acknowledged_at=timezone.now(),
         acknowledged_how=Contract.Acknowledgement.IN_PERSON,
@@ -365,10 +368,13 @@ def _finished(clinic: Clinic, course: Course, today: date) -> None:
         updated_by=episode.therapist,
     )
     Episode.objects.filter(pk=episode.pk).update(
-        status=Episode.Status.CLOSED,
-        closed_on=ended,
-        close_reason=Episode.CloseReason.COMPLETED,
-        close_note="Completed the acute course; monthly maintenance agreed. (demo)",
+        **sealed(
+            episode,
+            status=Episode.Status.CLOSED,
+            closed_on=ended,
+            close_reason=Episode.CloseReason.COMPLETED,
+            close_note="Completed the acute course; monthly maintenance agreed. (demo)",
+        )
     )
     maintenance = _open(
         client, course, ended + timedelta(days=28), episode_type=EpisodeType.MAINTENANCE

@@ -17,6 +17,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from rapport.core.fields import sealed
 from rapport.core.models import Supervision
 from rapport.core.versioning import update_if_current
 from rapport.ipt import catalogue, note_measures, services
@@ -176,7 +177,7 @@ def save_draft(note: SessionNote, version: int | None, values: dict[str, Any]) -
         return []
     updates = {name: values[name] for name in changed}
     drafts = SessionNote.objects.filter(status=SessionNote.Status.DRAFT)
-    if not update_if_current(drafts, note.pk, version, saved_at=timezone.now(), **updates):
+    if not update_if_current(drafts, note, version, saved_at=timezone.now(), **updates):
         current = SessionNote.objects.get(pk=note.pk)
         if current.is_locked:
             raise NoteLocked(locked_message())
@@ -240,7 +241,7 @@ def sign(note: SessionNote, user: Any) -> SessionNote:
     drafts = SessionNote.objects.filter(status=SessionNote.Status.DRAFT)
     if not update_if_current(
         drafts,
-        note.pk,
+        note,
         note.version,
         status=status,
         signed_at=now,
@@ -271,7 +272,7 @@ def cosign(note: SessionNote, supervisor: Any, comment: str = "") -> SessionNote
     awaiting = SessionNote.objects.filter(status=SessionNote.Status.AWAITING_COSIGN)
     if not update_if_current(
         awaiting,
-        note.pk,
+        note,
         note.version,
         status=SessionNote.Status.SIGNED,
         cosigned_at=timezone.now(),
@@ -295,7 +296,7 @@ def return_to_author(note: SessionNote, supervisor: Any, comment: str) -> Sessio
     awaiting = SessionNote.objects.filter(status=SessionNote.Status.AWAITING_COSIGN)
     if not update_if_current(
         awaiting,
-        note.pk,
+        note,
         note.version,
         status=SessionNote.Status.DRAFT,
         signed_at=None,
@@ -334,7 +335,7 @@ def save_process_note(
     if existing.text == text:
         return existing, False
     if version != existing.version or not update_if_current(
-        ProcessNote.objects.authored_by(author), existing.pk, version, text=text
+        ProcessNote.objects.authored_by(author), existing, version, text=text
     ):
         raise Conflict(ProcessNote.objects.get(pk=existing.pk), ["text"])
     existing.refresh_from_db()
@@ -351,7 +352,9 @@ def save_fidelity(note: SessionNote, values: dict[str, Any]) -> list[str]:
         return sorted(values)
     changed = [name for name, value in values.items() if getattr(rating, name) != value]
     if changed:
-        FidelityRating.objects.filter(pk=rating.pk).update(**{n: values[n] for n in changed})
+        FidelityRating.objects.filter(pk=rating.pk).update(
+            **sealed(rating, **{n: values[n] for n in changed})
+        )
     return changed
 
 

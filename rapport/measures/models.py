@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from rapport.clients.models import Client
 from rapport.core.access import Capability, is_verified_staff
-from rapport.core.fields import EncryptedTextField
+from rapport.core.fields import EncryptedJSONField, EncryptedTextField
 from rapport.core.models import Clinic, ClinicKeyed, ClinicKeyedQuerySet, Role, User
 
 
@@ -206,7 +206,7 @@ class Response(AboutPerson):
     session_number = models.PositiveSmallIntegerField(null=True, blank=True)
     instrument = models.CharField(max_length=30, db_index=True)
     instrument_version = models.CharField(max_length=20)
-    answers = models.JSONField()  # {"q1": 2, ...}: item values, no wording
+    answers = EncryptedJSONField()  # {"q1": 2, ...}: item values, no wording
     total = models.PositiveSmallIntegerField(null=True, blank=True)
     band = models.CharField(max_length=40, blank=True)
     complete = models.BooleanField(default=True)

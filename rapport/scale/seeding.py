@@ -9,7 +9,7 @@ and what grows is the clinic's history), except the 500-session client.
 
 Everything is drawn from one seeded random generator, so two runs on the same day
 write the same content (public ids aside). Rows go in with ``bulk_create``, which
-still encrypts every EncryptedTextField (``get_prep_value``); signals, audit events
+still seals every encrypted field for its row (``pre_save``); signals, audit events
 and outcome flags are not produced. Fictional data only.
 """
 

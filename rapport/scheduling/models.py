@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from rapport.clients.models import Client
 from rapport.core.access import Capability, Reach, reaches
+from rapport.core.fields import EncryptedCharField
 from rapport.core.models import Clinic, ClinicKeyed, User
 from rapport.core.models.clinics import validate_time_zone
 
@@ -67,7 +68,10 @@ class TimeOff(ClinicKeyed):
     therapist = models.ForeignKey(User, on_delete=models.CASCADE, related_name="time_off")
     starts_at = models.DateTimeField(_("from"))
     ends_at = models.DateTimeField(_("until"))
-    reason = models.CharField(_("reason"), max_length=120, blank=True)  # never clinical
+    # A reason can still say more about the therapist than a calendar should: encrypted.
+    reason = EncryptedCharField(_("reason"), max_length=120)
+    # The row identity its ciphertext is bound to (core.fields).
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
 
     class Meta:
         ordering = ["starts_at"]

@@ -13,6 +13,7 @@ from pytest_django.fixtures import Settings
 
 from rapport.clients.models import Client
 from rapport.core.crypto import generate_key
+from rapport.core.fields import sealed
 from rapport.core.management.commands.rotate_encryption_keys import encrypted_fields
 from rapport.core.models import OutboundEmail
 from rapport.core.outbox import queue_email
@@ -42,10 +43,9 @@ def _raw_values() -> list[str]:
 
 
 def _readable() -> tuple[list[str], list[tuple[str, str, str]]]:
-    backgrounds = list(Client.objects.order_by("pk").values_list("background", flat=True))
-    emails = list(
-        OutboundEmail.objects.order_by("pk").values_list("recipient", "text_body", "html_body")
-    )
+    # Rows, not values(): a value opens with its row's identity.
+    backgrounds = [c.background for c in Client.objects.order_by("pk")]
+    emails = [(e.recipient, e.text_body, e.html_body) for e in OutboundEmail.objects.order_by("pk")]
     return backgrounds, emails
 
 
@@ -134,7 +134,9 @@ def test_it_keeps_an_edit_committed_while_rotation_runs(
         # Holds the row (PostgreSQL) or the write lock (SQLite) while rotation starts.
         try:
             with transaction.atomic():
-                Client.objects.filter(pk=row.pk).update(background="After the session")
+                Client.objects.filter(pk=row.pk).update(
+                    **sealed(row, background="After the session")
+                )
                 locked.set()
                 time.sleep(1)
         except BaseException as error:

@@ -8,6 +8,7 @@ import time_machine
 from django.test import Client as HttpClient
 from django.urls import reverse
 
+from rapport.core.fields import update_sealed
 from rapport.core.middleware import SESSION_SEEN
 from rapport.core.models import AuditEvent
 from rapport.ipt.models import SessionNote
@@ -45,8 +46,10 @@ def test_an_unchanged_save_writes_nothing(cast: SimpleNamespace) -> None:
 
 
 def test_a_stale_save_is_a_409_with_both_texts_and_writes_nothing(cast: SimpleNamespace) -> None:
-    SessionNote.objects.filter(pk=cast.note.pk).update(
-        interval_events="Their account of the week", version=3
+    update_sealed(
+        SessionNote.objects.filter(pk=cast.note.pk),
+        interval_events="Their account of the week",
+        version=3,
     )
     response = _autosave(
         signed_in(cast.therapist), cast.note, interval_events="My account of the week"

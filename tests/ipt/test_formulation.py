@@ -10,6 +10,7 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
+from rapport.core.fields import sealed
 from rapport.core.models import AuditEvent
 from rapport.ipt import catalogue
 from rapport.ipt.forms.initial import goal_fingerprint
@@ -227,7 +228,7 @@ def test_it_refuses_a_stale_goal_edit(cast: SimpleNamespace) -> None:
     goal = _goal(cast)
     url = reverse("ipt:goal_save", args=[cast.episode.public_id, goal.public_id])
     stale = _goal_data(goal, text="Mine.")
-    Goal.objects.filter(pk=goal.pk).update(text="Theirs.")
+    Goal.objects.filter(pk=goal.pk).update(**sealed(goal, text="Theirs."))
     response = csrf_post(signed_in(cast.therapist), url, stale)
     assert response.status_code == 200
     html = response.content.decode()

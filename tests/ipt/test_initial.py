@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from rapport.core.fields import update_sealed
 from rapport.core.models import AuditEvent
 from rapport.ipt import catalogue, services
 from rapport.ipt.forms.initial import task_fingerprint
@@ -126,7 +127,7 @@ def test_it_saves_one_task_by_htmx_and_returns_only_that_task(cast: SimpleNamesp
 def test_it_refuses_a_stale_task_save_and_keeps_the_typing(cast: SimpleNamespace) -> None:
     row = _task(cast, "medication")
     stale = _task_data(row, done=True, note="My version.")
-    EpisodeTask.objects.filter(pk=row.pk).update(note="Their version.")
+    update_sealed(EpisodeTask.objects.filter(pk=row.pk), note="Their version.")
     response = csrf_post(signed_in(cast.therapist), _task_url(cast, "medication"), stale)
     assert response.status_code == 200
     html = response.content.decode()
@@ -140,7 +141,7 @@ def test_it_refuses_a_stale_task_save_and_keeps_the_typing(cast: SimpleNamespace
 def test_it_saves_again_after_a_stale_task_was_shown(cast: SimpleNamespace) -> None:
     row = _task(cast, "medication")
     stale = _task_data(row, done=True, note="My version.")
-    EpisodeTask.objects.filter(pk=row.pk).update(note="Their version.")
+    update_sealed(EpisodeTask.objects.filter(pk=row.pk), note="Their version.")
     http = signed_in(cast.therapist)
     response = csrf_post(http, _task_url(cast, "medication"), stale)
     row.refresh_from_db()
@@ -153,8 +154,10 @@ def test_it_saves_again_after_a_stale_task_was_shown(cast: SimpleNamespace) -> N
 
 
 def test_a_closed_episode_shows_its_tasks_without_forms(cast: SimpleNamespace) -> None:
-    EpisodeTask.objects.filter(episode=cast.episode, code="diagnosis").update(
-        done=True, note="Moderate depression."
+    update_sealed(
+        EpisodeTask.objects.filter(episode=cast.episode, code="diagnosis"),
+        done=True,
+        note="Moderate depression.",
     )
     Episode.objects.filter(pk=cast.episode.pk).update(
         status=Episode.Status.CLOSED, closed_on=date(2026, 12, 1), close_reason="transfer"
@@ -184,8 +187,10 @@ def test_it_links_each_task_to_where_the_work_happens(cast: SimpleNamespace) -> 
 
 
 def test_supervisors_read_the_workspace_without_edit_controls(cast: SimpleNamespace) -> None:
-    EpisodeTask.objects.filter(episode=cast.episode, code="diagnosis").update(
-        done=True, note="Moderate depression."
+    update_sealed(
+        EpisodeTask.objects.filter(episode=cast.episode, code="diagnosis"),
+        done=True,
+        note="Moderate depression.",
     )
     response = signed_in(cast.supervisor).get(_workspace(cast))
     html = response.content.decode()
@@ -216,8 +221,10 @@ def test_it_audits_reading_the_workspace(cast: SimpleNamespace) -> None:
 
 
 def test_it_shows_what_the_formulation_and_contract_have_produced(cast: SimpleNamespace) -> None:
-    Episode.objects.filter(pk=cast.episode.pk).update(
-        primary_problem_area="role_dispute", formulation="Text."
+    update_sealed(
+        Episode.objects.filter(pk=cast.episode.pk),
+        primary_problem_area="role_dispute",
+        formulation="Text.",
     )
     cast.episode.refresh_from_db()
     services.prefill_goals(cast.episode, "role_dispute")

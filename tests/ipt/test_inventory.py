@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from rapport.core.fields import update_sealed
 from rapport.core.models import AuditEvent
 from rapport.ipt.models import ClosenessRating, InventoryPerson, TimelineEvent
 from tests.factories import csrf_post, make_client, make_episode, signed_in
@@ -215,7 +216,7 @@ def test_it_reports_a_conflict_and_keeps_the_typed_text(cast: SimpleNamespace) -
     person = _person(cast.episode, conflict="Original")
     url = _person_url("ipt:inventory_person_edit", cast, person)
     # Someone else saved after this form was opened (version 1 → 2).
-    InventoryPerson.objects.filter(pk=person.pk).update(conflict="Theirs", version=2)
+    update_sealed(InventoryPerson.objects.filter(pk=person.pk), conflict="Theirs", version=2)
     http = signed_in(cast.therapist)
     response = csrf_post(http, url, _data(conflict="Mine, typed carefully"))
     assert response.status_code == 200

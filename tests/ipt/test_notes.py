@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from rapport.core.fields import update_sealed
 from rapport.core.models import AuditEvent
 from rapport.ipt import catalogue
 from rapport.ipt import notes as service
@@ -221,7 +222,7 @@ def test_it_keeps_bad_input_and_changes_nothing(cast: SimpleNamespace) -> None:
 
 
 def test_a_stale_save_shows_both_texts_and_writes_nothing(cast: SimpleNamespace) -> None:
-    SessionNote.objects.filter(pk=cast.note.pk).update(interval_events="Theirs", version=2)
+    update_sealed(SessionNote.objects.filter(pk=cast.note.pk), interval_events="Theirs", version=2)
     data = note_form(cast.note, interval_events="Mine")  # based on version 1
     response = csrf_post(signed_in(cast.therapist), url("ipt:note", cast.note), data)
     body = response.content.decode()
@@ -299,8 +300,10 @@ def test_a_signed_note_refuses_edits_and_autosaves(cast: SimpleNamespace) -> Non
 
 
 def test_it_adds_an_addendum_and_keeps_the_original(cast: SimpleNamespace) -> None:
-    SessionNote.objects.filter(pk=cast.note.pk).update(
-        status=SessionNote.Status.SIGNED, interval_events="Original text"
+    update_sealed(
+        SessionNote.objects.filter(pk=cast.note.pk),
+        status=SessionNote.Status.SIGNED,
+        interval_events="Original text",
     )
     http = signed_in(cast.therapist)
     response = csrf_post(http, url("ipt:addendum_new", cast.note), {"reason": "", "text": "x"})

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
+from rapport.core.fields import update_sealed
 from rapport.core.models import AuditEvent
 from rapport.ipt import catalogue
 from rapport.ipt.catalogue import EpisodeType
@@ -114,8 +115,10 @@ def test_it_says_when_there_is_no_contract_yet(cast: SimpleNamespace) -> None:
 def test_it_shows_a_supervisor_the_checklist_read_only(cast: SimpleNamespace) -> None:
     in_termination(cast.episode)
     termination_tasks(cast.episode)
-    EpisodeTask.objects.filter(episode=cast.episode, code="review_gains").update(
-        done=True, note="Credited her own work"
+    update_sealed(
+        EpisodeTask.objects.filter(episode=cast.episode, code="review_gains"),
+        done=True,
+        note="Credited her own work",
     )
     response = signed_in(cast.supervisor).get(url("ipt:termination", cast.episode))
     body = response.content.decode()
@@ -254,7 +257,9 @@ def test_it_refuses_a_task_someone_changed_meanwhile_and_keeps_the_typing(
     termination_tasks(cast.episode)
     http = signed_in(cast.therapist)
     data = task_data(cast.episode, "review_gains", done=True, note="Mine")
-    EpisodeTask.objects.filter(episode=cast.episode, code="review_gains").update(note="Theirs")
+    update_sealed(
+        EpisodeTask.objects.filter(episode=cast.episode, code="review_gains"), note="Theirs"
+    )
     response = csrf_post(http, task_url(cast.episode, "review_gains"), data)
     assert response.status_code == 200
     body = response.content.decode()
@@ -395,7 +400,9 @@ def test_it_updates_the_plan_and_bumps_its_version(cast: SimpleNamespace) -> Non
 def test_it_refuses_a_stale_plan_edit_and_keeps_the_typing(cast: SimpleNamespace) -> None:
     plan = make_plan(cast.episode)
     opened = plan.version
-    MaintenancePlan.objects.filter(pk=plan.pk).update(gains="Their words", version=opened + 1)
+    update_sealed(
+        MaintenancePlan.objects.filter(pk=plan.pk), gains="Their words", version=opened + 1
+    )
     data = PLAN | {"version": opened, "gains": "My words"}
     response = csrf_post(signed_in(cast.therapist), url("ipt:maintenance_plan", cast.episode), data)
     body = response.content.decode()

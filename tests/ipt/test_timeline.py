@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from rapport.core.fields import update_sealed
 from rapport.core.models import AuditEvent
 from rapport.ipt.models import InventoryPerson, TimelineEvent
 from tests.factories import csrf_post, make_client, make_episode, signed_in
@@ -176,7 +177,7 @@ def test_it_reports_a_conflicting_edit_and_keeps_the_typed_text(cast: SimpleName
     http = signed_in(cast.therapist)
     url = _event_url("ipt:timeline_event_edit", cast, event)
     opened = http.get(url).context["form"]["fingerprint"].value()
-    TimelineEvent.objects.filter(pk=event.pk).update(title="Changed in another tab")
+    update_sealed(TimelineEvent.objects.filter(pk=event.pk), title="Changed in another tab")
     response = csrf_post(http, url, _data(fingerprint=opened, detail="My careful words"))
     html = response.content.decode()
     assert "Someone else changed this record" in html

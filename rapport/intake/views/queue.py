@@ -234,7 +234,7 @@ def attempt_add(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 
 def _set_status(request: HttpRequest, req: ConsultationRequest, status: str, version: int) -> bool:
     visible = ConsultationRequest.objects.visible_to(request.user)
-    if not update_if_current(visible, req.pk, version, status=status):
+    if not update_if_current(visible, req, version, status=status):
         return False
     if status in (S.REFERRED, S.DECLINED):
         waitlist.remove(req, reason=S(status).label)

@@ -147,6 +147,8 @@ class EpisodeTask(ClinicKeyed):
     clinic_from = "episode"
     episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="tasks")
     code = models.CharField(max_length=40)
+    # The row identity its ciphertext is bound to (core.fields).
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     done = models.BooleanField(default=False)
     note = EncryptedTextField(_("note"))
     completed_at = models.DateTimeField(null=True, blank=True)
@@ -194,6 +196,8 @@ class DisputeStageAssessment(ClinicKeyed):
     episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="dispute_stages")
     stage = models.CharField(_("dispute stage"), max_length=20, choices=DisputeStage.choices)
     assessed_on = models.DateField(_("assessed on"))
+    # The row identity its ciphertext is bound to (core.fields).
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     note = EncryptedTextField(_("note"))
     assessed_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -246,7 +250,7 @@ class Contract(ClinicKeyed, PublicModel):
     start_on = models.DateField(_("start"))
     expected_end_on = models.DateField(_("expected end"))
     focus = EncryptedTextField(_("focus"))
-    missed_session_policy = models.TextField(_("missed-session policy"), blank=True)
+    missed_session_policy = EncryptedTextField(_("missed-session policy"))
     reason = EncryptedTextField(_("reason for the change"))
     created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)

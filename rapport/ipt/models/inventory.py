@@ -6,7 +6,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from rapport.core.fields import EncryptedTextField
+from rapport.core.fields import EncryptedCharField, EncryptedTextField
 from rapport.core.models import ClinicKeyed, User
 from rapport.ipt.models.base import (
     EpisodeScopedQuerySet,
@@ -48,8 +48,8 @@ class InventoryPerson(ClinicKeyed, SoftRemovable, PublicModel):
     # A third party's name is clinical content too: encrypted like the rest.
     name = EncryptedTextField(_("name or initials"))
     relationship = models.CharField(_("relationship"), max_length=20, choices=Relationship.choices)
-    relationship_detail = models.CharField(
-        _("relationship, in the client's words"), max_length=100, blank=True
+    relationship_detail = EncryptedCharField(
+        _("relationship, in the client's words"), max_length=100
     )
     contact = EncryptedTextField(_("contact: how often, doing what"))
     satisfying = EncryptedTextField(_("satisfying aspects"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.core.validators import MaxValueValidator
@@ -160,6 +161,8 @@ class CosignReview(ClinicKeyed):
     note = models.ForeignKey(SessionNote, on_delete=models.CASCADE, related_name="reviews")
     supervisor = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     decision = models.CharField(max_length=20, choices=Decision.choices)
+    # The row identity its ciphertext is bound to (core.fields).
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     comment = EncryptedTextField(_("comments"))
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -180,6 +183,8 @@ class ProcessNote(ClinicKeyed):
     clinic_from = "note"
     note = models.OneToOneField(SessionNote, on_delete=models.CASCADE, related_name="+")
     author = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    # The row identity its ciphertext is bound to (core.fields).
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     text = EncryptedTextField(_("process note"))
     version = models.PositiveIntegerField(default=1)
     saved_at = models.DateTimeField(auto_now=True)
@@ -212,6 +217,8 @@ class FidelityRating(ClinicKeyed):
     on_focus = models.CharField(
         _("the focus stayed on the agreed problem area"), max_length=10, choices=Extent.choices
     )
+    # The row identity its ciphertext is bound to (core.fields).
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     comment = EncryptedTextField(_("comment"))
 
     def __str__(self) -> str:

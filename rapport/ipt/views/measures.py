@@ -85,7 +85,8 @@ def _session_dates(episode: Episode, series: list[charts.Series]) -> dict[int, A
 def _events(episode: Episode) -> list[tuple[Any, str]]:
     return [
         (e.occurred_on, e.title)
-        for e in episode.timeline.only("episode_id", "occurred_on", "title")
+        # public_id: the title's ciphertext is bound to it (core.fields)
+        for e in episode.timeline.only("episode_id", "public_id", "occurred_on", "title")
     ]
 
 

@@ -239,7 +239,7 @@ def _save_plan(request: HttpRequest, form: MaintenancePlanForm, creating: bool) 
         return True
     saved = update_if_current(
         MaintenancePlan.objects,
-        plan.pk,
+        plan,
         form.cleaned_data["version"],
         updated_by=request.user,
         updated_at=timezone.now(),
@@ -295,7 +295,7 @@ def _close(request: HttpRequest, episode: Episode, form: EpisodeCloseForm) -> Ep
     }
     with transaction.atomic():
         active = Episode.objects.filter(status=Episode.Status.ACTIVE)
-        if not update_if_current(active, episode.pk, data["version"], **values):
+        if not update_if_current(active, episode, data["version"], **values):
             form.add_error(
                 None,
                 _("This episode changed while you were closing it. Check it, then try again."),

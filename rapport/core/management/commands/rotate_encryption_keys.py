@@ -1,4 +1,5 @@
-"""Re-encrypt clinical text under the first (active) key, in batches."""
+"""Re-encrypt clinical text (free text and questionnaire answers) under the first (active)
+key, in batches, each value still bound to its row."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from django.db.models.functions import Cast
 from tqdm import tqdm
 
 from rapport.core.crypto import keyring
-from rapport.core.fields import EncryptedTextField
+from rapport.core.fields import IDENTITY, EncryptedTextField, sealed
 
 
 def encrypted_fields() -> list[tuple[type[models.Model], list[str]]]:
@@ -66,6 +67,8 @@ class Command(BaseCommand):
         with transaction.atomic():
             # Locked until commit: an edit saved meanwhile must not be overwritten.
             rows = model._base_manager.select_for_update().filter(pk__in=pks)
-            for row in rows.values("pk", *names):
-                # Reading decrypts with whichever key wrote it; writing uses the active key.
-                model._base_manager.filter(pk=row["pk"]).update(**{n: row[n] for n in names})
+            for row in rows.only("pk", IDENTITY, *names):
+                # Loading opens each value with whichever key wrote it; sealing uses the
+                # active key, bound to the same row.
+                values = sealed(row, **{n: getattr(row, n) for n in names})
+                model._base_manager.filter(pk=row.pk).update(**values)
