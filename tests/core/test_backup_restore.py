@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from rapport.clients.models import Client
 from rapport.core import audit, backups, jobs
+from rapport.core.management.commands.rotate_encryption_keys import encrypted_fields
 from rapport.core.models import AuditEvent
 from tests.factories import make_client
 
@@ -100,6 +101,38 @@ def test_the_restore_drill_brings_back_every_table_and_the_audit_chain(
     assert AuditEvent.objects.unsealed().count() == 1
     # Encrypted text came back as ciphertext that still opens with the clinic's key.
     assert Client.objects.get(pk=practice.client.pk).background == SECRET_TEXT
+
+
+def _encrypted_values() -> dict[str, list]:
+    """Every encrypted field of every row, decrypted, per model."""
+    return {
+        model._meta.label: [
+            (row.pk, *(getattr(row, name) for name in names))
+            for row in model._base_manager.order_by("pk")
+        ]
+        for model, names in encrypted_fields()
+    }
+
+
+def test_the_restore_drill_on_the_demo_clinic_reads_back_every_encrypted_value(
+    transactional_db: None, tmp_path: Path, settings
+) -> None:
+    settings.RAPPORT_BACKUP_KEY = KEY
+    call_command("seed_demo", stdout=io.StringIO())
+    with time_machine.travel(timezone.now() + audit.SEAL_AFTER * 2, tick=False):
+        assert jobs.registered_jobs()["audit_seal"]("drill") > 0
+    values, chains, before = _encrypted_values(), _chains(), backups.current_hashes()
+    texts = [v for rows in values.values() for row in rows for v in row[1:] if v]
+    assert len(texts) > 50
+    assert {type(t) for t in texts} <= {str, dict, list}  # decrypted text and answers
+    path = _backup(tmp_path)
+
+    _wipe()
+    assert "Verified" in _restore(path)
+
+    assert _content(backups.current_hashes()) == _content(before)
+    assert _chains() == chains
+    assert _encrypted_values() == values
 
 
 GUARD = {
