@@ -11,6 +11,7 @@ import base64
 import io
 import os
 import re
+import shutil
 import tracemalloc
 from pathlib import Path
 from types import SimpleNamespace
@@ -310,6 +311,28 @@ def test_a_missing_pg_dump_is_named(
     with pytest.raises(CommandError, match="pg_dump was not found on PATH"):
         _backup(tmp_path)
     assert not list(tmp_path.glob("*.rpbk*"))  # no half-written archive left behind
+
+
+@pytest.mark.skipif(
+    not os.environ.get("DATABASE_URL", "").startswith("postgres"), reason="PostgreSQL only"
+)
+def test_the_database_password_stays_off_pg_dumps_command_line(
+    practice: SimpleNamespace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """pg_dump runs through a shim that logs its arguments (the server trusts this host)."""
+    tools = tmp_path / "bin"
+    tools.mkdir()
+    shim = tools / "pg_dump"
+    real = shutil.which("pg_dump")
+    shim.write_text(f'#!/bin/sh\necho "$@" >> "{tools}/argv"\nexec "{real}" "$@"\n')
+    shim.chmod(0o700)
+    monkeypatch.setenv("PATH", f"{tools}{os.pathsep}{os.environ['PATH']}")
+    monkeypatch.setitem(connection.settings_dict, "PASSWORD", "pw-never-in-argv")
+
+    assert backups.verify_archive(_backup(tmp_path / "out"))["engine"] == "postgresql"
+    argv = (tools / "argv").read_text()
+    assert "--format=custom" in argv
+    assert "pw-never-in-argv" not in argv
 
 
 def test_encryption_streams_in_flat_memory(tmp_path: Path) -> None:
