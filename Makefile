@@ -10,7 +10,7 @@ PORT ?= 8000
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export PORT
 
-.PHONY: run test install chromium lint format lock totp clean bench crash-test
+.PHONY: run test install chromium lint format lock totp clean bench backup crash-test
 
 install: $(STAMP)
 
@@ -68,6 +68,11 @@ crash-test: install
 
 totp: install var/local.env
 	@set -a && . var/local.env && set +a && $(BIN)/python manage.py demo_totp
+
+# An encrypted backup of the local database into var/backups/ (docs/operations.md, "Backups").
+# SQLite needs nothing more; a PostgreSQL DATABASE_URL needs pg_dump, and says so if missing.
+backup: install var/local.env
+	@set -a && . var/local.env && set +a && $(BIN)/python manage.py backup
 
 clean:
 	rm -rf $(VENV) var/static var/test-*.sqlite3*
