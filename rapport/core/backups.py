@@ -553,7 +553,12 @@ def _backup_postgres(sealer: Sealer) -> dict:
             log = Path(scratch) / "pg_dump.log"
             with log.open("wb") as errors:
                 dump = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=errors, env=_pg_env())  # noqa: S603
-                _copy(dump.stdout, sealer)
+                try:
+                    _copy(dump.stdout, sealer)
+                except BaseException:
+                    dump.kill()  # e.g. the disk filled: no pg_dump left writing into a pipe
+                    dump.wait()
+                    raise
                 dump.stdout.close()
             if dump.wait() != 0:
                 raise BackupError(f"pg_dump failed:\n{_errors_of(log)}")
@@ -634,7 +639,8 @@ def _restore_sqlite(path: Path, keys: dict[str, bytes], manifest: dict) -> None:
 
 
 def _restore_postgres(path: Path, keys: dict[str, bytes], manifest: dict) -> None:
-    """pg_restore in one transaction: a failure part-way leaves the database as it was."""
+    """pg_restore in one transaction: if it fails part-way, the tables it replaces stay as
+    they were (tables the backup does not have were already dropped)."""
     connection = connections[DEFAULT_DB_ALIAS]
     with connection.cursor() as cursor:
         strays = set(connection.introspection.table_names(cursor)) - set(manifest["tables"])
