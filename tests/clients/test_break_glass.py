@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 from types import SimpleNamespace
 
+import pytest
 import time_machine
 from django.test import Client as HttpClient
 from django.urls import reverse
@@ -259,3 +260,38 @@ def test_a_grant_never_carries_a_write_even_where_reading_suffices(cast: SimpleN
     assert csrf_post(http, url, {"ideation": "Passive thoughts."}).status_code == 404
     alert.refresh_from_db()
     assert alert.ideation == ""
+
+
+def _readable_by_viewers() -> list[str]:
+    """Client-scoped pages of the authorization matrix that viewing alone opens (the
+    supervisor's 200s): exactly what a grant extends."""
+    from tests.test_authorization_matrix import CLIENT_SCOPED, EXPECTED
+
+    return [name for name in CLIENT_SCOPED if EXPECTED[name].expected["supervisor"] == 200]
+
+
+@pytest.mark.parametrize("name", _readable_by_viewers())
+def test_every_client_page_read_under_the_grant_is_audited(
+    name: str, cast: SimpleNamespace
+) -> None:
+    from tests.test_authorization_matrix import EXPECTED
+
+    episode = make_episode(cast.colleague_client)
+    note = make_note(episode)
+    ProcessNote.objects.create(note=note, author=cast.colleague, text=PROCESS_NOTE_SECRET)
+    # The matrix's objects, on the granted client, whose therapist is the colleague.
+    granted = SimpleNamespace(
+        **(
+            vars(cast)
+            | {"therapist": cast.colleague, "colleague": cast.therapist}
+            | {"client": cast.colleague_client, "episode": episode, "note": note}
+        )
+    )
+    url = reverse(name, kwargs=EXPECTED[name].kwargs(granted))
+    http = _opened(cast)
+    response = http.get(url)
+    assert response.status_code == 200, response.status_code
+    assert PROCESS_NOTE_SECRET.encode() not in response.content
+    view = AuditEvent.objects.get(action="clients.break_glass.view")
+    assert view.fields == [name]
+    assert view.subject_id == cast.colleague_client.public_id
