@@ -57,7 +57,8 @@ def onset_date(started_on: date, events: Iterable[TimelineEvent]) -> date:
 
 
 def _near(day: date | None, onset: date) -> bool:
-    return day is not None and onset - BEFORE_ONSET <= day <= onset + AFTER_ONSET
+    # A difference, never onset ± a window: that overflows near the ends of the calendar.
+    return day is not None and -BEFORE_ONSET <= day - onset <= AFTER_ONSET
 
 
 def _significant(person: InventoryPerson, ring: int | None) -> bool:

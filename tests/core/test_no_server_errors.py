@@ -100,6 +100,19 @@ def test_it_refuses_moving_a_timeline_event_far_and_keeps_the_pages(
         assert http.get(reverse(page, args=[cast.episode.public_id])).status_code == 200
 
 
+@pytest.mark.parametrize("day", [date(1, 1, 1), date(9999, 12, 31)])
+def test_it_still_shows_an_episode_whose_onset_was_saved_far_before_the_fix(
+    cast: SimpleNamespace, day: date
+) -> None:
+    TimelineEvent.objects.create(episode=cast.episode, occurred_on=day, title="Far", is_onset=True)
+    TimelineEvent.objects.create(
+        episode=cast.episode, occurred_on=date(2026, 1, 5), title="Near", major_change=True
+    )
+    http = signed_in(cast.therapist)
+    for page in ("ipt:timeline", "ipt:formulation"):
+        assert http.get(reverse(page, args=[cast.episode.public_id])).status_code == 200
+
+
 def test_it_refuses_a_nul_character_in_a_query_with_a_clear_page(cast: SimpleNamespace) -> None:
     response = signed_in(cast.therapist).get(reverse("clients:list"), {"q": "a\x00b"})
     assert response.status_code == 400

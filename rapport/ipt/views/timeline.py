@@ -28,7 +28,7 @@ def _event(episode: Episode, event_id: uuid.UUID) -> TimelineEvent:
 
 def near_onset(day: date, onset: date) -> bool:
     """§1.3 task 6: changes "proximal to the onset" — the window the suggestions use."""
-    return onset - BEFORE_ONSET <= day <= onset + AFTER_ONSET
+    return -BEFORE_ONSET <= day - onset <= AFTER_ONSET  # a difference: safe at any date
 
 
 @dataclass
