@@ -7,6 +7,8 @@ The grant lives in ``BreakGlassGrant``; the access layer honours it through
   request of clinicians who never broke glass) cost no extra query;
 * grants are attached on safe methods (GET, HEAD) only: under break-glass a
   clinician reads, and every write answers 404 as it did before;
+* and only to pages addressed by an id (a client, an episode, a note…): lists,
+  calendars and dashboards stay as the role table draws them;
 * each page that reads the granted client (it records a read of that client in
   the audit log, as every clinical page does) adds one ``clients.break_glass.view``
   event and counts towards the grant's ``pages_viewed``.
@@ -150,7 +152,6 @@ class BreakGlassMiddleware:
         grants = self._grants_for(request)
         if not grants:
             return self.get_response(request)
-        request.user.break_glass_clients = frozenset(g.client.pk for g in grants)
         request.break_glass = grants
         watched = _watched.set({g.client.public_id: g for g in grants})
         touched = _touched.set(set())
@@ -164,6 +165,16 @@ class BreakGlassMiddleware:
             if grant.pk in read:
                 _record_view(request, grant)
         return response
+
+    @staticmethod
+    def process_view(
+        request: HttpRequest, view: Callable, args: tuple, kwargs: dict[str, Any]
+    ) -> None:
+        """Open the granted clients to pages addressed by an id only: lists, calendars
+        and dashboards stay as the role table draws them."""
+        grants = getattr(request, "break_glass", None)
+        if grants and kwargs:
+            request.user.break_glass_clients = frozenset(g.client.pk for g in grants)
 
     @staticmethod
     def _grants_for(request: HttpRequest) -> list[BreakGlassGrant]:

@@ -295,3 +295,16 @@ def test_every_client_page_read_under_the_grant_is_audited(
     view = AuditEvent.objects.get(action="clients.break_glass.view")
     assert view.fields == [name]
     assert view.subject_id == cast.colleague_client.public_id
+
+
+def test_lists_and_dashboards_stay_as_the_role_table_draws_them(cast: SimpleNamespace) -> None:
+    from tests.measures.alerts_helpers import raise_alert
+
+    raise_alert(cast.colleague_client)
+    http = _opened(cast)
+    name = cast.colleague_client.display_name
+    assert name not in http.get(reverse("clients:list")).content.decode()
+    assert name not in http.get(reverse("measures:alerts")).content.decode()
+    assert name not in http.get(reverse("core:dashboard")).content.decode()
+    assert http.get(_detail(cast.colleague_client)).status_code == 200
+    assert AuditEvent.objects.filter(action="clients.break_glass.view").count() == 1
