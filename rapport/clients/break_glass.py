@@ -22,6 +22,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.signals import user_logged_out
 from django.db.models import F
 from django.db.models.signals import post_save
 from django.dispatch import receiver
@@ -190,6 +191,17 @@ def _record_view(request: HttpRequest, grant: BreakGlassGrant) -> None:
     page = [match.view_name] if match is not None else []
     audit.record(request, VIEW_ACTION, grant, fields=page)
     BreakGlassGrant.objects.filter(pk=grant.pk).update(pages_viewed=F("pages_viewed") + 1)
+
+
+@receiver(user_logged_out, dispatch_uid="break_glass_signed_out")
+def _end_on_sign_out(sender: type, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
+    """The session's grants die with it (sign-out or idle logoff): the review says so."""
+    opened = request.session.get(SESSION_KEY) if request is not None else None
+    if not opened or user is None:
+        return
+    now = timezone.now()
+    grants = BreakGlassGrant.objects.active(now).filter(user=user, public_id__in=opened)
+    grants.update(ended_at=now, ended_by=user)
 
 
 @receiver(post_save, sender=AuditEvent, dispatch_uid="break_glass_read")

@@ -308,3 +308,12 @@ def test_lists_and_dashboards_stay_as_the_role_table_draws_them(cast: SimpleName
     assert name not in http.get(reverse("core:dashboard")).content.decode()
     assert http.get(_detail(cast.colleague_client)).status_code == 200
     assert AuditEvent.objects.filter(action="clients.break_glass.view").count() == 1
+
+
+def test_signing_out_ends_the_sessions_grant(cast: SimpleNamespace) -> None:
+    http = _opened(cast)
+    csrf_post(http, reverse("core:logout"))
+    grant = BreakGlassGrant.objects.get()
+    assert grant.ended_by == cast.therapist
+    assert not grant.is_open()
+    assert "Ended" in signed_in(cast.admin).get(REVIEW).content.decode()
