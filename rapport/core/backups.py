@@ -377,7 +377,8 @@ def _chain_heads(reader: _SQLiteReader | _PostgresReader) -> dict[str, dict]:
             f"SELECT chain, head_seq, head_hash FROM {_quote(chain.db_table)} ORDER BY chain"  # noqa: S608
         )
     }
-    (unsealed,) = next(reader.rows(f"SELECT COUNT(*) FROM {_quote(events)} WHERE seq IS NULL"))  # noqa: S608
+    # Read to the end, so the server-side cursor is closed before the next query opens one.
+    [(unsealed,)] = list(reader.rows(f"SELECT COUNT(*) FROM {_quote(events)} WHERE seq IS NULL"))  # noqa: S608
     return {"chains": heads, "unsealed_events": unsealed}
 
 
