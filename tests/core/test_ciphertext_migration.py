@@ -59,7 +59,8 @@ def _stored(model: type, field: str) -> list[str]:
     quote = connection.ops.quote_name
     table, column = quote(model._meta.db_table), quote(model._meta.get_field(field).column)
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {column} FROM {table} WHERE {column} <> ''")  # noqa: S608
+        text = f"CAST({column} AS TEXT)"  # jsonb before the migration, on PostgreSQL
+        cursor.execute(f"SELECT {text} FROM {table} WHERE {text} <> ''")  # noqa: S608
         return [row[0] for row in cursor.fetchall()]
 
 
