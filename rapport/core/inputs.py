@@ -45,7 +45,7 @@ class SaneDateField(forms.DateField):
 
     def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
         attrs = super().widget_attrs(widget)
-        if widget.attrs.get("type") == "date":
+        if getattr(widget, "input_type", None) == "date":  # Input pops "type" from attrs
             attrs |= {"min": EARLIEST.isoformat(), "max": LATEST.isoformat()}
         return attrs
 
@@ -61,7 +61,7 @@ class SaneDateTimeField(forms.DateTimeField):
 
     def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
         attrs = super().widget_attrs(widget)
-        if widget.attrs.get("type") == "datetime-local":
+        if getattr(widget, "input_type", None) == "datetime-local":
             attrs |= {"min": f"{EARLIEST.isoformat()}T00:00", "max": f"{LATEST.isoformat()}T23:59"}
         return attrs
 
