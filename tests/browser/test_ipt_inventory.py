@@ -127,7 +127,7 @@ def test_it_builds_the_inventory_circle_and_timeline_then_re_rates_at_terminatio
     expect(page.get_by_text("Onset of the current episode: 2026-04-02.")).to_be_visible()
     saved = TimelineEvent.objects.get()
     assert saved.is_onset
-    assert list(saved.people.values_list("name", flat=True)) == ["Dad"]
+    assert [person.name for person in saved.people.all()] == ["Dad"]
 
     # Weeks later, at termination: re-rate and compare with intake.
     click(
