@@ -260,10 +260,10 @@ def sealed(instance: models.Model, **values: Any) -> dict[str, Any]:
 
 def update_sealed(queryset: models.QuerySet, **values: Any) -> int:
     """``queryset.update(**values)`` with encrypted values sealed for each row: one
-    UPDATE per row, as each row's ciphertext differs."""
-    manager = queryset.model._base_manager
+    UPDATE per row, as each row's ciphertext differs, each still under the queryset's
+    conditions (a row that stopped matching meanwhile is not written)."""
     return sum(
-        manager.filter(pk=row.pk).update(**sealed(row, **values))
+        queryset.filter(pk=row.pk).update(**sealed(row, **values))
         for row in queryset.only("pk", IDENTITY)
     )
 
@@ -290,14 +290,17 @@ def encrypted_names(model: type[models.Model]) -> list[str]:
     return [f.name for f in _encrypted(model)]
 
 
-def without_encrypted(queryset: models.QuerySet, *related: str) -> models.QuerySet:
+def without_encrypted(
+    queryset: models.QuerySet, *related: str, keep: tuple[str, ...] = ()
+) -> models.QuerySet:
     """``select_related(*related)`` with every encrypted column of the model and of
-    those relations deferred: a list decrypts nothing it does not ask for by name.
+    those relations deferred, except the model's own columns named in ``keep``: a
+    page decrypts nothing it does not ask for by name.
 
     Reading a deferred column later costs one query per row, which the pages'
     pinned query counts would catch.
     """
-    deferred = encrypted_names(queryset.model)
+    deferred = [name for name in encrypted_names(queryset.model) if name not in keep]
     for path in related:
         target = queryset.model
         for part in path.split("__"):

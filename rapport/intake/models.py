@@ -165,7 +165,10 @@ class WaitlistEntry(ClinicKeyed):
     )
     added_at = models.DateTimeField(db_index=True)
     removed_at = models.DateTimeField(null=True, blank=True)
-    removed_reason = models.CharField(max_length=120, blank=True)
+    # Typed freely when taking someone off the list: encrypted like clinical text.
+    removed_reason = EncryptedCharField(max_length=120)
+    # The row identity its ciphertext is bound to (core.fields).
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
 
     class Meta:
         ordering = ["added_at", "pk"]

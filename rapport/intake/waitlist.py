@@ -18,6 +18,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from rapport.core.fields import update_sealed
 from rapport.core.models import Role, User
 from rapport.intake.models import ConsultationRequest, WaitlistEntry
 from rapport.scheduling import booking
@@ -79,9 +80,8 @@ def add(request: ConsultationRequest, *, preferred_therapist: User | None) -> Wa
 
 def remove(request: ConsultationRequest, *, reason: str) -> bool:
     """Take a request off the waitlist; False when it was not waiting."""
-    removed = WaitlistEntry.objects.filter(request=request, removed_at__isnull=True).update(
-        removed_at=timezone.now(), removed_reason=reason[:120]
-    )
+    waiting = WaitlistEntry.objects.filter(request=request, removed_at__isnull=True)
+    removed = update_sealed(waiting, removed_at=timezone.now(), removed_reason=reason[:120])
     return bool(removed)
 
 

@@ -23,6 +23,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from rapport.core.fields import sealed
 from rapport.scheduling import reminders, signals
 from rapport.scheduling.booking import SlotTaken, book, scheduling_settings
 from rapport.scheduling.models import Appointment
@@ -88,11 +89,14 @@ def _mark_cancelled(appointment: Appointment, *, by: Any, reason: str, now: dt.d
     appointment.cancelled_by = by
     appointment.cancel_reason = reason[:200]
     Appointment.objects.filter(pk=appointment.pk).update(
-        status=appointment.status,
-        cancelled_at=now,
-        cancelled_by=by,
-        cancel_reason=appointment.cancel_reason,
-        version=F("version") + 1,
+        **sealed(
+            appointment,
+            status=appointment.status,
+            cancelled_at=now,
+            cancelled_by=by,
+            cancel_reason=appointment.cancel_reason,
+            version=F("version") + 1,
+        )
     )
     reminders.cancel_pending(appointment)
     signals.appointment_cancelled.send(sender=Appointment, appointment=appointment)

@@ -195,7 +195,8 @@ class Appointment(models.Model):
     cancelled_by = models.ForeignKey(
         User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    cancel_reason = models.CharField(max_length=200, blank=True)  # operational, never clinical
+    # Meant to be operational, but typed freely: encrypted like clinical text.
+    cancel_reason = EncryptedCharField(max_length=200)
     moved_from = models.OneToOneField(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="moved_to"
     )

@@ -158,3 +158,18 @@ def test_key_rotation_reseals_answers_for_their_own_row(settings: Settings) -> N
     _swap(Client, "background", one.pk, other.pk)  # still bound to the row after rotation
     with pytest.raises(DecryptionError):
         Client.objects.get(pk=one.pk)
+
+
+def test_a_waitlist_removal_reason_is_stored_sealed_and_written_once() -> None:
+    from rapport.intake import waitlist
+    from rapport.intake.models import WaitlistEntry
+    from tests.intake.queue_helpers import make_request
+
+    request = make_request(make_clinic())
+    entry = waitlist.add(request, preferred_therapist=None)
+    assert waitlist.remove(request, reason="Admitted to the ward last week")
+    assert not waitlist.remove(request, reason="again")  # no longer waiting: nothing written
+    stored = _raw(WaitlistEntry, "removed_reason", entry.pk)
+    assert stored.startswith("enc1:")
+    assert "ward" not in stored
+    assert WaitlistEntry.objects.get(pk=entry.pk).removed_reason == "Admitted to the ward last week"

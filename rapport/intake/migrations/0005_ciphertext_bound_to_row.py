@@ -1,5 +1,5 @@
 """Ciphertext bound to its row: every encrypted value is resealed with the row's public_id
-(rapport.core.fields), and preferred times, plaintext until now, are encrypted; reversible (rapport.core.rebinding)."""
+(rapport.core.fields), and preferred times and waitlist removal reasons, plaintext until now, are encrypted; reversible (rapport.core.rebinding)."""
 
 from django.db import migrations
 
@@ -12,6 +12,12 @@ class Migration(migrations.Migration):
 
     operations = [
         *add_public_id("intake", "contactattempt"),
+        *add_public_id("intake", "waitlistentry"),
+        migrations.AlterField(
+            model_name="waitlistentry",
+            name="removed_reason",
+            field=rapport.core.fields.EncryptedCharField(blank=True, default="", max_length=120),
+        ),
         migrations.AlterField(
             model_name="consultationrequest",
             name="preferred_times",
@@ -28,6 +34,7 @@ class Migration(migrations.Migration):
                     Column("preferred_times", plain_before=True),
                 ],
                 "contactattempt": ["note"],
+                "waitlistentry": [Column("removed_reason", plain_before=True)],
             },
         ),
     ]

@@ -1,5 +1,5 @@
 """Ciphertext bound to its row: every encrypted value is resealed with the row's public_id
-(rapport.core.fields), and time-off reasons, plaintext until now, are encrypted; reversible (rapport.core.rebinding)."""
+(rapport.core.fields), and time-off and cancellation reasons, plaintext until now, are encrypted; reversible (rapport.core.rebinding)."""
 
 from django.db import migrations
 
@@ -19,5 +19,16 @@ class Migration(migrations.Migration):
                 blank=True, default="", max_length=120, verbose_name="reason"
             ),
         ),
-        rebind("scheduling", {"timeoff": [Column("reason", plain_before=True)]}),
+        migrations.AlterField(
+            model_name="appointment",
+            name="cancel_reason",
+            field=rapport.core.fields.EncryptedCharField(blank=True, default="", max_length=200),
+        ),
+        rebind(
+            "scheduling",
+            {
+                "timeoff": [Column("reason", plain_before=True)],
+                "appointment": [Column("cancel_reason", plain_before=True)],
+            },
+        ),
     ]

@@ -101,7 +101,8 @@ class VideoLinkForm(forms.Form):
 def get_appointment(
     request: HttpRequest, public_id: uuid.UUID, capability: Capability
 ) -> Appointment:
-    # The page shows the client's name: their encrypted background stays unread.
+    # The page shows the client's name (their encrypted background stays unread) and
+    # the appointment's own cancellation reason.
     queryset = without_encrypted(
         Appointment.objects.visible_to(request.user, capability),
         "clinic",
@@ -109,6 +110,7 @@ def get_appointment(
         "therapist",
         "series",
         "moved_from",
+        keep=("cancel_reason",),
     )
     return get_object_or_404(queryset, public_id=public_id)
 
