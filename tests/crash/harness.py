@@ -304,8 +304,8 @@ class Booker(Client):
             reply, retried = self.browser.request_until_answered("POST", booking.path, fields)
             if reply.status == 302:
                 booking.acked = True
-            elif reply.status == 200 and retried and b"sessions booked" not in reply.body:
-                booking.late = True  # the page shows the course the unanswered try booked
+            elif reply.status == 200 and retried:
+                booking.late = True  # the unanswered try booked it: the page shows the course
             else:
                 self.problems.append(f"booking: {reply.status} {reply.body[:200]}")
 
