@@ -28,6 +28,7 @@ GLOBAL = {
     "core.supervision": "part of the account (who supervises whom)",
     "core.recoverycodedevice": "part of the account's two-step sign-in",
     "core.recoverycode": "part of the account's two-step sign-in",
+    "core.secondfactorreset": "part of the account's two-step sign-in",
     # One row per audit chain, keyed by the clinic's id in `chain` (0 for events
     # outside any clinic), locked by the sealing worker: kept on the coordinator.
     "core.auditchain": "chain heads, keyed by clinic id (0: no clinic)",

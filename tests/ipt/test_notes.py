@@ -39,7 +39,8 @@ def test_it_numbers_the_next_note_after_the_last_and_dates_it_today(
     assert note.number == 2
     assert note.author == cast.therapist
     assert note.status == SessionNote.Status.DRAFT
-    assert note.held_on == timezone.localdate()
+    # "Today" is the clinic's date, not the server's (they differ around midnight UTC).
+    assert note.held_on == timezone.localdate(timezone=cast.episode.clinic.zone)
     assert AuditEvent.objects.filter(action="ipt.note.created", object_id=str(note.public_id))
 
 

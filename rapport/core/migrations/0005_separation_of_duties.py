@@ -109,7 +109,7 @@ class Migration(migrations.Migration):
                 "constraints": [
                     models.UniqueConstraint(
                         condition=models.Q(("status", "pending")),
-                        fields=("member",),
+                        fields=("clinic", "member"),
                         name="one_pending_role_grant_per_member",
                     )
                 ],

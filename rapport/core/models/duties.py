@@ -42,7 +42,7 @@ class RoleGrantRequest(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["member"],
+                fields=["clinic", "member"],  # a member is in one clinic; sharding needs it
                 condition=models.Q(status="pending"),
                 name="one_pending_role_grant_per_member",
             )
