@@ -65,6 +65,7 @@ TOKEN_URLS = [
     ("scheduling:feed", {}),
     ("scheduling:reminder_reply", {}),
     ("core:set_password", {"public_id": "7f1c9a1e-2b7b-4c43-9c53-0d6a1f9e8b21"}),
+    ("core:second_factor_reenrol", {}),
 ]
 
 

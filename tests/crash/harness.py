@@ -275,7 +275,21 @@ class QuestionnaireTaker(Client):
             self.late[token] = answers
         else:
             errors = re.findall(rb'<li><a href="#[^"]*">([^<]*)</a>', reply.body)
-            self.problems.append(f"questionnaire: {reply.status} {errors or reply.body[:200]}")
+            self.problems.append(
+                f"questionnaire: {reply.status} {errors or reply.body[:200]} {_link_state(token)}"
+            )
+
+
+def _link_state(token: str) -> str:
+    """What the database says of a link, to explain an unexpected refusal of it."""
+    link = Invitation.objects.filter(token_hash=hash_token(token)).first()
+    if link is None:
+        return "(no invitation has this token)"
+    answered = Response.objects.filter(invitation=link).values_list("submitted_at", flat=True)
+    return (
+        f"(invitation {link.pk}: {link.status}, sent {link.sent_at:%H:%M:%S.%f}, "
+        f"used {link.used_at}, expires {link.expires_at}, responses at {list(answered)})"
+    )
 
 
 @dataclass
