@@ -109,6 +109,24 @@ class SchedulingSettings(models.Model):
         return f"scheduling settings {self.clinic_id}"
 
 
+class ClosureDay(models.Model):
+    """A day the whole clinic is closed (a public holiday, a training day): courses
+    booked across it warn, and no slot is offered on it."""
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="closure_days")
+    day = models.DateField(_("date"))
+    name = models.CharField(_("name"), max_length=80, help_text=_("For example: New Year's Day"))
+
+    class Meta:
+        ordering = ["day"]
+        constraints = [
+            models.UniqueConstraint(fields=["clinic", "day"], name="one_closure_per_clinic_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day:%Y-%m-%d} {self.name}"
+
+
 class Series(ClinicKeyed):
     """A weekly (or other cadence) run of sessions booked in one step from a contract."""
 
