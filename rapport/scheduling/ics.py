@@ -86,3 +86,13 @@ def feed_ics(appointments: Iterable[Appointment], name: str) -> bytes:
     for appointment in appointments:
         calendar.add_component(_event(appointment, therapist_summary(appointment), stamp))
     return calendar.to_ical()
+
+
+def booking_ics(appointments: Iterable[Appointment]) -> bytes:
+    """The booking confirmation's calendar file: one event per booked appointment
+    (METHOD:PUBLISH: add to calendar), with the client's summary only."""
+    calendar = _calendar(_("Appointments"), method="PUBLISH")
+    stamp = timezone.now()
+    for appointment in appointments:
+        calendar.add_component(_event(appointment, client_summary(appointment), stamp))
+    return calendar.to_ical()
