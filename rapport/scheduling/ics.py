@@ -17,6 +17,9 @@ from icalendar import Calendar, Event
 from rapport.scheduling.models import Appointment
 
 PRODID = "-//Rapport//Scheduling//EN"
+# The MIME types of attached calendar files (RFC 6047): "add this" and "remove this".
+PUBLISH_TYPE = "text/calendar; method=PUBLISH"
+CANCEL_TYPE = "text/calendar; method=CANCEL"
 CANCELLED = (Appointment.Status.CANCELLED, Appointment.Status.LATE_CANCELLED)
 
 
@@ -80,7 +83,7 @@ def appointment_ics(appointment: Appointment) -> bytes:
 
 
 def feed_ics(appointments: Iterable[Appointment], name: str) -> bytes:
-    """A therapist's subscription feed; cancelled ones stay as CANCELLED so apps drop them."""
+    """A therapist's subscription feed (the caller leaves cancelled appointments out)."""
     calendar = _calendar(name)
     stamp = timezone.now()
     for appointment in appointments:
@@ -95,4 +98,13 @@ def booking_ics(appointments: Iterable[Appointment]) -> bytes:
     stamp = timezone.now()
     for appointment in appointments:
         calendar.add_component(_event(appointment, client_summary(appointment), stamp))
+    return calendar.to_ical()
+
+
+def cancel_ics(appointment: Appointment) -> bytes:
+    """The cancellation e-mail's calendar file (METHOD:CANCEL): the event the client was
+    sent, with the same UID and a higher SEQUENCE (cancelling raised the appointment's
+    version), marked CANCELLED, so their calendar removes it."""
+    calendar = _calendar(_("Appointment"), method="CANCEL")
+    calendar.add_component(_event(appointment, client_summary(appointment), timezone.now()))
     return calendar.to_ical()
