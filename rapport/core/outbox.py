@@ -8,11 +8,16 @@ but before the row was marked sent leaves the row pending, and it is sent again
 once the claim lapses: no store and mail server commit together. The copy then
 carries the same Message-ID (``message_id``), so mail clients show one message
 (docs/operations.md, "Crash safety"; tests/crash).
+
+Attachments are built when the row is sent, by the apps that registered an
+``attachment_source`` (core imports none of them): scheduling attaches a booking
+confirmation's .ics this way. The row itself stores no attachment.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -27,6 +32,17 @@ from rapport.core import jobs
 from rapport.core.models import OutboundEmail
 
 logger = logging.getLogger(__name__)
+
+# (filename, content, MIME type) of one attachment.
+Attachment = tuple[str, bytes, str]
+AttachmentSource = Callable[[OutboundEmail], list[Attachment]]
+_attachment_sources: list[AttachmentSource] = []
+
+
+def attachment_source(source: AttachmentSource) -> AttachmentSource:
+    """Register ``source(email) -> [attachments]``, asked for every row as it is sent."""
+    _attachment_sources.append(source)
+    return source
 
 
 def queue_email(
@@ -85,6 +101,9 @@ def _send_one(pk: int, worker: str) -> None:
         )
         if email.html_body:
             message.attach_alternative(email.html_body, "text/html")
+        for source in _attachment_sources:
+            for filename, content, mimetype in source(email):
+                message.attach(filename, content, mimetype)
         if not jobs.hold(OutboundEmail, pk, worker=worker):
             return  # our claim lapsed while earlier rows were sending
         message.send()

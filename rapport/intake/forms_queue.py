@@ -124,37 +124,10 @@ class WaitlistRemoveForm(forms.Form):
 
 
 class TherapistPickForm(forms.Form):
-    """Step one of booking: whose free times to show (a GET form)."""
+    """The booking grid's filter (a GET form): one therapist's free times, or everyone's."""
 
     def __init__(self, *args: Any, clinic: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["therapist"] = therapist_field(
-            clinic, label=_("Therapist"), empty_label=_("Choose a therapist")
+            clinic, label=_("Therapist"), required=False, empty_label=_("Any therapist")
         )
-
-
-class SlotForm(forms.Form):
-    """Step two: one of the therapist's free slots, as radio buttons grouped by day."""
-
-    slot = forms.ChoiceField(
-        label=_("Free times"),
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": _("Choose a time."),
-            "invalid_choice": _("That time was just taken — choose another."),
-        },
-    )
-
-    def __init__(
-        self, *args: Any, slots: list[tuple[dt.datetime, dt.datetime]], **kwargs: Any
-    ) -> None:
-        super().__init__(*args, **kwargs)
-        self.slots = {slot_value(start): (start, end) for start, end in slots}
-        self.fields["slot"].choices = [(value, value) for value in self.slots]
-
-    def clean_slot(self) -> tuple[dt.datetime, dt.datetime]:
-        return self.slots[self.cleaned_data["slot"]]
-
-
-def slot_value(start: dt.datetime) -> str:
-    return start.astimezone(dt.UTC).strftime("%Y%m%dT%H%MZ")

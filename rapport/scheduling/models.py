@@ -241,6 +241,23 @@ class Appointment(models.Model):
         return self.client.public_id if self.client_id else None
 
 
+class BookingConfirmation(ClinicKeyed):
+    """A booking confirmation queued in the outbox: when the outbox sends the e-mail, its
+    .ics is built from this appointment (or the whole series), as they stand then."""
+
+    clinic_from = "appointment"
+    email = models.OneToOneField(
+        "core.OutboundEmail", on_delete=models.CASCADE, related_name="booking_confirmation"
+    )
+    appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, related_name="+")
+    series = models.ForeignKey(
+        Series, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"booking confirmation {self.pk}"
+
+
 class Reminder(ClinicKeyed):
     """One reminder e-mail for one appointment; a due row the worker claims (sent once)."""
 

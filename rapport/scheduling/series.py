@@ -11,6 +11,12 @@ Rules, written down because a practice will ask:
 * An occurrence falling in the therapist's **time off** is not booked: that
   date is skipped and the course continues on the next date of the cadence,
   so the planned number of sessions is still booked (the course ends later).
+* An occurrence on a clinic **closure day** (``ClosureDay``) is booked only if
+  the person booking chooses so after the warning (``closures_crossed``). When
+  they choose to skip the closures, those dates are skipped like time off: the
+  course continues on the next date of the cadence, so every planned session is
+  still booked and the course ends a little later (a clinician counts sessions
+  by the contract, not by the calendar).
 * An occurrence clashing with an **existing appointment** is not booked either:
   it keeps its place in the numbering (``series_index``) and is listed as
   "needs manual placement" until someone places it (``place``).
@@ -20,7 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,12 +36,14 @@ from django.db.models import Q
 from rapport.clients.models import Client
 from rapport.core.models import User
 from rapport.scheduling.booking import SlotTaken, book
-from rapport.scheduling.models import Appointment, Series, TimeOff
-from rapport.scheduling.timeutil import local_to_utc
+from rapport.scheduling.models import Appointment, ClosureDay, Series, TimeOff
+from rapport.scheduling.timeutil import local_to_utc, utc_to_local
 
 CADENCE_DAYS = {"weekly": 7, "fortnightly": 14, "monthly": 28, "twice_weekly": 7}
 # A course never looks further than this many cadence steps for free dates.
 MAX_SKIPS = 26
+# Closure days are read this far ahead of a course's first date.
+CLOSURE_HORIZON = dt.timedelta(days=2 * 366)
 
 
 @dataclass(frozen=True)
@@ -51,6 +59,7 @@ class SeriesResult:
     booked: list[Appointment] = field(default_factory=list)
     conflicts: list[Occurrence] = field(default_factory=list)
     skipped_days: list[dt.date] = field(default_factory=list)  # time off
+    closed_days: list[dt.date] = field(default_factory=list)  # clinic closures skipped
 
 
 def cadence_dates(
@@ -83,21 +92,65 @@ def plan(
     frequency: str,
     minutes: int,
     second_weekday: int | None = None,
-) -> tuple[list[Occurrence], list[dt.date]]:
-    """The ``count`` occurrences outside the therapist's time off, and the dates skipped."""
+    closed: Mapping[dt.date, str] | None = None,
+) -> tuple[list[Occurrence], list[dt.date], list[dt.date]]:
+    """The ``count`` occurrences outside the therapist's time off (and the ``closed`` days),
+    the dates skipped for time off, and the closure dates skipped."""
     occurrences: list[Occurrence] = []
     skipped: list[dt.date] = []
+    closed_skipped: list[dt.date] = []
+    closed = closed or {}
     away = list(TimeOff.objects.filter(therapist=therapist).values_list("starts_at", "ends_at"))
     for day in cadence_dates(first, frequency, second_weekday):
-        if len(occurrences) == count or len(skipped) > MAX_SKIPS:
+        if len(occurrences) == count or len(skipped) + len(closed_skipped) > MAX_SKIPS:
             break
+        if day in closed:
+            closed_skipped.append(day)
+            continue
         starts_at = local_to_utc(day, at, zone)
         ends_at = starts_at + dt.timedelta(minutes=minutes)
         if any(start < ends_at and end > starts_at for start, end in away):
             skipped.append(day)
             continue
         occurrences.append(Occurrence(len(occurrences) + 1, starts_at, ends_at))
-    return occurrences, skipped
+    return occurrences, skipped, closed_skipped
+
+
+def clinic_closures(clinic_id: int, first: dt.date) -> dict[dt.date, str]:
+    """The clinic's closure days a course starting on ``first`` could reach, with names."""
+    rows = ClosureDay.objects.filter(
+        clinic_id=clinic_id, day__gte=first, day__lte=first + CLOSURE_HORIZON
+    )
+    return dict(rows.values_list("day", "name"))
+
+
+def closures_crossed(
+    *,
+    therapist: User,
+    first: dt.date,
+    at: dt.time,
+    zone: str,
+    count: int,
+    frequency: str,
+    minutes: int,
+    second_weekday: int | None = None,
+) -> list[tuple[dt.date, str]]:
+    """The closure days (date, name) the course would be booked on if nobody skipped them."""
+    closed = clinic_closures(therapist.clinic_id, first)
+    if not closed:
+        return []
+    occurrences, _away, _closed = plan(
+        therapist=therapist,
+        first=first,
+        at=at,
+        zone=zone,
+        count=count,
+        frequency=frequency,
+        minutes=minutes,
+        second_weekday=second_weekday,
+    )
+    days = [utc_to_local(o.starts_at, zone).date() for o in occurrences]
+    return [(day, closed[day]) for day in days if day in closed]
 
 
 @transaction.atomic
@@ -115,9 +168,12 @@ def book_series(
     context_id: uuid.UUID | None = None,
     second_weekday: int | None = None,
     video_link: str = "",
+    skip_closures: bool = False,
 ) -> SeriesResult:
-    """Create the Series and one appointment per free occurrence, with their reminders."""
-    occurrences, skipped = plan(
+    """Create the Series and one appointment per free occurrence, with their reminders.
+
+    ``skip_closures``: leave out the clinic's closure days (the course runs on past them)."""
+    occurrences, skipped, closed_skipped = plan(
         therapist=therapist,
         first=first,
         at=at,
@@ -126,6 +182,7 @@ def book_series(
         frequency=frequency,
         minutes=minutes,
         second_weekday=second_weekday,
+        closed=clinic_closures(therapist.clinic_id, first) if skip_closures else None,
     )
     series = Series.objects.create(
         client=client,
@@ -139,7 +196,7 @@ def book_series(
         duration_minutes=minutes,
         created_by=by,
     )
-    result = SeriesResult(series=series, skipped_days=skipped)
+    result = SeriesResult(series=series, skipped_days=skipped, closed_days=closed_skipped)
     for occurrence in occurrences:
         try:
             appointment = _book_occurrence(series, occurrence, by=by, video_link=video_link)

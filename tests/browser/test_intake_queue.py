@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 
 from rapport.intake.models import ConsultationRequest
 from rapport.scheduling.models import Appointment, WeeklyHours
-from tests.browser.harness import click, expect_path, sign_in
+from tests.browser.harness import click, expect_path, navigate, sign_in
 from tests.intake.queue_helpers import make_request, make_screened_request
 
 pytestmark = pytest.mark.browser
@@ -67,12 +67,11 @@ def test_it_takes_an_urgent_request_from_the_queue_to_a_client_with_an_episode(
     # Book the initial consultation in the colleague's first free slot.
     click(page, page.get_by_role("link", name="Book the initial consultation"))
     page.get_by_label("Therapist", exact=True).select_option(label=cast.colleague.get_full_name())
-    click(page, page.get_by_role("button", name="Show free times"))
-    first = page.get_by_role("radio").first
+    grid = page.locator("#booking-grid")  # htmx swaps the grid for the chosen therapist
+    expect(grid.get_by_role("heading", level=3)).to_have_text([cast.colleague.get_full_name()])
+    first = grid.locator(".slot-button").first
     first.focus()
-    page.keyboard.press("Space")  # keyboard, as a screen-reader user would
-    expect(first).to_be_checked()
-    click(page, page.get_by_role("button", name="Book this time"))
+    navigate(page, lambda: page.keyboard.press("Enter"))  # keyboard, as a screen-reader user would
     expect_path(page, "intake:request", urgent.public_id)
     expect(page.get_by_text("Initial consultation booked with")).to_be_visible()
     appointment = Appointment.objects.get(request_id=urgent.public_id)

@@ -11,10 +11,10 @@ from django.db import connection
 from django.urls import reverse
 
 from rapport.core.models import AuditEvent, Role
-from rapport.intake.forms_queue import slot_value
 from rapport.intake.models import ConsultationRequest, ContactAttempt
 from rapport.measures import instruments
 from rapport.scheduling import booking
+from rapport.scheduling.grid import slot_value
 from rapport.scheduling.models import Appointment
 from tests.factories import csrf_post, make_staff, signed_in
 from tests.intake.queue_helpers import (
@@ -210,7 +210,7 @@ def _book_url(req: ConsultationRequest) -> str:
     return reverse("intake:book", args=[req.public_id])
 
 
-def test_it_offers_the_therapists_free_slots_grouped_by_day(cast: SimpleNamespace) -> None:
+def test_it_offers_the_therapists_free_times_as_a_week_grid(cast: SimpleNamespace) -> None:
     cast.clinic.time_zone = ZONE  # shown in the viewer's (here: the clinic's) zone
     cast.clinic.save()
     tuesday_morning(cast.therapist)
@@ -221,11 +221,12 @@ def test_it_offers_the_therapists_free_slots_grouped_by_day(cast: SimpleNamespac
             .get(_book_url(req), {"therapist": cast.therapist.public_id})
             .content.decode()
         )
-    assert body.count("<legend>Tuesday 6 October 2026</legend>") == 1
-    assert body.count("<legend>Tuesday 13 October 2026</legend>") == 1
-    assert body.count('type="radio" name="slot"') == 6
-    assert "09:00–09:50" in body
-    assert "11:00–11:50" in body
+    assert "Week of 5 October to 11 October 2026" in body
+    assert "Times are in Europe/London." in body
+    assert body.count('class="slot-button"') == 3  # this week's Tuesday only
+    assert "09:00<span" in body
+    assert "11:00<span" in body
+    assert "Tue 6 Oct" in body
 
 
 def test_it_books_the_initial_consultation(cast: SimpleNamespace) -> None:
@@ -235,7 +236,7 @@ def test_it_books_the_initial_consultation(cast: SimpleNamespace) -> None:
         response = csrf_post(
             signed_in(cast.intake),
             _book_url(req),
-            {"therapist": cast.therapist.public_id, "slot": slot_value(FIRST_SLOT)},
+            {"slot": slot_value(cast.therapist, FIRST_SLOT)},
         )
     assert response.status_code == 302
     appointment = Appointment.objects.get()
@@ -249,7 +250,7 @@ def test_it_books_the_initial_consultation(cast: SimpleNamespace) -> None:
 def test_it_says_when_the_slot_was_just_taken_and_offers_the_rest(cast: SimpleNamespace) -> None:
     tuesday_morning(cast.therapist)
     req = make_request(cast.clinic)
-    data = {"therapist": cast.therapist.public_id, "slot": slot_value(FIRST_SLOT)}
+    data = {"therapist": cast.therapist.public_id, "slot": slot_value(cast.therapist, FIRST_SLOT)}
     with time_machine.travel(NOW, tick=False):
         first, second = signed_in(cast.intake), signed_in(cast.admin)
         first.get(_book_url(req), {"therapist": cast.therapist.public_id})
@@ -259,7 +260,7 @@ def test_it_says_when_the_slot_was_just_taken_and_offers_the_rest(cast: SimpleNa
     body = response.content.decode()
     assert response.status_code == 200
     assert "That time was just taken — choose another." in body
-    assert body.count('type="radio" name="slot"') == 5
+    assert body.count('class="slot-button"') == 2
     assert Appointment.objects.count() == 1
 
 
@@ -280,7 +281,7 @@ def test_it_shows_the_error_when_the_booking_service_refuses(
         response = csrf_post(
             signed_in(cast.intake),
             _book_url(req),
-            {"therapist": cast.therapist.public_id, "slot": slot_value(FIRST_SLOT)},
+            {"slot": slot_value(cast.therapist, FIRST_SLOT)},
         )
     assert "That time was just taken — choose another." in response.content.decode()
     assert Appointment.objects.count() == 1

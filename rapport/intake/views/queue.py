@@ -16,8 +16,8 @@ that the request is urgent, nothing more; the concern is not even decrypted for 
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
-from itertools import groupby
 from typing import Any
 
 from django.contrib import messages
@@ -36,6 +36,7 @@ from django.views.decorators.http import require_POST
 from rapport.core import audit
 from rapport.core.access import Capability, requires
 from rapport.core.fields import without_encrypted
+from rapport.core.inputs import parse_query_date
 from rapport.core.models import Role
 from rapport.core.versioning import update_if_current
 from rapport.intake import conversion, services, waitlist
@@ -45,7 +46,6 @@ from rapport.intake.forms_queue import (
     ContactAttemptForm,
     ConversionForm,
     NotesForm,
-    SlotForm,
     StatusForm,
     TherapistPickForm,
     WaitlistAddForm,
@@ -54,12 +54,13 @@ from rapport.intake.forms_queue import (
 from rapport.intake.models import ConsultationRequest, ContactAttempt, WaitlistEntry
 from rapport.measures.models import SafetyAlert
 from rapport.measures.views.alerts import trigger_text
-from rapport.scheduling import booking, reminders
+from rapport.scheduling import booking, confirmations, grid, reminders
 from rapport.scheduling.models import Appointment
 
 PAGE_SIZE = 50
 S = ConsultationRequest.Status
 TAKEN = gettext_lazy("That time was just taken — choose another.")
+CHOOSE = gettext_lazy("Choose a time from the grid.")
 
 
 # Roles that read the person's own words and their self-screen (DESIGN.md role table).
@@ -264,11 +265,22 @@ def convert(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         messages.info(request, _("This request was already converted into a client record."))
         return redirect("clients:detail", public_id=req.client.public_id)
     given, family = conversion.split_name(req.name)
+    consulted = _consultation_therapist(req)
     form = ConversionForm(
         request.POST or None,
         clinic=req.clinic,
-        initial={"given_name": given, "family_name": family, "started_on": timezone.localdate()},
+        initial={
+            "given_name": given,
+            "family_name": family,
+            "started_on": timezone.localdate(),
+            "therapist": consulted,
+        },
     )
+    if consulted is not None:
+        form.fields["therapist"].help_text = _(
+            "Filled in from the booked initial consultation: change it if someone else will "
+            "treat the person."
+        )
     if request.method == "POST" and form.is_valid():
         try:
             done = conversion.convert(req, **form.cleaned_data, by=request.user)
@@ -290,6 +302,22 @@ def convert(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     return render(request, "intake/queue/convert.html", context)
 
 
+def _consultation_therapist(req: ConsultationRequest) -> Any:
+    """Who the booked initial consultation is with: the likely therapist (the latest one)."""
+    consultation = (
+        Appointment.objects.filter(
+            clinic_id=req.clinic_id,
+            request_id=req.public_id,
+            kind=Appointment.Kind.CONSULTATION,
+            status__in=Appointment.OCCUPYING,
+        )
+        .select_related("therapist")
+        .order_by("-starts_at", "-pk")
+        .first()
+    )
+    return consultation.therapist if consultation is not None else None
+
+
 def _audit_conversion(
     request: HttpRequest, req: ConsultationRequest, done: conversion.Converted
 ) -> None:
@@ -305,55 +333,79 @@ def _audit_conversion(
 
 @requires(Capability.ADD_CLIENT)
 def book(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    """Choose a therapist (GET), then one of their free slots (POST)."""
+    """The week grid of free times (GET, filtered and paged by week); a time's button books
+    it (POST). With htmx the filter and the week links swap the grid alone."""
     req = _get_request(request, public_id)
+    everyone = list(waitlist.therapists(req.clinic))
     source = request.POST if request.method == "POST" else request.GET
-    pick = TherapistPickForm(source if "therapist" in source else None, clinic=req.clinic)
-    therapist = pick.cleaned_data["therapist"] if pick.is_bound and pick.is_valid() else None
-    form = None
-    if therapist is not None:
-        form = SlotForm(request.POST or None, slots=_slots(therapist))
-        if request.method == "POST" and form.is_valid():
-            booked = _book(request, req, therapist, form)
-            if booked is not None:
-                return redirect("intake:request", public_id=req.public_id)
-            form = SlotForm(request.POST, slots=_slots(therapist))
-            if form.is_valid():  # still offered (e.g. time off just added): say so anyway
-                form.add_error("slot", TAKEN)
+    pick = TherapistPickForm(source if source.get("therapist") else None, clinic=req.clinic)
+    chosen = pick.cleaned_data["therapist"] if pick.is_bound and pick.is_valid() else None
+    zone = timezone.get_current_timezone_name()
+    week_of = parse_query_date(request, "week", timezone.localdate())
+    error = ""
+    if request.method == "POST":
+        booked, error, week_of = _book_slot(request, req, everyone, zone)
+        if booked is not None:
+            return redirect("intake:request", public_id=req.public_id)
     audit.record(request, "intake.request.viewed", req)
     context = {
         "req": req,
         "pick": pick,
-        "therapist": therapist,
-        "form": form,
-        "days": _days(form) if form is not None else [],
+        "error": error,
+        "grid": _grid(request, everyone, chosen, week_of, zone),
     }
+    if request.headers.get("HX-Request") == "true" and request.method == "GET":
+        return render(request, "scheduling/grid/_week.html", context)
     return render(request, "intake/queue/book.html", context)
 
 
-def _slots(therapist: Any) -> list:
-    return booking.free_slots(therapist, timezone.localdate(), waitlist.LOOKAHEAD_DAYS)
+def _grid(
+    request: HttpRequest, everyone: list[Any], chosen: Any, week_of: Any, zone: str
+) -> dict[str, Any]:
+    """The grid's week, its links and the "next free" shortcuts (a fixed number of queries)."""
+    this_week = grid.monday_of(timezone.localdate())
+    monday = max(grid.monday_of(week_of), this_week)  # no free time in the past
+
+    def link(day: Any, therapist: Any = chosen) -> str:
+        query = {"week": day.isoformat()}
+        if therapist is not None:
+            query["therapist"] = str(therapist.public_id)
+        return f"{request.path}?{urlencode(query)}"
+
+    def shortcut(slot: grid.Slot | None, therapist: Any) -> dict[str, Any] | None:
+        if slot is None:
+            return None
+        return {"slot": slot, "url": f"{link(slot.week, therapist)}#slot-{slot.value}"}
+
+    nexts = grid.next_free(everyone, zone)
+    next_any = min(nexts.values(), key=lambda s: (s.starts_at, s.therapist.pk), default=None)
+    return {
+        "weeks": grid.week([chosen] if chosen else everyone, monday, zone),
+        "monday": monday,
+        "sunday": monday + dt.timedelta(days=6),
+        "zone": zone,
+        "chosen": chosen,
+        "prev": link(monday - dt.timedelta(days=7)) if monday > this_week else "",
+        "next": link(monday + dt.timedelta(days=7)),
+        "this_week": link(this_week) if monday != this_week else "",
+        "next_chosen": shortcut(nexts.get(chosen.pk), chosen) if chosen else None,
+        "next_any": shortcut(next_any, chosen and next_any and next_any.therapist),
+    }
 
 
-def _days(form: SlotForm) -> list[tuple[Any, list[dict[str, Any]]]]:
-    """The free slots grouped by local day, for one radio group per day."""
-    chosen = form.data.get("slot") if form.is_bound else None
-    slots = [
-        {
-            "value": value,
-            "start": timezone.localtime(start),
-            "end": timezone.localtime(end),
-            "checked": value == chosen,
-        }
-        for value, (start, end) in form.slots.items()
-    ]
-    return [(day, list(items)) for day, items in groupby(slots, key=lambda s: s["start"].date())]
-
-
-def _book(
-    request: HttpRequest, req: ConsultationRequest, therapist: Any, form: SlotForm
-) -> Appointment | None:
-    starts_at, ends_at = form.cleaned_data["slot"]
+def _book_slot(
+    request: HttpRequest, req: ConsultationRequest, everyone: list[Any], zone: str
+) -> tuple[Appointment | None, str, Any]:
+    """Book the posted slot: the appointment, else why not and the week to show again."""
+    parsed = grid.parse_slot(request.POST.get("slot", ""))
+    therapist = next((t for t in everyone if parsed and t.public_id == parsed[0]), None)
+    if parsed is None or therapist is None:
+        return None, str(CHOOSE), timezone.localdate()
+    starts_at = parsed[1]
+    week_of = timezone.localtime(starts_at).date()
+    ends_at = grid.is_free(therapist, starts_at, zone)
+    if ends_at is None:
+        return None, str(TAKEN), week_of
     try:
         appointment = booking.book(
             clinic=req.clinic,
@@ -366,23 +418,28 @@ def _book(
             by=request.user,
         )
     except booking.SlotTaken:
-        return None
+        return None, str(TAKEN), week_of
+    _booked(request, req, appointment)
+    return appointment, "", week_of
+
+
+def _booked(request: HttpRequest, req: ConsultationRequest, appointment: Appointment) -> None:
     audit.record(request, "scheduling.appointment.booked", appointment, fields=["starts_at"])
     if req.status != S.ACCEPTED:
         ConsultationRequest.objects.filter(pk=req.pk).update(status=S.CONSULTATION_BOOKED)
     waitlist.remove(req, reason=waitlist.BOOKED)
     audit.record(request, "intake.request.consultation_booked", req, fields=["status"])
-    when = timezone.localtime(starts_at)
-    messages.success(
-        request,
-        _("Initial consultation booked with %(who)s on %(day)s at %(time)s.")
-        % {
-            "who": therapist.get_full_name(),
-            "day": when.strftime("%Y-%m-%d"),
-            "time": when.strftime("%H:%M"),
-        },
-    )
-    return appointment
+    sent = confirmations.confirm_booking(appointment)
+    when = timezone.localtime(appointment.starts_at)
+    text = _("Initial consultation booked with %(who)s on %(day)s at %(time)s (%(zone)s).") % {
+        "who": appointment.therapist.get_full_name(),
+        "day": when.strftime("%Y-%m-%d"),
+        "time": when.strftime("%H:%M"),
+        "zone": timezone.get_current_timezone_name(),
+    }
+    if sent:
+        text += " " + _("A confirmation e-mail with a calendar file is on its way to the person.")
+    messages.success(request, text)
 
 
 @require_POST

@@ -4,6 +4,11 @@ The contract gives the number of sessions, the frequency and the session
 length; the therapist chooses the first date and the local time. The booking
 itself is scheduling's (``scheduling.series.book_series``); the episode is
 known there only by its public id (``context_id``).
+
+When the course would land on clinic closure days, the first "Book" shows a
+warning listing them and asks whether to skip them (the default: the course
+runs on past them, so every contracted session is still booked) or to book
+them anyway; the second "Book" books as chosen.
 """
 
 from __future__ import annotations
@@ -24,11 +29,13 @@ from rapport.core.access import Capability, requires
 from rapport.core.inputs import SaneDateField
 from rapport.ipt.models import Contract, Episode
 from rapport.ipt.views.base import episode_context, get_episode
+from rapport.scheduling import confirmations
 from rapport.scheduling import series as scheduling_series
 from rapport.scheduling.models import Series, WeeklyHours
 from rapport.scheduling.views.appointments import VideoLinkForm
 
 _ZONES = sorted(zoneinfo.available_timezones())
+SKIP, KEEP = "skip", "keep"
 
 
 class BookSeriesForm(forms.Form):
@@ -50,6 +57,9 @@ class BookSeriesForm(forms.Form):
         label=gettext_lazy("Time zone"), choices=[(zone, zone) for zone in _ZONES]
     )
     video_link = VideoLinkForm.base_fields["video_link"]
+    closures = forms.ChoiceField(
+        choices=[(SKIP, SKIP), (KEEP, KEEP)], required=False, widget=forms.HiddenInput
+    )
 
     def __init__(self, *args: Any, contract: Contract, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -82,12 +92,31 @@ def book_series(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         contract=contract,
         initial={"first": contract.start_on, "time_zone": zone},
     )
+    crossed: list[Any] = []
     if request.method == "POST" and existing is None and form.is_valid():
-        return _book(request, episode, contract, form.cleaned_data)
+        crossed = _crossed(episode, contract, form.cleaned_data)
+        if not crossed or form.cleaned_data["closures"]:
+            return _book(request, episode, contract, form.cleaned_data)
     if request.method == "GET":
         audit.record(request, "ipt.contract.viewed", episode)
-    context = episode_context(request, episode, "contract", form=form, existing=existing)
+    context = episode_context(
+        request, episode, "contract", form=form, existing=existing, crossed=crossed
+    )
     return render(request, "ipt/contract/book_series.html", context)
+
+
+def _crossed(episode: Episode, contract: Contract, data: dict[str, Any]) -> list[Any]:
+    """The clinic closure days (date, name) the course would be booked on."""
+    return scheduling_series.closures_crossed(
+        therapist=episode.therapist,
+        first=data["first"],
+        at=data["at"],
+        zone=data["time_zone"],
+        count=contract.planned_sessions,
+        frequency=contract.frequency,
+        minutes=contract.session_minutes,
+        second_weekday=data.get("second_weekday"),
+    )
 
 
 def _book(
@@ -106,6 +135,7 @@ def _book(
         context_id=episode.public_id,
         second_weekday=data.get("second_weekday"),
         video_link=data.get("video_link") or "",
+        skip_closures=data.get("closures") == SKIP,
     )
     for appointment in result.booked:
         audit.record(request, "scheduling.appointment.booked", appointment, fields=["starts_at"])
@@ -120,6 +150,16 @@ def _book(
             _("%(day)s skipped: the therapist is away. The course continues on the next date.")
             % {"day": day.isoformat()},
         )
+    for day in result.closed_days:
+        messages.info(
+            request,
+            _("%(day)s skipped: the clinic is closed. The course continues on the next date.")
+            % {"day": day.isoformat()},
+        )
+    if result.booked:
+        sent = confirmations.confirm_booking(result.booked[0], series=result.series)
+        if sent:
+            messages.info(request, _("The client is sent a confirmation e-mail with the dates."))
     if result.conflicts:
         messages.warning(
             request,
