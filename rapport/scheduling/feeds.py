@@ -56,11 +56,15 @@ def url_for(token: str) -> str:
 
 
 def appointments(therapist: User, now: dt.datetime | None = None) -> list[Appointment]:
+    """What the feed lists: cancelled and moved-away appointments are left out, since
+    some calendar apps (calcurse) import an event marked CANCELLED as a real one; a
+    subscribed calendar drops an event that is no longer in the feed."""
     now = now or timezone.now()
     return list(
         Appointment.objects.filter(
             therapist=therapist, starts_at__gte=now - PAST, starts_at__lte=now + FUTURE
         )
+        .exclude(status__in=(Appointment.Status.CANCELLED, Appointment.Status.LATE_CANCELLED))
         .exclude(status=Appointment.Status.HELD, held_until__lt=now)
         .select_related("client", "therapist")
     )

@@ -168,7 +168,7 @@ def _message(appointment: Appointment, address: str, lead: int) -> EmailMultiAlt
     message.attach_alternative(
         render_to_string(f"{EMAIL_TEMPLATE}/body.html", context), "text/html"
     )
-    message.attach("appointment.ics", ics.appointment_ics(appointment), "text/calendar")
+    message.attach("appointment.ics", ics.appointment_ics(appointment), ics.PUBLISH_TYPE)
     return message
 
 

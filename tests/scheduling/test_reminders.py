@@ -28,7 +28,7 @@ def _first(cast) -> Appointment:
 def _ics(message) -> Calendar:
     [(name, content, mimetype)] = message.attachments
     assert name.endswith(".ics")
-    assert mimetype == "text/calendar"
+    assert mimetype == "text/calendar; method=PUBLISH"
     return Calendar.from_ical(content)
 
 
@@ -71,6 +71,19 @@ def test_it_says_nothing_clinical_and_names_nobody(cast) -> None:
             assert secret not in text
     assert "T.T." in message.body  # the therapist's initials
     assert "10:00" in message.body  # clinic zone wall-clock time (New York clinic default)
+    # Initials end with a full stop: the sentence must not add a second one ("A.R..").
+    assert ".." not in message.body
+    assert ".." not in html
+
+
+def test_its_calendar_file_is_marked_to_be_added(cast) -> None:
+    first = _first(cast)
+    with time_machine.travel(first.starts_at - dt.timedelta(hours=47), tick=False):
+        reminders.send_due_reminders("worker")
+    calendar = _ics(mail.outbox[0])
+    assert str(calendar["method"]) == "PUBLISH"
+    [part] = [p for p in mail.outbox[0].message().walk() if p.get_content_type() == "text/calendar"]
+    assert part.get_param("method") == "PUBLISH"
 
 
 def test_it_never_sends_for_a_cancelled_appointment(cast) -> None:
