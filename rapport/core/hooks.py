@@ -67,6 +67,21 @@ def demo_loaders() -> list[DemoLoader]:
     return [loader for _order, loader in _demo_loaders]
 
 
+# What needs action: ``@needs_action_source`` on ``(user) -> [(kind, count, label)]``,
+# the counts the navigation shows as badges (``label`` reads "3 unsigned notes").
+NeedsAction = Callable[[Any], list[tuple[str, int, str]]]
+_needs_action_sources: list[NeedsAction] = []
+
+
+def needs_action_source(source: NeedsAction) -> NeedsAction:
+    _needs_action_sources.append(source)
+    return source
+
+
+def needs_action_sources() -> list[NeedsAction]:
+    return list(_needs_action_sources)
+
+
 def audit_subjects(source: Callable[[Any], list[tuple[str, str]]]) -> Callable:
     _subject_sources.append(source)
     return source
