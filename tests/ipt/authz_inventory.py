@@ -35,6 +35,7 @@ EXPECTED = {
     "ipt:inventory_person_remove": Row(POST_ONLY, _person),
     "ipt:closeness": Row(CLINICAL_READ, episode),
     "ipt:closeness_rate": Row(CLINICAL_WRITE, _occasion),
+    "ipt:closeness_place": Row(POST_ONLY, _occasion),
     "ipt:timeline": Row(CLINICAL_READ, episode),
     "ipt:timeline_event_add": Row(CLINICAL_WRITE, episode),
     "ipt:timeline_event_edit": Row(CLINICAL_WRITE, _event),

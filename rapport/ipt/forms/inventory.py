@@ -231,6 +231,71 @@ class ClosenessForm(forms.Form):
         }
 
 
+class PlaceForm(forms.Form):
+    """One person into one ring, by clicking the ring (§1.6): the ring buttons submit it."""
+
+    NOW, DESIRED = "ring", "desired"
+    person = forms.ChoiceField(label=_("Who to place"), widget=forms.RadioSelect)
+    target = forms.ChoiceField(
+        label=_("Clicking a ring sets"),
+        widget=forms.RadioSelect,
+        choices=[
+            (NOW, _("where the client places them now")),
+            (DESIRED, _("where the client would like them")),
+        ],
+        initial=NOW,
+    )
+    # Set by the ring button pressed, never drawn as a field of its own.
+    ring = forms.TypedChoiceField(
+        choices=[(str(r), str(r)) for r in range(1, CLOSENESS_RINGS + 1)],
+        coerce=int,
+        required=False,
+        empty_value=None,
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        people: list[InventoryPerson],
+        current: dict[int, ClosenessRating],
+        **kwargs: Any,
+    ) -> None:
+        kwargs.setdefault("prefix", "place")
+        super().__init__(*args, **kwargs)
+        self.people = {str(person.public_id): person for person in people}
+        self.current = current
+        self.fields["person"].choices = [
+            (key, self._choice_label(person)) for key, person in self.people.items()
+        ]
+        unplaced = [key for key, person in self.people.items() if person.pk not in current]
+        self.fields["person"].initial = (unplaced or list(self.people) or [None])[0]
+
+    def _choice_label(self, person: InventoryPerson) -> str:
+        rating = self.current.get(person.pk)
+        where = ring_label(rating.ring) if rating else gettext("not placed yet")
+        dead = gettext(", deceased") if person.deceased else ""
+        return f"{person.name} ({where}{dead})"
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("ring") is None:
+            raise forms.ValidationError(
+                gettext("Choose a ring: click it in the circle, or use its button."), code="ring"
+            )
+        person = self.people.get(data.get("person", ""))
+        unplaced = person is not None and person.pk not in self.current
+        if unplaced and data.get("target") == self.DESIRED:
+            raise forms.ValidationError(
+                gettext(
+                    "Place %(name)s in a ring first, then say where the client would like them."
+                )
+                % {"name": person.name},
+                code="unplaced",
+            )
+        data["chosen"] = person
+        return data
+
+
 class _ByNameIterator(ModelChoiceIterator):
     def __iter__(self) -> Any:
         if self.field.empty_label is not None:

@@ -28,6 +28,11 @@ urlpatterns = [
         inventory.closeness_rate,
         name="closeness_rate",
     ),
+    path(
+        "<uuid:public_id>/closeness/<slug:occasion>/place/",
+        inventory.closeness_place,
+        name="closeness_place",
+    ),
     path("<uuid:public_id>/timeline/", timeline.timeline, name="timeline"),
     path("<uuid:public_id>/timeline/add/", timeline.event_add, name="timeline_event_add"),
     path(

@@ -8,16 +8,18 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from rapport.core import audit
 from rapport.core.access import Capability, requires
-from rapport.ipt.closeness import render_circle
+from rapport.ipt.closeness import Person, render_circle, render_picker
 from rapport.ipt.forms.inventory import (
     ClosenessForm,
     InventoryPersonForm,
+    PlaceForm,
     by_name,
     ring_label,
 )
@@ -153,11 +155,15 @@ def _circle(
 ) -> Circle:
     label = str(Occasion(occasion).label)
     svg = render_circle(
-        [(person.name, rating.ring) for person, rating in ratings],
+        [
+            Person(person.name, rating.ring, rating.desired_ring, person.deceased)
+            for person, rating in ratings
+        ],
         title=_("Closeness circle: %(occasion)s") % {"occasion": label.lower()},
         description=_(
             "The client at the centre; %(count)s people in %(rings)s rings, ring 1 the closest. "
-            "The same placements follow as text."
+            "A cross marks a person who has died; an arrow points to where the client would "
+            "like a person to be. The same placements follow as a table."
         )
         % {"count": len(ratings), "rings": CLOSENESS_RINGS},
         centre_label=_("Client"),
@@ -246,27 +252,116 @@ def closeness(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     return render(request, "ipt/inventory/closeness.html", context)
 
 
+def _rating_page(
+    request: HttpRequest,
+    episode: Episode,
+    occasion: str,
+    *,
+    form: ClosenessForm | None = None,
+    place_form: PlaceForm | None = None,
+    placed: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    """The placing page: click a ring, or choose rings in the list (the keyboard path)."""
+    people = by_name(episode.people.all())
+    current = _current(episode, occasion)
+    by_pk = {person.pk: person for person in people}
+    picker = render_picker(
+        [
+            Person(by_pk[pk].name, rating.ring, rating.desired_ring, by_pk[pk].deceased)
+            for pk, rating in current.items()
+            if pk in by_pk
+        ]
+    )
+    context = episode_context(
+        request,
+        episode,
+        "inventory",
+        form=form or ClosenessForm(people=people, current=current),
+        place_form=place_form or PlaceForm(people=people, current=current),
+        picker=mark_safe(picker),  # noqa: S308  (no text at all: rings and dots)
+        ring_buttons=[(ring, ring_label(ring)) for ring in range(CLOSENESS_RINGS, 0, -1)],
+        occasion=Occasion(occasion),
+        people=people,
+        placed=placed,
+    )
+    return render(request, "ipt/inventory/closeness_form.html", context, status=status)
+
+
+def _current(episode: Episode, occasion: str) -> dict[int, ClosenessRating]:
+    return {
+        rating.person_id: rating
+        for rating in ClosenessRating.objects.filter(person__episode=episode, occasion=occasion)
+    }
+
+
 @requires(Capability.EDIT_CLINICAL)
 def closeness_rate(request: HttpRequest, public_id: uuid.UUID, occasion: str) -> HttpResponse:
     if occasion not in Occasion.values:
         raise Http404
     episode = get_episode(request, public_id, Capability.EDIT_CLINICAL)
+    if request.method != "POST":
+        audit.record(request, "ipt.closeness_rating.viewed", episode)
+        return _rating_page(request, episode, occasion)
     people = by_name(episode.people.all())
-    current = {
-        rating.person_id: rating
-        for rating in ClosenessRating.objects.filter(person__episode=episode, occasion=occasion)
-    }
-    form = ClosenessForm(request.POST or None, people=people, current=current)
-    if request.method == "POST" and form.is_valid():
+    form = ClosenessForm(request.POST, people=people, current=_current(episode, occasion))
+    if form.is_valid():
         _save_ratings(request, form, occasion)
         messages.success(request, _("Closeness circle saved."))
         return redirect("ipt:closeness", public_id=episode.public_id)
-    if request.method == "GET":
-        audit.record(request, "ipt.closeness_rating.viewed", episode)
-    context = episode_context(
-        request, episode, "inventory", form=form, occasion=Occasion(occasion), people=people
-    )
-    return render(request, "ipt/inventory/closeness_form.html", context)
+    return _rating_page(request, episode, occasion, form=form)
+
+
+@require_POST
+@requires(Capability.EDIT_CLINICAL)
+def closeness_place(request: HttpRequest, public_id: uuid.UUID, occasion: str) -> HttpResponse:
+    """One person into the clicked ring; with htmx the placing page comes back in place."""
+    if occasion not in Occasion.values:
+        raise Http404
+    episode = get_episode(request, public_id, Capability.EDIT_CLINICAL)
+    current = _current(episode, occasion)
+    form = PlaceForm(request.POST, people=by_name(episode.people.all()), current=current)
+    if not form.is_valid():
+        return _rating_page(request, episode, occasion, place_form=form, status=400)
+    person, ring = form.cleaned_data["chosen"], form.cleaned_data["ring"]
+    desired = form.cleaned_data["target"] == PlaceForm.DESIRED
+    _place(request, person, occasion, current, ring, desired=desired)
+    text = (
+        _("%(name)s: the client would like them in %(ring)s.")
+        if desired
+        else _("%(name)s placed in %(ring)s.")
+    ) % {"name": person.name, "ring": ring_label(ring).lower()}
+    if request.headers.get("HX-Request"):
+        return _rating_page(request, episode, occasion, placed=text)
+    messages.success(request, text)
+    return redirect("ipt:closeness_rate", public_id=episode.public_id, occasion=occasion)
+
+
+def _place(
+    request: HttpRequest,
+    person: InventoryPerson,
+    occasion: str,
+    current: dict[int, ClosenessRating],
+    ring: int,
+    *,
+    desired: bool,
+) -> None:
+    rating = current.get(person.pk)
+    if rating is None:  # a new placement takes the occasion's date, or today
+        dates = [r.rated_on for r in current.values()]
+        ClosenessRating.objects.create(
+            person=person,
+            occasion=occasion,
+            ring=ring,
+            rated_on=max(dates) if dates else timezone.localdate(),
+            rated_by=request.user,
+        )
+        audit.record(request, "ipt.closeness_rating.created", person, fields=RATING_FIELDS)
+        return
+    field = "desired_ring" if desired else "ring"
+    if getattr(rating, field) != ring:
+        ClosenessRating.objects.filter(pk=rating.pk).update(rated_by=request.user, **{field: ring})
+        audit.record(request, "ipt.closeness_rating.updated", person, fields=[field])
 
 
 def _save_ratings(request: HttpRequest, form: ClosenessForm, occasion: str) -> None:
