@@ -129,6 +129,7 @@ MIDDLEWARE = [
     "rapport.clients.break_glass.BreakGlassMiddleware",
     "rapport.core.middleware.TimeZoneMiddleware",
     "rapport.core.middleware.DeniedAccessAuditMiddleware",
+    "rapport.core.confirm.ConfirmFirstMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]

@@ -126,6 +126,17 @@ def click(page: Page, target: Locator) -> None:
     navigate(page, target.click)
 
 
+def confirm(page: Page, target: Locator, question: str | None = None) -> None:
+    """Press a button that asks first (the shared dialog), check the question, say yes."""
+    target.click()
+    dialog = page.get_by_role("dialog", name="Please confirm")
+    expect(dialog).to_be_visible()
+    if question is not None:
+        expect(dialog).to_contain_text(question)
+    audit(page)
+    navigate(page, dialog.get_by_role("button", name="Yes, continue").click)
+
+
 def expect_path(page: Page, url_name: str, *args: object) -> None:
     """The browser shows ``url_name``'s page (any query string allowed)."""
     path = reverse(url_name, args=args)

@@ -26,7 +26,6 @@
     var dirty = false;
     var submitting = false;
     var resubmit = null;
-    var confirmed = false;
     // A page rendered with a conflict waits for the person to resolve it.
     var paused = Boolean(form.querySelector("[data-conflict]"));
 
@@ -124,7 +123,6 @@
           if (resubmit && !paused) {
             var submitter = resubmit;
             resubmit = null;
-            confirmed = true;
             form.requestSubmit(submitter === true ? undefined : submitter);
           } else if (again && dirty && !paused) {
             again = false;
@@ -145,12 +143,7 @@
 
     form.addEventListener("submit", function (event) {
       var submitter = event.submitter || null;
-      var message = submitter && submitter.getAttribute("data-confirm");
-      if (message && !confirmed && !window.confirm(message)) {
-        event.preventDefault();
-        return;
-      }
-      confirmed = false;
+      // A data-confirm button was already confirmed in the shared dialog (rapport.js).
       window.clearTimeout(timer);
       if (inflight) {
         // Let the running save finish (it moves the version on), then submit.

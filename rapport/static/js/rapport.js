@@ -2,13 +2,46 @@
 (function () {
   "use strict";
 
-  // Confirm before destructive or irreversible form submissions.
-  document.addEventListener("submit", function (event) {
-    var message = event.target.getAttribute("data-confirm");
-    if (message && !window.confirm(message)) {
-      event.preventDefault();
+  // Confirm before destructive or irreversible form submissions, in the shared
+  // <dialog> (includes/confirm_dialog.html). Focus moves into it and returns to
+  // the button that opened it; Escape closes it. Without JavaScript the server
+  // asks on a page instead (core/confirm.py). Capture phase: no other submit
+  // handler (autosave) runs until the person has answered.
+  function markConfirmed(form) {
+    var flag = form.querySelector("input[name=_confirmed]");
+    if (!flag) {
+      flag = document.createElement("input");
+      flag.type = "hidden";
+      flag.name = "_confirmed";
+      form.appendChild(flag);
     }
-  });
+    flag.value = "1";
+  }
+
+  function ask(question, opener, onAccept) {
+    var dialog = document.getElementById("confirm-dialog");
+    dialog.querySelector("#confirm-dialog-question").textContent = question;
+    dialog.returnValue = "";
+    dialog.addEventListener("close", function () {
+      if (opener && opener.focus) opener.focus();
+      if (dialog.returnValue === "accept") onAccept();
+    }, { once: true });
+    dialog.showModal();
+  }
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    var submitter = event.submitter || null;
+    var question = (submitter && submitter.getAttribute("data-confirm")) || form.getAttribute("data-confirm");
+    var flag = form.querySelector("input[name=_confirmed]");
+    if (!question || (flag && flag.value === "1")) return;
+    event.preventDefault();
+    event.stopPropagation();
+    ask(question, submitter || form.querySelector("[type=submit]"), function () {
+      markConfirmed(form);
+      form.requestSubmit(submitter || undefined);
+    });
+  }, true);
 
   // Move focus to an error summary so screen readers announce it.
   document.addEventListener("DOMContentLoaded", function () {
