@@ -5,6 +5,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 
+from rapport.core import needs_action
 from rapport.core.access import Capability, can, is_verified_staff
 from rapport.core.models import Clinic
 from rapport.core.models.clinics import default_crisis_resources
@@ -27,6 +28,8 @@ def rapport(request: HttpRequest) -> dict[str, Any]:
             "calendar": user is not None
             and bool(getattr(user, "roles", None))
             and is_verified_staff(user),
+            # Called by the template only where it shows the badges (staff pages).
+            "needs_action": lambda: needs_action.counts(request),
         },
         "session_idle_seconds": settings.RAPPORT_SESSION_IDLE_SECONDS,
     }

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
-from rapport.core import audit
+from rapport.core import audit, needs_action
 
 SESSION_STARTED = "rapport.started_at"
 SESSION_SEEN = "rapport.seen_at"
@@ -62,6 +62,8 @@ class SessionTimeoutMiddleware:
                 return self._expire(request, reason="idle" if idle else "absolute")
             if not is_background(request):
                 request.session[SESSION_SEEN] = now
+            if request.method == "POST":
+                needs_action.forget(request)  # the user's own act may change what needs action
         return self.get_response(request)
 
     def _expire(self, request: HttpRequest, reason: str) -> HttpResponse:

@@ -8,4 +8,4 @@ class IptConfig(AppConfig):
     verbose_name = _("IPT episodes")
 
     def ready(self) -> None:
-        from rapport.ipt import demo, demo_measures, panels  # noqa: F401  (register their hooks)
+        from rapport.ipt import demo, demo_measures, panels, today  # noqa: F401  (their hooks)

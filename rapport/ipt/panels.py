@@ -45,8 +45,8 @@ NEAR_END_SESSIONS = 3  # the last three sessions of the contract
 NEAR_END_DAYS = 21
 
 
-def _my_active_episodes(user: Any) -> list[Episode]:
-    """The user's active episodes with held and planned sessions counted in the same query.
+def with_session_counts(episodes: Any) -> Any:
+    """Episodes with held and planned sessions counted in the same query.
 
     Subqueries, not per-episode calls to sessions_held()/current_contract, keep the
     dashboard at a fixed number of queries however large the caseload (DESIGN.md).
@@ -67,16 +67,21 @@ def _my_active_episodes(user: Any) -> list[Episode]:
         .annotate(n=Count("pk"))
         .values("n")
     )
+    return episodes.annotate(
+        held=Coalesce(Subquery(attended), 0),
+        planned=Subquery(latest.values("planned_sessions")[:1]),
+        expected_end=Subquery(latest.values("expected_end_on")[:1]),
+        initial_done=Coalesce(Subquery(tasks_done), 0),
+    )
+
+
+def _my_active_episodes(user: Any) -> list[Episode]:
+    """The user's active episodes, counted (see ``with_session_counts``), by client name."""
     episodes = without_encrypted(
         Episode.objects.visible_to(user, Capability.EDIT_CLINICAL).active(), "client"
     )
     return list(
-        episodes.annotate(
-            held=Coalesce(Subquery(attended), 0),
-            planned=Subquery(latest.values("planned_sessions")[:1]),
-            expected_end=Subquery(latest.values("expected_end_on")[:1]),
-            initial_done=Coalesce(Subquery(tasks_done), 0),
-        ).order_by("client__family_name", "client__given_name", "pk")
+        with_session_counts(episodes).order_by("client__family_name", "client__given_name", "pk")
     )
 
 
@@ -112,15 +117,6 @@ def _notes_to_finish(user: Any) -> tuple[list[SessionNote], int]:
     return list(drafts[:SHOWN]), drafts.count()
 
 
-def _this_week(user: Any, today: date) -> list[SessionNote]:
-    monday = today - timedelta(days=today.weekday())
-    return list(
-        _listed_notes(user)
-        .filter(held_on__range=(monday, monday + timedelta(days=6)))
-        .order_by("held_on", "pk")
-    )
-
-
 def _listed_notes(user: Any) -> Any:
     """My notes as a list shows them: client name, number and date, no note text."""
     mine = SessionNote.objects.visible_to(user, Capability.EDIT_CLINICAL).filter(author=user)
@@ -129,7 +125,7 @@ def _listed_notes(user: Any) -> Any:
 
 @dashboard_panel(order=110)
 def therapist_panel(request: HttpRequest) -> tuple[str, dict[str, Any]] | None:
-    """What a therapist works on this week: phases, notes, endings, sessions."""
+    """What a therapist works on: phases, notes, endings (the week's sessions: today.py)."""
     user = request.user
     if Role.THERAPIST not in user.roles:
         return None
@@ -144,7 +140,6 @@ def therapist_panel(request: HttpRequest) -> tuple[str, dict[str, Any]] | None:
         "nearing_end": _nearing_end(episodes, today),
         "drafts": drafts,
         "draft_count": draft_count,
-        "this_week": _this_week(user, today),
         "returned": CosignReview.Decision.RETURNED,
         # Lists that grow with the caseload show their first SHOWN, with a link to all.
         "shown": SHOWN,

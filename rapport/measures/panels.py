@@ -8,12 +8,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import ngettext
 
 from rapport.clients.models import Client
 from rapport.core import audit
 from rapport.core.access import Capability
 from rapport.core.fields import without_encrypted
-from rapport.core.hooks import client_panel, dashboard_panel
+from rapport.core.hooks import client_panel, dashboard_panel, needs_action_source
 from rapport.core.models import Role
 from rapport.measures import safety
 from rapport.measures.models import SafetyAlert
@@ -53,6 +54,22 @@ def alerts_banner(request: HttpRequest) -> tuple[str, dict[str, Any]] | None:
         "acknowledge_own": True,
         "count": len(own) + len(supervised) + len(admin) + len(held),
     }
+
+
+@needs_action_source
+def alerts_needing_action(user: Any) -> list[tuple[str, int, str]]:
+    """The navigation's count of the open alerts the banner lists (a count query each)."""
+    roles = user.roles
+    count = held_alerts(user).count()
+    if Role.THERAPIST in roles:
+        count += open_alerts(user, Capability.EDIT_CLINICAL).count()
+    if Role.SUPERVISOR in roles:
+        escalated = open_alerts(user).filter(escalation_level__gt=0)
+        count += escalated.exclude(client__assigned_therapist=user).count()
+    if Role.CLINIC_ADMIN in roles:
+        count += safety.escalated_in_clinic(user.clinic_id).count()
+    label = ngettext("%(n)d open safety alert", "%(n)d open safety alerts", count) % {"n": count}
+    return [("alerts", count, label)]
 
 
 def held_alerts(user: Any) -> Any:

@@ -1,4 +1,5 @@
-"""The therapist's dashboard panels: phases, notes to finish, endings, this week, co-signing."""
+"""The therapist's dashboard panels: phases, notes to finish, endings, co-signing
+(the day's and the week's appointments: tests/ipt/test_today.py)."""
 
 from __future__ import annotations
 
@@ -103,16 +104,6 @@ def test_it_flags_contracts_in_their_last_sessions_or_last_weeks(cast: SimpleNam
     assert early not in panel["nearing_end"]
 
 
-@time_machine.travel(NOON)
-def test_it_lists_the_notes_held_this_week(cast: SimpleNamespace) -> None:
-    SessionNote.objects.filter(pk=cast.note.pk).update(held_on=TODAY - timedelta(days=2))
-    make_note(cast.episode, 2, held_on=TODAY - timedelta(days=3))  # last Sunday
-    response = signed_in(cast.therapist).get(DASHBOARD)
-    panel = panel_context(response, "ipt/panels/therapist.html")
-    assert panel["this_week"] == [cast.note]
-    assert "Until scheduling arrives" in response.content.decode()
-
-
 def test_it_shows_empty_states(cast: SimpleNamespace) -> None:
     Episode.objects.filter(pk=cast.episode.pk).update(status=Episode.Status.CLOSED)
     SessionNote.objects.filter(pk=cast.note.pk).update(status=SessionNote.Status.SIGNED)
@@ -120,7 +111,7 @@ def test_it_shows_empty_states(cast: SimpleNamespace) -> None:
     assert "No active IPT episodes" in body
     assert "Nothing to finish" in body
     assert "No contract is in its last three sessions" in body
-    assert "No session notes dated this week" in body
+    assert "Until scheduling arrives" not in body
 
 
 def test_it_shows_a_supervisor_the_notes_awaiting_co_signature(cast: SimpleNamespace) -> None:

@@ -41,11 +41,14 @@ def test_the_therapist_dashboard_cost_is_pinned(cast: SimpleNamespace) -> None:
     large = page_cost(http, DASHBOARD)
     assert large == small
     # 1 session, 2 user, 3 OTP device, 4 clinic (time zone), 5 savepoint, 6 roles,
-    # 7 my open alerts, 8 not-on-track flags, 9 caseload count, 10 caseload audit insert,
-    # 11 active episodes with their counts, 12 drafts, 13 draft count, 14 dashboard
-    # audit insert, 15 this week's notes, 16 caseload page (read by the template),
-    # 17 release, 18-20 session save. Names are plain columns: nothing is decrypted.
-    assert small == PageCost(queries=20, decrypted=0)
+    # 7 my open alerts, 8 not-on-track flags, 9 today's and this week's appointments
+    # (none here: the clinical details of a day are pinned in tests/ipt/test_today.py),
+    # 10 caseload count, 11 caseload audit insert, 12 active episodes with their counts,
+    # 13 drafts, 14 draft count, 15 dashboard audit insert, the navigation's badges:
+    # 16 open alerts, 17 drafts and returned notes; 18 caseload page (read by the
+    # template), 19 release, 20-22 session save. Names are plain columns: nothing is
+    # decrypted.
+    assert small == PageCost(queries=22, decrypted=0)
 
 
 @time_machine.travel(NOON)
@@ -67,6 +70,8 @@ def test_the_supervisor_dashboard_cost_is_pinned(cast: SimpleNamespace) -> None:
     assert large == small
     # 1 session, 2 user, 3 OTP device, 4 clinic, 5 savepoint, 6 roles, 7 supervisees'
     # escalated alerts, 8 escalated alerts held by intake, 9 not-on-track flags,
-    # 10 supervisees' client count, 11 caseload audit insert, 12 notes awaiting
-    # co-signature (count), 13 supervisees' clients page, 14 release, 15-17 session save.
-    assert small == PageCost(queries=17, decrypted=0)
+    # 10 supervisees' appointments today and this week, 11 supervisees' client count,
+    # 12 caseload audit insert, 13 notes awaiting co-signature (count), the navigation's
+    # badges: 14-15 escalated alerts held and supervised, 16 notes to co-sign;
+    # 17 supervisees' clients page, 18 release, 19-21 session save.
+    assert small == PageCost(queries=21, decrypted=0)
