@@ -73,8 +73,15 @@ def test_it_books_from_the_grid_with_the_keyboard_and_sends_the_ics(
     expect(closed.get_by_role("button")).to_have_count(0)
     audit(page)
 
+    # Back to everyone: the filter keeps the week shown.
+    page.get_by_label("Therapist", exact=True).select_option(label="Any therapist")
+    expect(grid.get_by_role("heading", level=3)).to_have_count(2)
+    expect(grid.get_by_role("heading", level=2)).to_contain_text(
+        f"Week of {next_monday.day} {next_monday:%B}"
+    )
+
     # "Next free" jumps to the first free time; Enter on its button books it.
-    shortcut = grid.get_by_role("link", name=re.compile("^Next free with Colleague"))
+    shortcut = grid.get_by_role("link", name=re.compile("^Next free with any therapist"))
     click(page, shortcut)
     target = page.locator(".slot-button:target")
     expect(target).to_have_count(1)
