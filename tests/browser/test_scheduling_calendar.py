@@ -87,3 +87,24 @@ def test_it_lets_a_coordinator_move_through_the_clinic_day_with_the_keyboard(
     expect(page.get_by_role("link", name="Next day")).to_be_focused()
     navigate(page, lambda: page.keyboard.press("Enter"))
     expect(page.get_by_role("heading", name="Tuesday 4 June 2030")).to_be_visible()
+
+
+def test_it_links_the_week_to_each_appointment_and_to_the_calendar_feeds(
+    page: Page, cast: SimpleNamespace
+) -> None:
+    zone = cast.clinic.time_zone
+    appointment = booked(
+        cast.therapist, local_to_utc(_next_week(1, zone), dt.time(11), zone), client=cast.client
+    )
+    sign_in(page, cast.therapist)
+    click(page, page.get_by_role("link", name="Calendar", exact=True))
+    click(page, page.get_by_role("link", name="Next week"))
+    # The appointment's own page (reschedule, cancel, attendance, video link) is one click away.
+    click(page, page.get_by_role("link", name="11:00–11:50 appointment"))
+    expect_path(page, "scheduling:appointment", appointment.public_id)
+    expect(page.get_by_role("link", name="Reschedule")).to_be_visible()
+    expect(page.get_by_role("link", name="Cancel appointment")).to_be_visible()
+    click(page, page.get_by_role("link", name="Calendar", exact=True))
+    click(page, page.get_by_role("link", name="Calendar feeds"))
+    expect_path(page, "scheduling:feeds")
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
