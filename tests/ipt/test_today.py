@@ -7,7 +7,7 @@ not UTC's, so appointments just before and after local midnight are the edge cas
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from types import SimpleNamespace
 
 import time_machine
@@ -17,6 +17,7 @@ from rapport.core.models import AuditEvent, Role, Supervision
 from rapport.ipt.models import Contract, CosignReview, Episode, SessionNote
 from rapport.measures.models import Invitation
 from rapport.scheduling.models import Appointment
+from rapport.scheduling.timeutil import local_to_utc
 from tests.factories import csrf_post, make_client, make_episode, make_note, make_staff, signed_in
 from tests.measures.alerts_helpers import raise_alert
 from tests.page_cost import page_cost
@@ -310,3 +311,28 @@ def test_other_pages_count_needs_action_at_most_once_a_minute(cast: SimpleNamesp
         assert page_cost(http, clients) == first  # no count query on these pages
         clock.shift(timedelta(seconds=61))
         assert ", 2 unsigned notes<" in http.get(clients).content.decode()
+
+
+@time_machine.travel(datetime(2026, 11, 1, 17, tzinfo=UTC))  # noon, the day clocks go back
+def test_a_25_hour_day_keeps_both_ends(cast: SimpleNamespace) -> None:
+    day = date(2026, 11, 1)
+    zone = "America/New_York"
+    first = book(cast.client, local_to_utc(day, time(0, 30), zone))  # still summer time
+    last = book(cast.client, local_to_utc(day, time(23, 30), zone))  # winter time
+    book(cast.client, local_to_utc(day + timedelta(days=1), time(0, 30), zone))  # Monday
+    context = panel(signed_in(cast.therapist).get(DASHBOARD))
+    assert [row.appointment for row in context["today_rows"]] == [first, last]
+    assert context["week"] == []  # Sunday: next Monday is next week
+
+
+@time_machine.travel(NOW)
+def test_the_day_is_the_readers_when_they_set_their_own_zone(cast: SimpleNamespace) -> None:
+    cast.therapist.time_zone = "Asia/Tokyo"  # 00:00 on Thursday 19 November there
+    cast.therapist.save(update_fields=["time_zone"])
+    tokyo_today = book(cast.client, datetime(2026, 11, 19, 14, tzinfo=UTC))  # 23:00 Tokyo
+    book(cast.client, datetime(2026, 11, 18, 14, tzinfo=UTC))  # Wednesday in Tokyo: past
+    response = signed_in(cast.therapist).get(DASHBOARD)
+    context = panel(response)
+    assert context["today"] == date(2026, 11, 19)
+    assert [row.appointment for row in context["today_rows"]] == [tokyo_today]
+    assert "Times in Asia/Tokyo." in today_section(response)
