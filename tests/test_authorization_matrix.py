@@ -52,6 +52,7 @@ CORE_AND_CLIENTS: dict[str, Row] = {
     "core:dashboard": Row(outcomes()),
     "core:recovery_codes": Row(outcomes()),
     "core:audit_log": Row(outcomes(default=403, admin=200)),
+    "core:audit_export": Row(outcomes(default=403, admin=200)),
     "core:clinic_settings": Row(outcomes(default=403, admin=200)),
     "core:forgot_password": Row(outcomes(anon=200, no2fa=200, default=200)),
     "core:set_password": Row(outcomes(anon=400, no2fa=400, default=400), forged_link),
@@ -127,7 +128,7 @@ def test_it_enforces_the_role_table(name: str, cast: SimpleNamespace) -> None:
             assert response.status_code == want, (name, role, response.status_code)
         # Process notes reach nobody but their author (HIPAA psychotherapy notes).
         if role not in row.shows_process_note:
-            assert PROCESS_NOTE_SECRET.encode() not in response.content, (name, role)
+            assert PROCESS_NOTE_SECRET.encode() not in response.getvalue(), (name, role)
 
 
 # Roles whose reach over clients is narrower than the clinic (core/access.py):
@@ -186,7 +187,7 @@ def test_it_hides_the_first_client_outside_each_narrow_reach(
         want = {404} if within in SUCCESS else {within, 404} if within == 403 else {within}
         response = signed_in(getattr(cast, role)).get(url)
         assert response.status_code in want, (name, role, response.status_code)
-        assert PROCESS_NOTE_SECRET.encode() not in response.content, (name, role)
+        assert PROCESS_NOTE_SECRET.encode() not in response.getvalue(), (name, role)
     # The colleague owns these objects and gets what the therapist gets on their own.
     owner = signed_in(cast.colleague).get(url)
     assert owner.status_code == row.expected["therapist"], (name, owner.status_code)

@@ -6,6 +6,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from rapport.core.audit_names import event_choices
+from rapport.core.inputs import SaneDateField
 from rapport.core.models import Clinic, Role, User
 
 _ZONES = sorted(zoneinfo.available_timezones())
@@ -23,6 +25,12 @@ class TokenForm(forms.Form):
 
 
 class AuditFilterForm(forms.Form):
+    since = SaneDateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = SaneDateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
     actor = forms.ModelChoiceField(
         label=_("Staff member"),
         queryset=User.objects.none(),
@@ -31,11 +39,20 @@ class AuditFilterForm(forms.Form):
         empty_label=_("Anyone"),
     )
     client = forms.ChoiceField(label=_("Client"), required=False)
+    event = forms.ChoiceField(label=_("Event"), required=False)
 
     def __init__(self, *args, staff, clients, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["actor"].queryset = staff
         self.fields["client"].choices = [("", _("Any client")), *clients]
+        self.fields["event"].choices = [("", _("Any event")), *event_choices()]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        since, until = data.get("since"), data.get("until")
+        if since and until and since > until:
+            self.add_error("until", _("The end date comes before the start date."))
+        return data
 
 
 class ClinicSettingsForm(forms.ModelForm):
@@ -79,6 +96,19 @@ class ClinicSettingsForm(forms.ModelForm):
         if not resources:
             raise forms.ValidationError(_("Keep at least one crisis resource."))
         return resources
+
+    def changes(self) -> list[str]:
+        """``field: old → new`` for the audit log (clinic settings are not clinical content)."""
+        found = [
+            f"{name}: {self.initial[name]} → {self.cleaned_data[name]}"
+            for name in ("name", "time_zone")
+            if self.initial[name] != self.cleaned_data[name]
+        ]
+        new = "; ".join(f"{r['label']} | {r['contact']}" for r in self.cleaned_data["crisis_text"])
+        old = self.initial["crisis_text"].replace("\n", "; ")
+        if old != new:
+            found.append(f"crisis_resources: {old} → {new}")
+        return found
 
     def save(self, commit: bool = True) -> Clinic:
         self.instance.crisis_resources = self.cleaned_data["crisis_text"]

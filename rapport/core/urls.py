@@ -25,6 +25,7 @@ urlpatterns = [
         name="second_factor_reenrol",
     ),
     path("audit/", audit_log.audit_log, name="audit_log"),
+    path("audit/export.csv", audit_log.audit_export, name="audit_export"),
     path("staff/", staff.staff_list, name="staff_list"),
     path("staff/invite/", staff.staff_invite, name="staff_invite"),
     path("staff/approvals/", staff.role_approvals, name="role_approvals"),

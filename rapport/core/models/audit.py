@@ -83,6 +83,12 @@ class AuditEvent(models.Model):
             ),
             # The audit page: a clinic's newest events first.
             models.Index(fields=["clinic", "-id"], name="audit_newest"),
+            # The audit page filtered by who, what or which client: newest first still.
+            models.Index(fields=["clinic", "actor", "-id"], name="audit_by_actor"),
+            models.Index(fields=["clinic", "action", "-id"], name="audit_by_action"),
+            models.Index(fields=["clinic", "subject_id", "-id"], name="audit_by_subject"),
+            # A date filter's bounds: the last row before a day, the first after.
+            models.Index(fields=["clinic", "at"], name="audit_at"),
         ]
 
     def __str__(self) -> str:
