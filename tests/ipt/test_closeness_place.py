@@ -118,7 +118,7 @@ def test_with_htmx_the_placing_page_comes_back_with_the_news(cast: SimpleNamespa
     assert response.status_code == 200
     html = response.content.decode()
     assert '<p class="status-line" role="status">Maria placed in ring 2.</p>' in html
-    assert "Maria (Ring 2)" in html  # the chooser shows the new ring
+    assert "Maria: ring 2" in html  # the chooser shows the new ring
 
 
 def test_the_placing_page_preselects_the_first_person_not_yet_placed(

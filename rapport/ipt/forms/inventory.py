@@ -113,7 +113,7 @@ class InventoryPersonForm(VersionedForm):
         help_texts = {
             "name": _("A first name or initials is enough. Encrypted."),
             "contact": _("How often they meet or talk, what they do together."),
-            "reciprocity": _("Non-reciprocal expectations are the mark of a role dispute (§1.4)."),
+            "reciprocity": _("Non-reciprocal expectations are the mark of a role dispute."),
             "linked_to_onset": _("The relationship changed around the time the depression began."),
             "died_on": _("Only for a person who has died."),
         }
@@ -272,9 +272,9 @@ class PlaceForm(forms.Form):
 
     def _choice_label(self, person: InventoryPerson) -> str:
         rating = self.current.get(person.pk)
-        where = ring_label(rating.ring) if rating else gettext("not placed yet")
+        where = ring_label(rating.ring).lower() if rating else gettext("not placed yet")
         dead = gettext(", deceased") if person.deceased else ""
-        return f"{person.name} ({where}{dead})"
+        return f"{person.name}: {where}{dead}"
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

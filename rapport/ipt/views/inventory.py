@@ -280,7 +280,7 @@ def _rating_page(
         form=form or ClosenessForm(people=people, current=current),
         place_form=place_form or PlaceForm(people=people, current=current),
         picker=mark_safe(picker),  # noqa: S308  (no text at all: rings and dots)
-        ring_buttons=[(ring, ring_label(ring)) for ring in range(CLOSENESS_RINGS, 0, -1)],
+        ring_buttons=[(ring, ring_label(ring)) for ring in range(1, CLOSENESS_RINGS + 1)],
         occasion=Occasion(occasion),
         people=people,
         placed=placed,
