@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 
 from rapport.intake.models import ConsultationRequest
 from rapport.scheduling.models import Appointment, WeeklyHours
-from tests.browser.harness import click, expect_path, navigate, sign_in
+from tests.browser.harness import click, confirm, expect_path, navigate, sign_in
 from tests.intake.queue_helpers import make_request, make_screened_request
 
 pytestmark = pytest.mark.browser
@@ -83,8 +83,7 @@ def test_it_takes_an_urgent_request_from_the_queue_to_a_client_with_an_episode(
     expect(page.get_by_label("Family name")).to_have_value("Urgent")
     page.get_by_label("Date of birth").fill("1988-07-14")
     page.get_by_label("Therapist", exact=True).select_option(label=cast.colleague.get_full_name())
-    page.once("dialog", lambda dialog: dialog.accept())
-    click(page, page.get_by_role("button", name="Create client and open episode"))
+    confirm(page, page.get_by_role("button", name="Create client and open episode"))
     urgent.refresh_from_db()
     assert urgent.client is not None
     assert urgent.status == ConsultationRequest.Status.ACCEPTED

@@ -13,7 +13,7 @@ from playwright.sync_api import Page, expect
 
 from rapport.intake.models import ConsultationRequest
 from rapport.measures.models import SafetyAlert
-from tests.browser.harness import click, expect_path, sign_in, visit
+from tests.browser.harness import click, confirm, expect_path, sign_in, visit
 
 pytestmark = pytest.mark.browser
 PHONE = {"width": 390, "height": 844}
@@ -73,8 +73,7 @@ def test_it_carries_a_positive_self_screen_from_the_public_form_to_the_therapist
     expect(intake.get_by_text("The open safety alert from the self-screen passes")).to_be_visible()
     intake.get_by_label("Date of birth").fill("1988-07-14")
     intake.get_by_label("Therapist", exact=True).select_option(label=cast.colleague.get_full_name())
-    intake.once("dialog", lambda dialog: dialog.accept())
-    click(intake, intake.get_by_role("button", name="Create client and open episode"))
+    confirm(intake, intake.get_by_role("button", name="Create client and open episode"))
     request.refresh_from_db()
     expect_path(intake, "clients:detail", request.client.public_id)
     expect(intake.locator(".safety-banner[role=alert]")).to_have_count(0)

@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 
 from rapport.ipt import catalogue, services
 from rapport.ipt.models import ClosenessRating, Contract, Episode, InventoryPerson, TimelineEvent
-from tests.browser.harness import audit, click, expect_path, sign_in, visit, watched
+from tests.browser.harness import audit, click, confirm, expect_path, sign_in, visit, watched
 
 pytestmark = pytest.mark.browser
 
@@ -108,8 +108,7 @@ def test_it_walks_the_initial_phase_from_checklist_to_acknowledged_contract(
     expect(history.get_by_role("row").nth(1)).to_contain_text("Extension")
     expect(history.get_by_role("row").nth(2)).to_contain_text("Initial contract")
 
-    page.once("dialog", lambda dialog: dialog.accept())
-    click(page, page.get_by_role("button", name="Record acknowledgement in person"))
+    confirm(page, page.get_by_role("button", name="Record acknowledgement in person"))
     expect(page.get_by_text(re.compile(r"^Acknowledged in person on"))).to_be_visible()
     current = Contract.objects.get(episode=cast.episode, version=2)
     assert current.acknowledged_how == Contract.Acknowledgement.IN_PERSON

@@ -13,7 +13,7 @@ from playwright.sync_api import Page, expect
 
 from rapport.ipt.models import SessionNote
 from rapport.measures.models import SafetyAlert, SafetyPlan
-from tests.browser.harness import audit, click, expect_path, navigate, sign_in, visit
+from tests.browser.harness import audit, click, confirm, expect_path, sign_in, visit
 from tests.browser.test_measures_alerts import fill_safety_plan
 from tests.measures.alerts_helpers import ASSESSMENT, SAFETY_PLAN, submit_phq9
 
@@ -24,8 +24,7 @@ SAVED = re.compile(r"^Saved at \d\d:\d\d$")
 
 
 def _sign(page: Page) -> None:
-    page.once("dialog", lambda dialog: dialog.accept())
-    navigate(page, page.get_by_role("button", name="Sign note").click)
+    confirm(page, page.get_by_role("button", name="Sign note"))
 
 
 def test_done_when_c_a_therapist_acknowledges_an_alert_from_a_note_and_signs(

@@ -10,7 +10,7 @@ from django.urls import reverse
 from playwright.sync_api import Page, expect
 
 from rapport.measures.models import OutcomeFlag
-from tests.browser.harness import navigate, sign_in, visit
+from tests.browser.harness import confirm, navigate, sign_in, visit
 from tests.ipt.snapshot_helpers import course, record_phq9
 
 pytestmark = pytest.mark.browser
@@ -25,8 +25,7 @@ def test_done_when_d_a_signed_note_shows_the_numbers_it_was_signed_with(
     sign_in(page, cast.therapist)
     visit(page, reverse("ipt:note", args=[note.public_id]))
     page.get_by_label("No thoughts of self-harm").check()
-    page.once("dialog", lambda dialog: dialog.accept())
-    navigate(page, page.get_by_role("button", name="Sign note").click)
+    confirm(page, page.get_by_role("button", name="Sign note"))
     expect(page.get_by_role("status").first).to_contain_text("Note signed.")
 
     scores = page.get_by_role("table", name=SCORES)

@@ -17,6 +17,7 @@ from rapport.ipt.models import Addendum, SessionNote
 from tests.browser.harness import (
     audit,
     click,
+    confirm,
     expect_path,
     navigate,
     sign_in,
@@ -139,13 +140,17 @@ def test_it_signs_with_confirmation_then_adds_an_addendum(
     page.get_by_label("No thoughts of self-harm").check()
     page.get_by_label("Between-session plan").fill("Ask her sister for a calm talk.")
 
-    page.once("dialog", lambda dialog: dialog.dismiss())
-    page.get_by_role("button", name="Sign note").click()
+    sign = page.get_by_role("button", name="Sign note")
+    sign.click()
+    dialog = page.get_by_role("dialog", name="Please confirm")
+    expect(dialog).to_contain_text("Sign this note?")
+    page.keyboard.press("Escape")
+    expect(dialog).to_be_hidden()
+    expect(sign).to_be_focused()
     cast.note.refresh_from_db()
     assert cast.note.status == SessionNote.Status.DRAFT  # dismissed: nothing signed
 
-    page.once("dialog", lambda dialog: dialog.accept())
-    navigate(page, page.get_by_role("button", name="Sign note").click)
+    confirm(page, page.get_by_role("button", name="Sign note"))
     expect(page.get_by_role("status").first).to_contain_text("Note signed.")
     expect(page.get_by_text("Ask her sister for a calm talk.")).to_be_visible()
     expect(page.get_by_label("Between-session plan")).to_have_count(0)
@@ -166,8 +171,7 @@ def test_it_signs_with_confirmation_then_adds_an_addendum(
 
 def _trainee_signs(page: Page, cast: SimpleNamespace) -> None:
     page.get_by_label("No thoughts of self-harm").check()
-    page.once("dialog", lambda dialog: dialog.accept())
-    navigate(page, page.get_by_role("button", name="Sign note").click)
+    confirm(page, page.get_by_role("button", name="Sign note"))
     expect(page.get_by_role("status").first).to_contain_text("sent to your supervisor")
 
 

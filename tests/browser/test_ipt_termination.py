@@ -9,11 +9,11 @@ from types import SimpleNamespace
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from playwright.sync_api import Dialog, Page, expect
+from playwright.sync_api import Page, expect
 
 from rapport.ipt import catalogue
 from rapport.ipt.models import Contract, Episode, MaintenancePlan, SessionNote
-from tests.browser.harness import audit, click, expect_path, sign_in, visit, watched
+from tests.browser.harness import audit, click, confirm, expect_path, sign_in, visit, watched
 from tests.factories import make_client, make_episode, make_note
 
 pytestmark = pytest.mark.browser
@@ -76,15 +76,11 @@ def test_it_ends_a_course_with_a_plan_and_closes_it(page: Page, cast: SimpleName
     expect_path(page, "ipt:episode_close", episode.public_id)
     page.get_by_label("Completed (termination tasks done)").check()
     page.get_by_label("Start the maintenance episode now").uncheck()
-    dialogs: list[str] = []
-
-    def accept(dialog: Dialog) -> None:
-        dialogs.append(dialog.message)
-        dialog.accept()
-
-    page.once("dialog", accept)
-    click(page, page.get_by_role("button", name="Close the episode"))
-    assert dialogs == ["Close this episode? A closed episode cannot be changed."]
+    confirm(
+        page,
+        page.get_by_role("button", name="Close the episode"),
+        "Close this episode? A closed episode cannot be changed.",
+    )
 
     expect_path(page, "ipt:termination", episode.public_id)
     expect(page.get_by_role("status")).to_have_text("Episode closed.")

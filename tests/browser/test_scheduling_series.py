@@ -22,7 +22,7 @@ from rapport.scheduling import reminders
 from rapport.scheduling.booking import book
 from rapport.scheduling.models import Appointment, Series
 from rapport.scheduling.timeutil import local_to_utc
-from tests.browser.harness import click, sign_in, visit
+from tests.browser.harness import click, confirm, sign_in, visit
 from tests.ipt.notes_helpers import contract
 from tests.scheduling.helpers_l import away
 
@@ -76,8 +76,7 @@ def test_it_books_the_course_cancels_late_and_sends_one_reminder(
     click(page, page.get_by_role("link", name="Cancel appointment"))
     expect(page.get_by_text("Late cancellation", exact=True)).to_be_visible()
     page.get_by_label("Only this appointment").check()
-    page.once("dialog", lambda dialog: dialog.accept())
-    click(page, page.get_by_role("button", name="Cancel appointment"))
+    confirm(page, page.get_by_role("button", name="Cancel appointment"))
     expect(page.get_by_text("Cancelled late")).to_be_visible()
     assert Appointment.objects.get(pk=booked[0].pk).status == Appointment.Status.LATE_CANCELLED
 

@@ -19,6 +19,7 @@ from rapport.core.outbox import send_due_emails
 from tests.browser.harness import (
     audit,
     click,
+    confirm,
     enter_code,
     expect_path,
     sign_in,
@@ -68,8 +69,7 @@ def test_a_second_admin_approves_a_clinical_role_for_an_admin_account(
     click(other, other.get_by_role("link", name="Role approvals"))
     row = other.get_by_role("row", name=re.compile(str(cast.colleague)))
     expect(row).to_contain_text("Clinic admin, Therapist")
-    other.once("dialog", lambda dialog: dialog.accept())
-    click(other, row.get_by_role("button", name=re.compile("^Approve")))
+    confirm(other, row.get_by_role("button", name=re.compile("^Approve")))
     expect_path(other, "core:role_approvals")
     expect(other.get_by_role("status")).to_contain_text("now has the new roles")
     expect(other.get_by_text("No role changes are waiting for approval.")).to_be_visible()
@@ -83,8 +83,7 @@ def test_a_staff_member_completes_a_second_factor_reset_from_the_link(
     admin = new_page()
     sign_in(admin, cast.admin)
     click(admin, admin.get_by_role("link", name="Staff"))
-    admin.once("dialog", lambda dialog: dialog.accept())
-    click(admin, admin.get_by_role("button", name=f"Reset two-step sign-in {cast.therapist}"))
+    confirm(admin, admin.get_by_role("button", name=f"Reset two-step sign-in {cast.therapist}"))
     expect(admin.get_by_role("status")).to_contain_text("keeps working until they do")
 
     send_due_emails("browser-test")
