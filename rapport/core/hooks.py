@@ -6,12 +6,15 @@
 * demo loaders: ``@demo_loader(order)`` on ``(clinic, staff_by_username) -> None``, each
   app's part of ``manage.py seed_demo``;
 * audit subjects: ``@audit_subjects`` on ``(user) -> [(public_id, label)]``, the
-  clients an audit reader may filter by.
+  clients an audit reader may filter by;
+* clinic settings: ``settings_section(SettingsSection(...))``, a group of the clinic
+  settings page for settings a higher app owns.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.http import HttpRequest
@@ -89,3 +92,35 @@ def audit_subjects(source: Callable[[Any], list[tuple[str, str]]]) -> Callable:
 
 def audit_subject_choices(user: Any) -> list[tuple[str, str]]:
     return [choice for source in _subject_sources for choice in source(user)]
+
+
+@dataclass(frozen=True)
+class SettingsSection:
+    """One group of the clinic settings page, contributed by the app that owns the settings.
+
+    ``build(request, data)`` returns the section's context: at least ``form`` (bound to
+    ``data`` when this section was posted) and ``effects``, the current settings in
+    plain words. ``save(request, context)`` runs when that form is valid; it records
+    the audit event and returns the message to show.
+    """
+
+    key: str
+    title: str
+    order: int
+    build: Callable[[HttpRequest, Any], dict[str, Any]]
+    save: Callable[[HttpRequest, dict[str, Any]], str]
+    template: str = "core/settings/section.html"
+
+
+_settings_sections: list[SettingsSection] = []
+
+
+def settings_section(section: SettingsSection) -> SettingsSection:
+    _settings_sections[:] = [s for s in _settings_sections if s.key != section.key]
+    _settings_sections.append(section)
+    _settings_sections.sort(key=lambda s: s.order)
+    return section
+
+
+def settings_sections() -> list[SettingsSection]:
+    return list(_settings_sections)

@@ -1,6 +1,7 @@
 """Registers the measures app's jobs, panels and demo loader (imported in ready())."""
 
 from rapport.measures import appointments as _appointments  # noqa: F401
+from rapport.measures import clinic_settings as _settings  # noqa: F401  (settings page groups)
 from rapport.measures import escalation as _escalation  # noqa: F401  (safety_escalations job)
 from rapport.measures import invitations  # noqa: F401  (the questionnaire_invitations job)
 from rapport.measures import panels as _panels  # noqa: F401  (safety alert banners)

@@ -8,4 +8,4 @@ class SchedulingConfig(AppConfig):
     verbose_name = _("Scheduling")
 
     def ready(self) -> None:
-        from rapport.scheduling import hooks  # noqa: F401  (registers jobs, panels, demo)
+        from rapport.scheduling import clinic_settings, hooks  # noqa: F401  (jobs, panels, settings)

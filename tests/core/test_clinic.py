@@ -22,9 +22,10 @@ SETTINGS = reverse("core:clinic_settings")
 def test_admins_set_the_crisis_resources_shown_on_every_page(cast: SimpleNamespace) -> None:
     http = signed_in(cast.admin)
     data = {
-        "name": "Riverside",
-        "time_zone": "Europe/London",
-        "crisis_text": "Samaritans, any time | 116 123\nEmergency services | 999",
+        "section": "clinic",
+        "clinic-name": "Riverside",
+        "clinic-time_zone": "Europe/London",
+        "clinic-crisis_text": "Samaritans, any time | 116 123\nEmergency services | 999",
     }
     assert csrf_post(http, SETTINGS, data).status_code == 302
     cast.clinic.refresh_from_db()
@@ -36,12 +37,23 @@ def test_admins_set_the_crisis_resources_shown_on_every_page(cast: SimpleNamespa
     assert "116 123" in footer
     assert "tel:988" not in footer
     event = AuditEvent.objects.get(action="core.clinic.updated")
-    assert event.fields == ["crisis_resources", "time_zone"]
+    old_zone = "America/New_York"
+    assert event.fields == [
+        "crisis_resources: Suicide & Crisis Lifeline: call or text | 988; "
+        "In immediate danger: call | 911 → "
+        "Samaritans, any time | 116 123; Emergency services | 999",
+        f"time_zone: {old_zone} → Europe/London",
+    ]
 
 
 @pytest.mark.parametrize("text", ["", "No separator here", "| 999"])
 def test_it_refuses_unusable_crisis_resources(cast: SimpleNamespace, text: str) -> None:
-    data = {"name": "Riverside", "time_zone": "UTC", "crisis_text": text}
+    data = {
+        "section": "clinic",
+        "clinic-name": "Riverside",
+        "clinic-time_zone": "UTC",
+        "clinic-crisis_text": text,
+    }
     response = csrf_post(signed_in(cast.admin), SETTINGS, data)
     assert response.status_code == 200
     cast.clinic.refresh_from_db()
