@@ -72,8 +72,8 @@ def today_panel(request: HttpRequest) -> tuple[str, dict[str, Any]] | None:
     today = timezone.localdate()
     sunday = today + dt.timedelta(days=6 - today.weekday())
     rows = _rows(user, scope, today, sunday)
-    if any(row.episode is not None for row in rows):
-        audit.record(request, "ipt.today.viewed")
+    if any(row.client is not None for row in rows):
+        audit.record(request, "ipt.today.viewed")  # names, and for clinicians their course
     week: dict[dt.date, list[Row]] = {}
     for row in rows:
         if row.start.date() > today:
@@ -85,6 +85,9 @@ def today_panel(request: HttpRequest) -> tuple[str, dict[str, Any]] | None:
         "rest_of_week": today < sunday,
         "zone_name": timezone.get_current_timezone_name(),
         "own": Role.THERAPIST in user.roles,
+        # The clinic's week is long: coordinators and admins get a count per day and
+        # the clinic calendar, not every appointment of every therapist.
+        "clinic_wide": Role.THERAPIST not in user.roles and can(user, Capability.ADD_CLIENT),
     }
 
 

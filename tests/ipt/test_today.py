@@ -208,10 +208,12 @@ def test_each_role_sees_what_it_may(cast: SimpleNamespace) -> None:
     book(cast.client, at(TODAY, 9))
     colleague_row = book(cast.colleague_client, at(TODAY, 10))
     book(cast.outsider_client, at(TODAY, 11))
+    book(cast.colleague_client, at(TODAY + timedelta(days=1), 10))
 
     # Another therapist sees their own day only.
-    rows = panel(signed_in(cast.colleague).get(DASHBOARD))["today_rows"]
-    assert [row.appointment for row in rows] == [colleague_row]
+    context = panel(signed_in(cast.colleague).get(DASHBOARD))
+    assert [row.appointment for row in context["today_rows"]] == [colleague_row]
+    assert [len(rows) for _day, rows in context["week"]] == [1]
 
     # Intake and admins: the clinic's day, names and therapists, no clinical content.
     for user in (cast.intake, cast.admin):
@@ -224,6 +226,9 @@ def test_each_role_sees_what_it_may(cast: SimpleNamespace) -> None:
         assert "Open safety alert" not in body
         assert "Start note" not in body
         assert "with Therapist Tester" in body
+        # The rest of the clinic's week: a count per day and its clinic calendar.
+        calendar = reverse("scheduling:calendar_clinic") + "?date=2026-11-19"
+        assert f'<a href="{calendar}">Thursday 19 November</a>: 1 appointment' in body
 
     # A supervisor: the supervisee's clients, their course, but no note to start.
     rows = panel(signed_in(cast.supervisor).get(DASHBOARD))["today_rows"]
