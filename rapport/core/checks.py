@@ -74,4 +74,13 @@ def check_production_transport(app_configs: Any = None, **kwargs: Any) -> list[A
         problems.append(
             Warning("E-mail is not sent over SMTP.", hint="Set EMAIL_HOST.", id="rapport.W002")
         )
+    if settings.DEFAULT_FROM_EMAIL.rstrip(">").endswith("@localhost"):
+        problems.append(
+            Warning(
+                "E-mail would come from an address at localhost.",
+                hint="Set DEFAULT_FROM_EMAIL to an address your mail server sends from; "
+                "messages show the clinic's name with it.",
+                id="rapport.W003",
+            )
+        )
     return problems

@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import timedelta
+from email.utils import formataddr, parseaddr
 from typing import Any
 
 from django.conf import settings
@@ -63,6 +64,16 @@ def queue_email(
     )
 
 
+def sender(clinic: Any) -> str:
+    """The From header: the clinic's name with the configured address (DEFAULT_FROM_EMAIL).
+
+    Clients see which practice wrote to them rather than "Rapport"; the address stays
+    the one the mail server is configured to send from.
+    """
+    name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    return formataddr((clinic.name if clinic is not None else name or "Rapport", address))
+
+
 def message_id(kind: str, key: object) -> str:
     """The Message-ID of one row's e-mail, the same on every attempt to send it."""
     host = settings.RAPPORT_BASE_URL.split("://")[-1].split("/")[0].split(":")[0]
@@ -90,12 +101,13 @@ def _send_one(pk: int, worker: str) -> None:
         # Reading (decryption) and building the message can fail too: any failure
         # counts as an attempt, so a bad row is retried, then given up, instead of
         # aborting the job and stranding the rest of its claimed batch.
-        email = OutboundEmail.objects.get(pk=pk)
+        email = OutboundEmail.objects.select_related("clinic").get(pk=pk)
         if email.status != OutboundEmail.Status.PENDING or email.claimed_by != worker:
             return
         message = EmailMultiAlternatives(
             subject=email.subject,
             body=email.text_body,
+            from_email=sender(email.clinic),
             to=[email.recipient],
             headers={"Message-ID": message_id("outbox", email.public_id)},
         )

@@ -278,7 +278,10 @@ def _send_one(pk: int, worker: str) -> None:
         clinic=invitation.client.clinic,
         context={
             "link": link_for(token),
-            "expires_at": timezone.localtime(expires_at, invitation.client.clinic.zone),
+            # The client reads it in the clinic's zone, named (clients carry no zone of their own).
+            "expires_at": expires_at,
+            "time_zone": invitation.client.clinic.time_zone,
+            "crisis_resources": invitation.client.clinic.crisis_resources,
         },
     )
     audit.record(None, "measures.invitation.sent", invitation, fields=["status"])

@@ -14,6 +14,7 @@ from pytest_django.fixtures import Settings
 
 from rapport.core.models import OutboundEmail
 from rapport.core.outbox import queue_email, send_due_emails
+from tests.factories import make_clinic
 
 TEMPLATE = "core/emails/two_factor_enabled"
 START = datetime(2030, 1, 7, 9, 0, tzinfo=UTC)
@@ -49,6 +50,20 @@ def test_it_sends_a_due_email_with_text_and_html_parts(
     row.refresh_from_db()
     assert (row.status, row.attempts, row.last_error) == (OutboundEmail.Status.SENT, 1, "")
     assert row.sent_at is not None
+
+
+def test_it_sends_in_the_clinic_s_name_from_the_configured_address(
+    db: None, mailoutbox: list[EmailMultiAlternatives], settings: Settings
+) -> None:
+    settings.DEFAULT_FROM_EMAIL = "Rapport <appointments@example.org>"
+    queue_email(TEMPLATE, to="pat@example.com", clinic=make_clinic("Riverside IPT, Leeds"))
+    queue_email(TEMPLATE, to="staff@example.com")  # no clinic: the configured name
+    send_due_emails("w1")
+    senders = {message.to[0]: message.from_email for message in mailoutbox}
+    assert senders == {
+        "pat@example.com": '"Riverside IPT, Leeds" <appointments@example.org>',
+        "staff@example.com": "Rapport <appointments@example.org>",
+    }
 
 
 def test_it_keeps_personal_data_out_of_the_subject(

@@ -37,6 +37,7 @@ def _production_env() -> dict[str, str]:
         "ALLOWED_HOSTS": "rapport.example.org",
         "RAPPORT_BASE_URL": "https://rapport.example.org",
         "EMAIL_HOST": "smtp.example.org",
+        "DEFAULT_FROM_EMAIL": "Rapport <appointments@rapport.example.org>",
     }
 
 
@@ -66,6 +67,12 @@ def test_it_passes_the_deploy_check_under_production_settings(tmp_path: Path) ->
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_the_deploy_check_warns_of_a_sender_at_localhost(tmp_path: Path) -> None:
+    env = _production_env() | {"DEFAULT_FROM_EMAIL": "Rapport <no-reply@localhost>"}
+    result = _manage("check", "--deploy", env=env, tmp_path=tmp_path)
+    assert "rapport.W003" in result.stderr + result.stdout
 
 
 def test_the_deploy_check_catches_insecure_cookies(tmp_path: Path) -> None:

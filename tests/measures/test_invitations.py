@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import html
 from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 
@@ -91,10 +92,33 @@ def test_it_puts_no_clinical_content_or_name_in_the_e_mail(cast: SimpleNamespace
         "suicid",
         cast.therapist.last_name,
     ]
+    # The clinic's crisis lines are the same in every e-mail: they say nothing about this client.
+    lines = [r["label"] for r in cast.clinic.crisis_resources]
     for part in parts:
+        for line in lines:
+            part = part.replace(line, "").replace(html.escape(line), "")
         for word in forbidden:
             assert word.lower() not in part.lower(), (word, part)
     assert message.to == [cast.client.email]
+
+
+def test_it_names_the_clinic_s_zone_and_crisis_line_in_the_e_mail(cast: SimpleNamespace) -> None:
+    cast.clinic.time_zone = "Europe/Berlin"
+    cast.clinic.crisis_resources = [{"label": "Riverside crisis team", "contact": "0800 111"}]
+    cast.clinic.save()
+    MeasuresSettings.objects.update_or_create(
+        clinic=cast.clinic, defaults={"invitation_valid_hours": 48}
+    )
+    with time_machine.travel(NOW, tick=False):
+        schedule_invitation(cast.client, cast.episode)
+        send_and_read_token()
+    message = mail.outbox[0]
+    for part in (message.body, message.alternatives[0][0]):
+        # 09:00 UTC + 48 h is 11:00 in Berlin (CEST ends on 25 October).
+        assert "until Wednesday 7 October 2026, 11:00 (Europe/Berlin)" in part
+        assert "Riverside crisis team" in part
+        assert "0800 111" in part
+        assert "emergency number" not in part
 
 
 def test_it_expires_links_after_the_clinic_s_hours(cast: SimpleNamespace) -> None:
