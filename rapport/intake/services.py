@@ -80,6 +80,8 @@ def public_slots(clinic: Clinic) -> list[PublicSlot]:
         return []
     zone = zoneinfo.ZoneInfo(clinic.time_zone)
     today = timezone.localtime(timezone.now(), zone).date()
+    therapists = list(waitlist.therapists(clinic))
+    free = booking.free_slots_for(therapists, today, PICK_DAYS)  # one pass for everyone
     found = [
         PublicSlot(
             therapist,
@@ -88,8 +90,8 @@ def public_slots(clinic: Clinic) -> list[PublicSlot]:
             timezone.localtime(start, zone),
             timezone.localtime(end, zone),
         )
-        for therapist in waitlist.therapists(clinic)
-        for start, end in booking.free_slots(therapist, today, PICK_DAYS)
+        for therapist in therapists
+        for start, end in free[therapist.pk]
     ]
     return sorted(found, key=lambda s: (s.starts_at, s.therapist.pk))[:PICK_MAX]
 

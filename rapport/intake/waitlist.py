@@ -107,8 +107,10 @@ class Offer:
 def offers(clinic: Any, entries: list[WaitlistEntry], today: dt.date) -> list[Offer]:
     """Per therapist with free slots in the next fortnight, the longest-waiting suitable people."""
     found = []
-    for therapist in therapists(clinic):
-        slots = booking.free_slots(therapist, today, LOOKAHEAD_DAYS)
+    staff = list(therapists(clinic))
+    free = booking.free_slots_for(staff, today, LOOKAHEAD_DAYS)  # one pass for everyone
+    for therapist in staff:
+        slots = free[therapist.pk]
         if not slots:
             continue
         suitable = [

@@ -24,10 +24,17 @@ from django.utils.translation import gettext as _
 
 from rapport.core.models import Clinic, User
 from rapport.scheduling import signals
-from rapport.scheduling.availability import free_slots, occupying
+from rapport.scheduling.availability import free_slots, free_slots_for, occupying
 from rapport.scheduling.models import Appointment, SchedulingSettings, Series, TimeOff
 
-__all__ = ["SlotTaken", "book", "free_slots", "occupying", "scheduling_settings"]
+__all__ = [
+    "SlotTaken",
+    "book",
+    "free_slots",
+    "free_slots_for",
+    "occupying",
+    "scheduling_settings",
+]
 
 
 class SlotTaken(Exception):
