@@ -17,6 +17,7 @@ confirmation's .ics this way. The row itself stores no attachment.
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Callable
 from datetime import timedelta
 from email.utils import formataddr, parseaddr
@@ -47,8 +48,15 @@ def attachment_source(source: AttachmentSource) -> AttachmentSource:
 
 
 def queue_email(
-    template: str, *, to: str, context: dict[str, Any] | None = None, clinic: Any = None
+    template: str,
+    *,
+    to: str,
+    context: dict[str, Any] | None = None,
+    clinic: Any = None,
+    public_id: uuid.UUID | None = None,
 ) -> OutboundEmail:
+    """Queue one e-mail; ``public_id`` (else random) lets an app name the row it queued
+    (the encrypted columns are bound to it, so it is set here, never changed after)."""
     context = context or {}
     subject = " ".join(render_to_string(f"{template}/subject.txt", context).split())
     try:
@@ -56,6 +64,7 @@ def queue_email(
     except TemplateDoesNotExist:
         html = ""
     return OutboundEmail.objects.create(
+        **({"public_id": public_id} if public_id else {}),
         clinic=clinic,
         recipient=to,
         subject=subject[:200],

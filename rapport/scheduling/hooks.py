@@ -1,6 +1,7 @@
 """Registers the scheduling app's jobs, panels and demo loader (imported in ready())."""
 
 from rapport.scheduling import (
+    cancellations,  # noqa: F401  (the cancellation .ics attachment)
     confirmations,  # noqa: F401  (the booking .ics attachment)
     demo,  # noqa: F401  (closure days of the demo clinic)
     reminders,  # noqa: F401  (the appointment_reminders job)

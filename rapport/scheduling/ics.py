@@ -101,10 +101,12 @@ def booking_ics(appointments: Iterable[Appointment]) -> bytes:
     return calendar.to_ical()
 
 
-def cancel_ics(appointment: Appointment) -> bytes:
-    """The cancellation e-mail's calendar file (METHOD:CANCEL): the event the client was
+def cancel_ics(appointments: Iterable[Appointment]) -> bytes:
+    """The cancellation e-mail's calendar file (METHOD:CANCEL): each event the client was
     sent, with the same UID and a higher SEQUENCE (cancelling raised the appointment's
     version), marked CANCELLED, so their calendar removes it."""
-    calendar = _calendar(_("Appointment"), method="CANCEL")
-    calendar.add_component(_event(appointment, client_summary(appointment), timezone.now()))
+    calendar = _calendar(_("Appointments"), method="CANCEL")
+    stamp = timezone.now()
+    for appointment in appointments:
+        calendar.add_component(_event(appointment, client_summary(appointment), stamp))
     return calendar.to_ical()

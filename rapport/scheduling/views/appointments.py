@@ -27,7 +27,7 @@ from rapport.core.fields import without_encrypted
 from rapport.core.inputs import SaneDateField
 from rapport.core.models import AuditEvent
 from rapport.core.outbox import queue_email
-from rapport.scheduling import changes, reminders
+from rapport.scheduling import cancellations, changes, reminders
 from rapport.scheduling.booking import SlotTaken, scheduling_settings
 from rapport.scheduling.models import Appointment
 from rapport.scheduling.series import session_number
@@ -168,6 +168,7 @@ def appointment_cancel(request: HttpRequest, public_id: uuid.UUID) -> HttpRespon
         else:
             for each in cancelled:
                 audit.record(request, "scheduling.appointment.cancelled", each, fields=["status"])
+            cancellations.notify_cancelled(cancelled)
             messages.success(request, _cancelled_message(cancelled))
             return redirect("scheduling:appointment", public_id=found.public_id)
     context = {
