@@ -149,6 +149,18 @@ def test_htmx_gets_the_grid_alone(cast: SimpleNamespace) -> None:
 
 
 @time_machine.travel(NOW, tick=False)
+def test_htmx_history_restore_gets_the_whole_page_and_caches_tell_them_apart(
+    cast: SimpleNamespace,
+) -> None:
+    req = make_request(cast.clinic)
+    response = signed_in(cast.intake).get(
+        _book_url(req), HTTP_HX_REQUEST="true", HTTP_HX_HISTORY_RESTORE_REQUEST="true"
+    )
+    assert "<html" in response.content.decode()
+    assert "HX-Request" in response["Vary"]
+
+
+@time_machine.travel(NOW, tick=False)
 def test_the_grid_costs_the_same_however_many_appointments(cast: SimpleNamespace) -> None:
     tuesday_morning(cast.therapist)
     tuesday_morning(cast.colleague)

@@ -28,6 +28,7 @@ from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -354,9 +355,15 @@ def book(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         "error": error,
         "grid": _grid(request, everyone, chosen, week_of, zone),
     }
-    if request.headers.get("HX-Request") == "true" and request.method == "GET":
-        return render(request, "scheduling/grid/_week.html", context)
-    return render(request, "intake/queue/book.html", context)
+    partial = (
+        request.method == "GET"
+        and request.headers.get("HX-Request") == "true"
+        and request.headers.get("HX-History-Restore-Request") != "true"  # needs the whole page
+    )
+    template = "scheduling/grid/_week.html" if partial else "intake/queue/book.html"
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])  # one URL, two bodies: caches must tell
+    return response
 
 
 def _grid(
