@@ -245,13 +245,25 @@ def _initial_phase(episode: Episode, course: Course, started: date) -> None:
             influence=person.influence,
             deceased=person.deceased,
             linked_to_onset=person.onset,
+            # A role dispute rests on expectations that differ with the person at its centre.
+            reciprocity=(
+                InventoryPerson.Reciprocity.NON_RECIPROCAL
+                if course.area == ProblemArea.ROLE_DISPUTE and person.onset
+                else InventoryPerson.Reciprocity.UNCLEAR
+            ),
         )
         ClosenessRating.objects.create(
             person=row, ring=person.ring, rated_on=started, rated_by=therapist
         )
     onset_on = started - timedelta(days=120)
     TimelineEvent.objects.create(
-        episode=episode, occurred_on=onset_on, title=course.onset, mood="worse", is_onset=True
+        episode=episode,
+        occurred_on=onset_on,
+        title=course.onset,
+        mood="worse",
+        is_onset=True,
+        # A move, a new job, retirement: the change the formulation's role transition rests on.
+        major_change=course.area == ProblemArea.ROLE_TRANSITION,
     )
     TimelineEvent.objects.create(
         episode=episode,

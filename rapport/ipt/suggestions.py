@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from rapport.ipt.catalogue import ProblemArea
 from rapport.ipt.models import ClosenessRating, Episode, InventoryPerson, TimelineEvent
@@ -69,8 +70,7 @@ def _significant(person: InventoryPerson, ring: int | None) -> bool:
     )
 
 
-def suggest(episode: Episode) -> list[Suggestion]:
-    """Ranked suggestions for one episode (three queries, whatever the inventory's size)."""
+def _load(episode: Episode) -> tuple[list[InventoryPerson], list[TimelineEvent], dict[int, int]]:
     people = list(episode.people.all())
     events = list(episode.timeline.all())
     rings = dict(
@@ -78,7 +78,88 @@ def suggest(episode: Episode) -> list[Suggestion]:
             person__episode=episode, occasion=ClosenessRating.Occasion.INTAKE
         ).values_list("person_id", "ring")
     )
+    return people, events, rings
+
+
+def suggest(episode: Episode) -> list[Suggestion]:
+    """Ranked suggestions for one episode (three queries, whatever the inventory's size)."""
+    people, events, rings = _load(episode)
     return rank(people, events, rings, started_on=episode.started_on)
+
+
+def review(episode: Episode) -> tuple[list[Suggestion], list[Suggestion]]:
+    """The suggestions, and every other area with why it was not suggested (three queries)."""
+    people, events, rings = _load(episode)
+    ranked = rank(people, events, rings, started_on=episode.started_on)
+    fired = {s.area for s in ranked}
+    onset = onset_date(episode.started_on, events)
+    why = {
+        ProblemArea.GRIEF: lambda: _why_not_grief(people, onset),
+        ProblemArea.ROLE_DISPUTE: lambda: _why_not_dispute(people),
+        ProblemArea.ROLE_TRANSITION: lambda: _why_not_transition(events, onset),
+        ProblemArea.INTERPERSONAL_DEFICITS: lambda: _why_not_deficits(people, rings, fired),
+    }
+    others = [Suggestion(area, [why[area]()]) for area in ProblemArea.values if area not in fired]
+    return ranked, others
+
+
+def relative_to_onset(day: date, onset: date) -> str:
+    """ "2 months before the onset", "at the onset", "3 weeks after the onset"."""
+    days = (day - onset).days
+    if days == 0:
+        return _("at the onset")
+    size = abs(days)
+    if size < 14:
+        amount = ngettext("%(n)d day", "%(n)d days", size) % {"n": size}
+    elif size < 60:
+        amount = ngettext("%(n)d week", "%(n)d weeks", size // 7) % {"n": size // 7}
+    else:
+        amount = ngettext("%(n)d month", "%(n)d months", size // 30) % {"n": size // 30}
+    if days < 0:
+        return _("%(amount)s before the onset") % {"amount": amount}
+    return _("%(amount)s after the onset") % {"amount": amount}
+
+
+def _why_not_grief(people: list[InventoryPerson], onset: date) -> str:
+    dead = [person for person in people if person.deceased]
+    if not dead:
+        return _("Nobody in the inventory has died.")
+    return _(
+        "%(name)s died, but not near the onset, and the death is not marked as linked to it."
+    ) % {"name": dead[0].name}
+
+
+def _why_not_dispute(people: list[InventoryPerson]) -> str:
+    distant = [
+        person
+        for person in people
+        if not person.deceased and person.reciprocity == InventoryPerson.Reciprocity.NON_RECIPROCAL
+    ]
+    if distant:
+        return _(
+            "Expectations with %(name)s are not reciprocal, but %(name)s is neither close "
+            "(rings 1–2) nor linked to the onset."
+        ) % {"name": distant[0].name}
+    return _("Nobody living is recorded with non-reciprocal expectations.")
+
+
+def _why_not_transition(events: list[TimelineEvent], onset: date) -> str:
+    changes = [event for event in events if event.major_change]
+    if changes:
+        return _(
+            "%(title)s is marked as a major life change, but it was %(when)s: the window is "
+            "a year before to three months after."
+        ) % {"title": changes[0].title, "when": relative_to_onset(changes[0].occurred_on, onset)}
+    return _("No timeline event is marked as a major life change (a move, a new job, a birth…).")
+
+
+def _why_not_deficits(people: list[InventoryPerson], rings: dict[int, int], fired: set[str]) -> str:
+    if fired:
+        return _("Considered only when no other problem area applies.")
+    living = [person for person in people if not person.deceased]
+    if not people or any(person.pk not in rings for person in living):
+        return _("The closeness circle is not rated for everyone in the inventory yet.")
+    return _("Someone is in the client's inner circle.")
 
 
 def rank(
@@ -107,8 +188,8 @@ def rank(
     for event in events:
         if event.major_change and _near(event.occurred_on, onset):
             found[ProblemArea.ROLE_TRANSITION].reasons.append(
-                _("A major life change near the onset: %(title)s (%(when)s).")
-                % {"title": event.title, "when": event.occurred_on.isoformat()}
+                _("A major life change near the onset: %(title)s, %(when)s.")
+                % {"title": event.title, "when": relative_to_onset(event.occurred_on, onset)}
             )
     if not any(s.reasons for s in found.values()) and _isolated(people, rings):
         found[ProblemArea.INTERPERSONAL_DEFICITS].reasons.append(

@@ -76,7 +76,10 @@ def test_it_shows_ranked_suggestions_with_their_reasons_and_chooses_none(
     assert areas == ["role_transition", "role_dispute"]
     html = response.content.decode()
     assert "Expectations with Sam (partner or spouse) are not reciprocal." in html
-    assert "A major life change near the onset: Moved city (2026-06-01)." in html
+    assert "A major life change near the onset: Moved city, 3 months before the onset." in html
+    # The areas that did not fire say why, so a missing suggestion is not a mystery.
+    assert "Not suggested, and why" in html
+    assert "Grief:</strong> Nobody in the inventory has died." in html
     # A suggestion is a prompt: the select still asks the therapist to choose.
     assert response.context["form"]["primary_problem_area"].value() == ""
     assert "selected>Role transition" not in html

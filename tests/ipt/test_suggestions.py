@@ -9,9 +9,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from rapport.ipt import demo
 from rapport.ipt.catalogue import ProblemArea
 from rapport.ipt.models import ClosenessRating, InventoryPerson, TimelineEvent
-from rapport.ipt.suggestions import rank, suggest
+from rapport.ipt.suggestions import rank, relative_to_onset, review, suggest
+from tests.factories import make_client, make_episode
 
 START = date(2026, 9, 1)
 Relationship = InventoryPerson.Relationship
@@ -118,7 +120,53 @@ def test_role_transition_fires_for_a_major_change_near_the_onset(cast: SimpleNam
     _event(cast, title="Old move", occurred_on=date(2020, 5, 2), major_change=True)
     (only,) = suggest(cast.episode)
     assert only.area == ProblemArea.ROLE_TRANSITION
-    assert only.reasons == ["A major life change near the onset: Moved to Leeds (2026-05-02)."]
+    # No event marked as onset: the episode's start (1 September) stands in for it.
+    assert only.reasons == [
+        "A major life change near the onset: Moved to Leeds, 4 months before the onset."
+    ]
+
+
+def test_it_says_why_each_other_area_was_not_suggested(cast: SimpleNamespace) -> None:
+    _event(cast, title="Moved to Leeds", occurred_on=date(2026, 5, 2), major_change=True)
+    _person(cast, name="Rosa", deceased=True, died_on=date(2001, 1, 1), ring=2)
+    _person(cast, name="Kim", ring=3, reciprocity="non_reciprocal")
+    fired, others = review(cast.episode)
+    assert [s.area for s in fired] == [ProblemArea.ROLE_TRANSITION]
+    assert {s.area: s.reasons for s in others} == {
+        ProblemArea.GRIEF: [
+            "Rosa died, but not near the onset, and the death is not marked as linked to it."
+        ],
+        ProblemArea.ROLE_DISPUTE: [
+            "Expectations with Kim are not reciprocal, but Kim is neither close (rings 1–2) "
+            "nor linked to the onset."
+        ],
+        ProblemArea.INTERPERSONAL_DEFICITS: ["Considered only when no other problem area applies."],
+    }
+
+
+def test_it_says_when_a_marked_change_falls_outside_the_window(cast: SimpleNamespace) -> None:
+    _event(cast, title="Onset", occurred_on=date(2026, 6, 1), is_onset=True)
+    _event(cast, title="Old move", occurred_on=date(2024, 6, 1), major_change=True)
+    _, others = review(cast.episode)
+    why = {s.area: s.reasons[0] for s in others}
+    assert why[ProblemArea.ROLE_TRANSITION] == (
+        "Old move is marked as a major life change, but it was 24 months before the onset: "
+        "the window is a year before to three months after."
+    )
+    assert why[ProblemArea.GRIEF] == "Nobody in the inventory has died."
+
+
+@pytest.mark.parametrize(
+    ("day", "words"),
+    [
+        (date(2026, 6, 1), "at the onset"),
+        (date(2026, 5, 31), "1 day before the onset"),
+        (date(2026, 6, 22), "3 weeks after the onset"),
+        (date(2026, 4, 1), "2 months before the onset"),
+    ],
+)
+def test_it_words_the_time_from_the_onset(day: date, words: str) -> None:
+    assert relative_to_onset(day, date(2026, 6, 1)) == words
 
 
 def test_deficits_fire_only_when_nothing_else_and_nobody_is_in_the_inner_circle(
@@ -296,3 +344,13 @@ def test_transition_window_ends_exactly_at_its_documented_bounds(offset: int, ne
     )
     areas = [s.area for s in rank([], [_onset_event(), change], {}, started_on=START)]
     assert (ProblemArea.ROLE_TRANSITION in areas) is near, offset
+
+
+@pytest.mark.parametrize("course", [*demo.ACUTE, demo.FINISHED], ids=lambda c: c.client)
+def test_the_demo_s_suggestions_lead_with_the_area_its_therapist_chose(
+    cast: SimpleNamespace, course: demo.Course
+) -> None:
+    episode = make_episode(make_client(cast.clinic, cast.therapist))
+    demo._initial_phase(episode, course, started=episode.started_on)
+    fired, _ = review(episode)
+    assert fired[0].area == course.area, [(s.area, s.reasons) for s in fired]

@@ -58,8 +58,10 @@ def _render(request: HttpRequest, episode: Episode, **forms: Any) -> HttpRespons
     if can_write is not None:
         context["can_edit"] = can_write
     has_inventory = episode.people.exists() or episode.timeline.exists()
+    fired, not_fired = suggestions.review(episode) if has_inventory else ([], [])
     context.update(
-        suggestions=suggestions.suggest(episode) if has_inventory else [],
+        suggestions=fired,
+        not_suggested=not_fired,
         has_inventory=has_inventory,
         form=forms.get("form") or FormulationForm(instance=episode),
         goal_groups=_goal_groups(episode, forms.get("goal_form")),
