@@ -154,6 +154,7 @@ def test_it_lists_responses_in_a_constant_number_of_queries(cast: SimpleNamespac
         return len(queries)
 
     _stored(cast, phq9(rest=1))
+    http.get(url)  # the first page counts what needs action for the navigation, then keeps it
     few = count()
     for n in range(5):
         original = _stored(cast, phq9(rest=n % 3))
