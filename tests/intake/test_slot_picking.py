@@ -14,7 +14,7 @@ from rapport.core.models import AuditEvent
 from rapport.intake.models import ConsultationRequest
 from rapport.measures.models import Response, SafetyAlert
 from rapport.scheduling import booking
-from rapport.scheduling.models import Appointment, SchedulingSettings
+from rapport.scheduling.models import Appointment, BookingConfirmation, SchedulingSettings
 from tests.factories import csrf_post, signed_in
 from tests.intake.public_helpers import details, screen
 from tests.intake.queue_helpers import NOW, ZONE, make_request, tuesday_morning
@@ -145,6 +145,8 @@ def test_the_coordinator_confirms_the_held_time(cast: SimpleNamespace) -> None:
     assert req.status == S.CONSULTATION_BOOKED
     assert AuditEvent.objects.filter(action="intake.request.slot_confirmed").exists()
     assert held.reminders.count() >= 1  # the booking brings its reminders; the hold had none
+    confirmation = BookingConfirmation.objects.get(appointment=held)  # with the .ics
+    assert confirmation.email.subject == "Your appointment is booked"
 
 
 def test_an_expired_hold_is_not_confirmed(cast: SimpleNamespace) -> None:

@@ -468,6 +468,7 @@ def confirm_slot(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         if confirmed:
             held.status = Appointment.Status.BOOKED
             reminders.schedule(held)  # a hold had none: the booking brings them
+            confirmations.confirm_booking(held)  # now a booking: the person gets the .ics
             if req.status != S.ACCEPTED:
                 ConsultationRequest.objects.filter(pk=req.pk).update(status=S.CONSULTATION_BOOKED)
             waitlist.remove(req, reason=waitlist.BOOKED)
