@@ -3,15 +3,17 @@
 ``render()`` is a pure function: the same chart goes into the web page and,
 later, into PDFs, so it uses presentation attributes only (no ``style=``, no
 script; ``class`` attributes only name the parts) and keeps enough contrast to
-read when printed in greyscale. The x axis is either session numbers or dates; the
-caller supplies interpersonal events already on that axis (measures never
-imports ipt — ``session_position()`` converts a date onto a session axis).
+read when printed in greyscale. ``build()`` puts dates on the x axis, with each
+score's session number as a second label under its date; ``render()`` also takes
+bare session numbers. The caller supplies interpersonal events and the IPT
+phases as dates (measures never imports ipt): phases are shaded spans with their
+names along the top.
 """
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -28,10 +30,15 @@ from rapport.measures.instruments.base import Band
 
 X = int | float | date
 
-WIDTH, HEIGHT = 640, 300
-LEFT, RIGHT, TOP, BOTTOM = 48, 132, 24, 44  # the right margin carries the band labels
+WIDTH, HEIGHT = 640, 340
+# The right margin carries the band labels; the top the phase names and event markers;
+# the bottom the dates with their session numbers under them.
+LEFT, RIGHT, TOP, BOTTOM = 48, 132, 46, 58
 PLOT_W, PLOT_H = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
 INK, MUTED, ACCENT, EVENT = "#1d2733", "#4a5868", "#1f5f8b", "#6b3fa0"
+SMALL_CHAR = 6.6  # a generous width per character of 11 px text, for keeping labels apart
+# Phases alternate shaded and clear, so a boundary reads without colour.
+PHASE_SHADE = {"initial": 0.09, "middle": 0.0, "termination": 0.09, "maintenance": 0.0}
 # Light to dark warmth, distinguishable in greyscale print (lighter = milder).
 BAND_FILLS = ("#eef6ee", "#f6f5dc", "#fcebd0", "#f9dcc8", "#f4c9c6")
 
@@ -41,6 +48,17 @@ class Point:
     x: X  # session number or date
     total: int
     band: str = ""
+    session: int | None = None  # the session number, shown under a date
+
+
+@dataclass(frozen=True)
+class PhaseSpan:
+    """One IPT phase on a date axis: from its first session to the next phase's first."""
+
+    key: str  # initial, middle, termination, maintenance
+    label: str
+    start: date
+    end: date
 
 
 @dataclass(frozen=True)
@@ -127,9 +145,20 @@ def _visible(events: Sequence[Event], frame: _Frame) -> list[tuple[int, Event]]:
     ]
 
 
+def _day_text(day: date) -> str:
+    return formats.date_format(day, "SHORT_DATE_FORMAT")
+
+
+def _point_label(frame: _Frame, point: Point) -> str:
+    """A score's place in words: its date, and its session when both are known."""
+    if isinstance(point.x, date) and point.session is not None:
+        return f"{_label(frame, point.x)}, {_label(frame, point.session)}"
+    return _label(frame, point.x)
+
+
 def _label(frame: _Frame, x: X) -> str:
     if isinstance(x, date):
-        return formats.date_format(x, "SHORT_DATE_FORMAT")
+        return _day_text(x)
     if x == 0:
         return _("before session 1")  # a self-screen with the consultation request
     return _("session %(n)s") % {"n": x}
@@ -146,12 +175,14 @@ def render(
     chart_id: str = "chart",
     baseline: Point | None = None,
     of: int | None = None,
+    phases: Sequence[PhaseSpan] = (),
 ) -> SafeString:
     """An accessible SVG (role="img", <title>, <desc>) of one measure's totals.
 
     Drawn: one shaded rect per severity band, the caseness line, the baseline
     (first point) as a dotted reference line and ringed point, the scores as a
-    line with points, and each event as a numbered vertical marker.
+    line with points, each event as a numbered vertical marker, and each IPT phase
+    (dates only) as a shaded span named along the top.
 
     A window (the latest of ``of`` scores) passes its ``baseline`` apart: the axis
     spans the window only, so its points keep their width, and the baseline is
@@ -159,7 +190,13 @@ def render(
     """
     frame = _frame(points, maximum, window=baseline is not None)
     shown = _visible(events, frame)
+    spans = _phase_spans(phases, frame)
     description = _describe([baseline, *points] if baseline else points, shown, caseness, frame, of)
+    description += "".join(
+        " "
+        + _("%(phase)s phase from %(day)s.") % {"phase": span.label, "day": _day_text(span.start)}
+        for span, _x0, _x1 in spans
+    )
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" '
         f'width="100%" role="img" class="measure-chart" '
@@ -167,15 +204,16 @@ def render(
         f'<title id="{chart_id}-title">{escape(title)}</title>',
         f'<desc id="{chart_id}-desc">{escape(description)}</desc>',
         *_bands(bands, frame),
+        *_phases(spans),
         *_axes(points, frame, bands),
     ]
     if caseness is not None:
         parts.extend(_caseness(caseness, frame))
     parts.extend(_events(shown, frame))
     if baseline is not None:
-        parts.extend(_baseline(baseline, frame, ring=False))
+        parts.extend(_baseline(baseline, frame, points, caseness, ring=False))
     elif points:
-        parts.extend(_baseline(points[0], frame))
+        parts.extend(_baseline(points[0], frame, points, caseness))
     parts.extend(_series(points, frame) if points else [])
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308  (every text node above is escaped)
@@ -252,19 +290,75 @@ def _axes(points: Sequence[Point], frame: _Frame, bands: Sequence[Band]) -> list
             f'<text x="{LEFT - 6}" y="{y + 4}" font-size="11" text-anchor="end" '
             f'fill="{INK}">{value}</text>'
         )
+    sessions = _sessions_by_day(points)
     for tick in _ticks(frame, points):
         x = frame.x(tick)
         text = formats.date_format(tick, "M j") if isinstance(tick, date) else str(tick)
         parts.append(
             f'<line x1="{x}" y1="{bottom}" x2="{x}" y2="{bottom + 4}" stroke="{INK}"/>'
-            f'<text x="{x}" y="{bottom + 16}" font-size="11" text-anchor="middle" '
+            f'<text class="tick" x="{x}" y="{bottom + 16}" font-size="11" text-anchor="middle" '
             f'fill="{INK}">{escape(text)}</text>'
         )
+        if tick in sessions:  # the session number, under its date
+            parts.append(
+                f'<text class="tick-session" x="{x}" y="{bottom + 29}" font-size="10" '
+                f'text-anchor="middle" fill="{MUTED}">{escape(sessions[tick])}</text>'
+            )
     axis = _("Date") if frame.dates else _("Session")
+    if sessions:
+        axis = _("Date (session number below)")
     parts.append(
         f'<text x="{LEFT + PLOT_W / 2}" y="{HEIGHT - 6}" font-size="12" text-anchor="middle" '
         f'fill="{INK}">{escape(axis)}</text>'
     )
+    return parts
+
+
+def _sessions_by_day(points: Sequence[Point]) -> dict[X, str]:
+    found: dict[X, list[str]] = {}
+    for point in points:
+        if isinstance(point.x, date) and point.session is not None:
+            found.setdefault(point.x, []).append(_("s%(n)s") % {"n": point.session})
+    return {day: "·".join(names) for day, names in found.items()}
+
+
+def _phase_spans(
+    phases: Sequence[PhaseSpan], frame: _Frame
+) -> list[tuple[PhaseSpan, float, float]]:
+    """Each phase clipped to a date axis, with its left and right edge; none on sessions."""
+    if not frame.dates:
+        return []
+    spans = []
+    for span in phases:
+        low = max(float(span.start.toordinal()), frame.low)
+        high = min(float(span.end.toordinal()), frame.high)
+        if high > low:
+            spans.append((span, _x_at(frame, low), _x_at(frame, high)))
+    return spans
+
+
+def _x_at(frame: _Frame, ordinal: float) -> float:
+    return round(LEFT + PLOT_W * (ordinal - frame.low) / (frame.high - frame.low), 2)
+
+
+def _phases(spans: list[tuple[PhaseSpan, float, float]]) -> list[str]:
+    parts = []
+    for span, x0, x1 in spans:
+        shade = PHASE_SHADE.get(span.key, 0.0)
+        label = str(span.label)
+        # Named along the top when it fits; the <title> and the description name it always.
+        name = label if len(label) * SMALL_CHAR <= x1 - x0 - 4 else label[:1]
+        parts.append(
+            f'<g class="phase" data-phase={quoteattr(span.key)}><title>{escape(label)}</title>'
+            f'<rect x="{x0}" y="{TOP}" width="{round(x1 - x0, 2)}" height="{PLOT_H}" '
+            f'fill="{INK}" fill-opacity="{shade}"/>'
+            f'<rect x="{x0}" y="4" width="{round(x1 - x0, 2)}" height="16" fill="{INK}" '
+            f'fill-opacity="{shade + 0.06:.2f}"/>'
+            f'<line x1="{x0}" y1="4" x2="{x0}" y2="{TOP + PLOT_H}" stroke="{MUTED}" '
+            f'stroke-width="1" stroke-dasharray="4 2"/>'
+            f'<text x="{round(x0 + 3, 2)}" y="16" font-size="11" fill="{INK}">{escape(name)}</text>'
+            f"</g>"
+        )
     return parts
 
 
@@ -293,16 +387,25 @@ def _events(shown: list[tuple[int, Event]], frame: _Frame) -> list[str]:
     return parts
 
 
-def _baseline(first: Point, frame: _Frame, *, ring: bool = True) -> list[str]:
+def _baseline(
+    first: Point,
+    frame: _Frame,
+    points: Sequence[Point],
+    caseness: int | None,
+    *,
+    ring: bool = True,
+) -> list[str]:
     y = frame.y(first.total)
     label = _("baseline %(t)s") % {"t": first.total}
     if not ring:  # off this axis: say where it was taken
-        label = _("baseline %(t)s (%(x)s)") % {"t": first.total, "x": _label(frame, first.x)}
+        label = _("baseline %(t)s (%(x)s)") % {"t": first.total, "x": _point_label(frame, first)}
+    x, anchor, text_y = label_spot(label, y, frame, points, caseness)
     parts = [
         f'<line class="baseline" x1="{LEFT}" y1="{y}" x2="{LEFT + PLOT_W}" y2="{y}" '
         f'stroke="{MUTED}" stroke-width="1" stroke-dasharray="1 3"/>',
-        f'<text x="{LEFT + PLOT_W - 4}" y="{y - 4}" font-size="11" text-anchor="end" '
-        f'fill="{MUTED}">{escape(label)}</text>',
+        f'<text class="baseline-label" x="{x}" y="{text_y}" font-size="11" '
+        f'text-anchor="{anchor}" fill="{MUTED}" stroke="#ffffff" stroke-width="3" '
+        f'paint-order="stroke">{escape(label)}</text>',
     ]
     if ring:
         parts.insert(
@@ -313,6 +416,52 @@ def _baseline(first: Point, frame: _Frame, *, ring: bool = True) -> list[str]:
     return parts
 
 
+def text_box(text: str, x: float, y: float, anchor: str) -> tuple[float, float, float, float]:
+    """The box an 11 px label drawn at (x, y) takes, generously estimated."""
+    width = len(text) * SMALL_CHAR
+    left = {"start": x, "middle": x - width / 2, "end": x - width}[anchor]
+    return (left, y - 11, left + width, y + 3)
+
+
+def label_spot(
+    text: str, y: float, frame: _Frame, points: Sequence[Point], caseness: int | None
+) -> tuple[float, str, float]:
+    """Where the baseline's label goes: above or below its line, clear of every score.
+
+    Tried in order: the right end, the left end, then the gaps between scores; the
+    caseness label (top left of its line) is kept clear too. The old fixed place,
+    the right end, sat on the latest score whenever it had not moved.
+    """
+    marks = [(frame.x(p.x), frame.y(p.total)) for p in points]
+    xs = sorted(x for x, _y in marks)
+    spots = [(LEFT + PLOT_W - 4, "end"), (LEFT + 4, "start")]
+    spots += [((a + b) / 2, "middle") for a, b in itertools.pairwise(xs) if b - a > 20]
+    taken = []
+    if caseness is not None:
+        taken.append(
+            text_box(
+                _("caseness %(c)s") % {"c": caseness}, LEFT + 4, frame.y(caseness) - 4, "start"
+            )
+        )
+    for text_y in (y - 4, y + 14):
+        for x, anchor in spots:
+            box = text_box(text, x, text_y, anchor)
+            if box[1] < TOP or box[3] > TOP + PLOT_H or box[0] < LEFT or box[2] > LEFT + PLOT_W:
+                continue
+            clear = all(not _near(box, mx, my, 6) for mx, my in marks)
+            if clear and not any(_overlap(box, other) for other in taken):
+                return round(x, 2), anchor, round(text_y, 2)
+    return LEFT + PLOT_W - 4, "end", round(y - 4, 2)  # a crowded chart: the old place
+
+
+def _near(box: tuple[float, float, float, float], x: float, y: float, radius: float) -> bool:
+    return box[0] - radius < x < box[2] + radius and box[1] - radius < y < box[3] + radius
+
+
+def _overlap(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
 def _series(points: Sequence[Point], frame: _Frame) -> list[str]:
     coordinates = " ".join(f"{frame.x(p.x)},{frame.y(p.total)}" for p in points)
     parts = [
@@ -320,7 +469,7 @@ def _series(points: Sequence[Point], frame: _Frame) -> list[str]:
         f'stroke-width="2"/>'
     ]
     for point in points:
-        tip = f"{_label(frame, point.x)}: {point.total}"
+        tip = f"{_point_label(frame, point)}: {point.total}"
         if point.band:
             tip += f" ({point.band})"
         parts.append(
@@ -331,6 +480,23 @@ def _series(points: Sequence[Point], frame: _Frame) -> list[str]:
 
 
 # ---------------------------------------------------------------- from responses to charts
+
+PhaseSource = Callable[[Any, Any], list[PhaseSpan]]
+_phase_sources: list[PhaseSource] = []
+
+
+def phase_source(source: PhaseSource) -> PhaseSource:
+    """Register who knows an episode's phases: (client, context_id) → spans (ipt does)."""
+    _phase_sources.append(source)
+    return source
+
+
+def phases_for(client: Any, context_id: Any) -> list[PhaseSpan]:
+    for source in _phase_sources:
+        found = source(client, context_id)
+        if found:
+            return found
+    return []
 
 
 @dataclass
@@ -400,11 +566,13 @@ def build(
     events: Sequence[tuple[date, str]] = (),
     chart_id: str = "",
     count: int | None = None,
+    phases: Sequence[PhaseSpan] = (),
 ) -> Chart:
     """One instrument's chart from its responses (oldest first, already in force).
 
-    On a session axis when every response carries a session number of one
-    episode (the latest response per session counts); otherwise on dates.
+    On dates, each score at its session's date (``session_dates``) or else the day
+    it was given, its session number under the date. When every response carries a
+    session number of one episode, the latest response per session counts.
     ``count``: how many scores there are when ``responses`` is a ``windowed`` one.
     """
     instrument = instruments.get(code)
@@ -416,12 +584,10 @@ def build(
             (r.session_number, session_dates.get(r.session_number) or _day(r), r.total, r.band)
             for r in chosen
         ]
-        points = [Point(r.session_number, r.total, r.band) for r in chosen]
-        placed = [(day, label, _on_sessions(day, session_dates)) for day, label in events]
     else:
         table = [(r.session_number, _day(r), r.total, r.band) for r in responses]
-        points = [Point(_day(r), r.total, r.band) for r in responses]
-        placed = [(day, label, day) for day, label in events]
+    points = [Point(day, total, band, session) for session, day, total, band in table]
+    placed = [(day, label, day) for day, label in events]
     drawn = [Event(x, label) for _day_, label, x in placed]
     title = _("%(measure)s total over time") % {"measure": instrument.short_title}
     window = bool(count and count > len(points))
@@ -436,6 +602,7 @@ def build(
         chart_id=chart_id or f"chart-{code}",
         baseline=baseline,
         of=count,
+        phases=phases,
     )
     frame = _frame(points, instrument.max_total, window=window)
     drawn_numbers = {number for number, _event in _visible(drawn, frame)}
@@ -453,10 +620,6 @@ def _per_session(responses: Sequence[Any]) -> dict[int, Any] | None:
     if not responses or len(contexts) != 1 or any(r.session_number is None for r in responses):
         return None
     return {r.session_number: r for r in responses}  # later wins: oldest first in
-
-
-def _on_sessions(day: date, session_dates: dict[int, date]) -> float | None:
-    return session_position(day, list(session_dates.items()))
 
 
 def _day(response: Any) -> date:

@@ -361,7 +361,7 @@ def test_it_says_when_a_chart_shows_a_window(cast: SimpleNamespace) -> None:
     assert float(scores[0].get("cx")) < charts.LEFT + charts.PLOT_W * 0.1
     assert parts(root, "circle", "baseline-point") == []
     (label,) = [t for t in root.iter(f"{SVG}text") if (t.text or "").startswith("baseline")]
-    assert label.text == "baseline 7 (session 1)"
+    assert label.text == f"baseline 7 ({charts._day_text(START.date())}, session 1)"
     assert chart.rows[0].is_baseline
     assert chart.rows[1].session == 249
 
@@ -470,6 +470,7 @@ def test_the_clinical_pages_cost_is_pinned_and_flat_with_history(cast: SimpleNam
     # 10 open alerts (safety banner), 11 may read and 12 safety plan, 13 episodes and
     # 14 may start one (episodes panel), then the charts: 15 may read clinically, 16 the
     # current episode (latest response), 17 the windowed series (baseline + latest 52 per
-    # measure), 18 flags, 19 audit insert (outcomes viewed), 20 thresholds; 21 release,
-    # 22-24 session save. Nothing is decrypted.
-    assert cost[small] == PageCost(queries=24, decrypted=0)
+    # measure), 18 flags, 19 audit insert (outcomes viewed), 20 thresholds, 21 the
+    # episode's phases (one grouped query of its notes); 22 release, 23-25 session save.
+    # Nothing is decrypted.
+    assert cost[small] == PageCost(queries=25, decrypted=0)

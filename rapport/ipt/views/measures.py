@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from rapport.core import audit
 from rapport.core.access import Capability, requires
+from rapport.ipt import chart_phases
 from rapport.ipt.catalogue import ProblemArea, Variant
 from rapport.ipt.models import Episode
 from rapport.ipt.views.base import episode_context, get_episode
@@ -94,11 +95,12 @@ def episode_charts(request: HttpRequest, episode: Episode) -> dict[str, Any]:
     """The episode's charts: per measure the baseline and the latest 52 scores, events marked.
 
     A fixed number of queries however long the episode: series, session dates,
-    timeline events, thresholds, flags.
+    timeline events, phases, thresholds, flags.
     """
     series = charts.windowed(Response.objects.filter(context_id=episode.public_id))
     sessions = _session_dates(episode, series)
     events = _events(episode)
+    phases = chart_phases.for_episode(episode) if series else []
     overrides = thresholds(episode.client.clinic_id)
     built = []
     for item in series:
@@ -110,6 +112,7 @@ def episode_charts(request: HttpRequest, episode: Episode) -> dict[str, Any]:
             events=events,
             chart_id=f"episode-{item.code}",
             count=item.count,
+            phases=phases,
         )
         chart.history_url = reverse("ipt:measures_history", args=[episode.public_id, item.code])
         built.append(chart)
@@ -197,6 +200,7 @@ def measures_history(request: HttpRequest, public_id: uuid.UUID, code: str) -> H
         session_dates=dict(episode.notes.values_list("number", "held_on")),
         events=_events(episode),
         chart_id="history",
+        phases=chart_phases.for_episode(episode),
     )
     audit.record(request, "measures.outcomes.viewed", episode.client)
     context = episode_context(request, episode, "measures", **history_page(request, chart))

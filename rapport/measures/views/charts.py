@@ -41,6 +41,8 @@ def caseness(overrides: dict[str, Any], code: str) -> int | None:
 
 def client_charts(client: Any, series: list[charts.Series]) -> list[charts.Chart]:
     overrides = thresholds(client.clinic_id)
+    # One episode's series (latest_episode): its phases, asked once (one query).
+    phases = charts.phases_for(client, series[0].responses[0].context_id) if series else []
     built = []
     for item in series:
         chart = charts.build(
@@ -49,6 +51,7 @@ def client_charts(client: Any, series: list[charts.Series]) -> list[charts.Chart
             caseness=caseness(overrides, item.code),
             chart_id=f"client-{item.code}",
             count=item.count,
+            phases=phases,
         )
         chart.history_url = reverse("measures:score_history", args=[client.public_id, item.code])
         built.append(chart)
