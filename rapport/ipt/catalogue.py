@@ -107,7 +107,7 @@ INITIAL_TASKS: tuple[Task, ...] = (
     Task(
         "inventory",
         _("Interpersonal inventory"),
-        _("Review each important relationship, past and present (§1.6)."),
+        _("Review each important relationship, past and present."),
     ),
     Task(
         "timeline",

@@ -65,7 +65,10 @@ def test_it_shows_the_not_on_track_advisory_in_the_next_note(cast: SimpleNamespa
     body = note_page(cast, 5)
     assert "Not on track (advisory)" in body
     assert "At session 4 the score has changed by -1 since baseline." in body
-    assert "Rule nottrack-rule-1" in body
+    # Plain words first; the rule's version only behind "Which rule raised this".
+    assert "Rule nottrack-rule-1" not in body
+    assert "Which rule raised this</summary>" in body
+    assert "The not-on-track outcome rule, version nottrack-rule-1." in body
 
 
 def measures_page(cast: SimpleNamespace, user=None):

@@ -34,4 +34,4 @@ def ago(moment: datetime | None) -> str:
         return ""
     if (timezone.now() - moment).total_seconds() < 60:
         return _("just now")
-    return _("%(age)s ago") % {"age": timesince(moment)}
+    return _("%(age)s ago") % {"age": timesince(moment, depth=1)}

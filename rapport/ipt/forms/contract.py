@@ -114,7 +114,7 @@ class RenegotiationForm(forms.ModelForm):
             "reason": _(
                 "Why the change was agreed with the client. A client who is not improving "
                 "should be offered another effective treatment rather than an open-ended "
-                "extension (§4.1)."
+                "extension."
             ),
         }
 

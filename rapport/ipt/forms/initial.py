@@ -95,7 +95,7 @@ class EpisodeSettingsForm(VersionedForm):
         ]
         widgets = {"medication_notes": forms.Textarea(attrs={"rows": 4})}
         help_texts = {
-            "initial_phase_sessions": _("Usually 1 to 3 (§1.2). Changes the phase of later notes."),
+            "initial_phase_sessions": _("Usually 1 to 3. Changes the phase of later notes."),
             "termination_phase_sessions": _(
                 "The last sessions of the contract; ending is raised 2 to 4 sessions before."
             ),

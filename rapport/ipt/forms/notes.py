@@ -25,7 +25,7 @@ class SessionNoteForm(forms.ModelForm):
         choices=catalogue.Technique.choices,
         widget=forms.CheckboxSelectMultiple,
         required=False,
-        help_text=_("Recorded for adherence and supervision (§1.5)."),
+        help_text=_("Recorded for adherence and supervision."),
     )
 
     class Meta:
