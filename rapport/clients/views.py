@@ -79,7 +79,6 @@ def client_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         {
             "client": client,
             "can_edit": permits(request.user, Capability.EDIT_DEMOGRAPHICS, client),
-            "can_view_clinical": permits(request.user, Capability.VIEW_CLINICAL, client),
         },
     )
 

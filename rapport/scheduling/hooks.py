@@ -4,6 +4,7 @@ from rapport.scheduling import (
     cancellations,  # noqa: F401  (the cancellation .ics attachment)
     confirmations,  # noqa: F401  (the booking .ics attachment)
     demo,  # noqa: F401  (closure days of the demo clinic)
+    hub,  # noqa: F401  (the next appointment in the client record's header)
     reminders,  # noqa: F401  (the appointment_reminders job)
 )
 from rapport.scheduling.views import calendar as _calendar  # noqa: F401  (schedule dashboard panel)

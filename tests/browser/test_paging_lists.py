@@ -28,8 +28,8 @@ def test_intake_pages_through_a_clients_appointments_by_keyboard(
     click(page, page.get_by_role("link", name=cast.client.display_name))
     click(page, page.get_by_role("link", name="Appointments", exact=True))
 
-    expect(page.get_by_role("heading", name="Appointments (45)")).to_be_visible()
-    pager = page.get_by_role("navigation", name="Pages of appointments")
+    expect(page.get_by_role("heading", name="Past and cancelled (45)")).to_be_visible()
+    pager = page.get_by_role("navigation", name="Pages of past appointments")
     expect(pager.locator("[aria-current=page]")).to_have_text("Page 1 of 3")
     expect(_rows(page)).to_have_count(20)
     expect(_rows(page).first).to_contain_text("Mon 4 Nov 2024")  # the latest first

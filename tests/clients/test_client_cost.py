@@ -51,5 +51,6 @@ def test_the_client_record_cost_is_pinned_and_flat(cast: SimpleNamespace) -> Non
     assert page_cost(http, url) == small
     # 1 session, 2 user, 3 OTP device, 4 clinic, 5 savepoint, 6 roles, 7 the client
     # with their therapist (background deferred), 8 audit insert, 9 may edit details
-    # (intake holds no clinical reach: no query for that), 10 release, 11-13 session save.
-    assert small == PageCost(queries=13, decrypted=0)
+    # (intake holds no clinical reach: no query for that), the header's 10 current
+    # episode and 11 next appointment, 12 release, 13-15 session save.
+    assert small == PageCost(queries=15, decrypted=0)

@@ -1,4 +1,4 @@
-"""A client's appointments: latest first, twenty a page, the same cost at any length."""
+"""A client's past appointments: latest first, twenty a page, the same cost at any length."""
 
 from __future__ import annotations
 
@@ -24,8 +24,8 @@ def test_it_lists_the_latest_first_twenty_a_page(cast: SimpleNamespace) -> None:
     assert len(rows) == 20
     assert rows[0].starts_at > rows[-1].starts_at
     body = first.content.decode()
-    assert 'Appointments <span class="count">(45)</span>' in body
-    assert '<nav class="pagination" aria-label="Pages of appointments">' in body
+    assert 'Past and cancelled <span class="count">(45)</span>' in body
+    assert '<nav class="pagination" aria-label="Pages of past appointments">' in body
     assert '<span aria-current="page">Page 1 of 3</span>' in body
     last = http.get(url(cast), {"page": 3}).context["page"]
     assert [a.starts_at.date().isoformat() for a in last.object_list][-1] == "2024-01-01"
@@ -41,7 +41,8 @@ def test_the_client_detail_links_to_the_appointments(cast: SimpleNamespace) -> N
 
 def test_it_says_when_nothing_is_booked(cast: SimpleNamespace) -> None:
     body = signed_in(cast.therapist).get(url(cast)).content.decode()
-    assert "No appointments booked yet." in body
+    assert "Nothing booked ahead." in body
+    assert "No past appointments." in body
     assert "pagination" not in body
 
 
@@ -53,9 +54,11 @@ def test_its_cost_is_pinned_and_flat(cast: SimpleNamespace) -> None:
     assert page_cost(http, url(cast)) == small
     assert page_cost(http, url(cast) + "?page=20") == small
     # 1 session, 2 user, 3 OTP device, 4 clinic, 5 savepoint, 6 roles, 7 the client
-    # (background deferred), 8 count, 9 audit insert, 10 page of appointments with
-    # their therapists, 11 release, 12-14 session save.
-    assert small == PageCost(queries=14, decrypted=0)
+    # (background deferred), 8 audit insert, 9 upcoming count, 10 past count, 11 page
+    # of past appointments with their therapists (none to come: no page), the header's
+    # 12 clinical reach, 13 current episode, 14 next appointment, 15 open alerts,
+    # 16 latest scores, 17 release, 18-20 session save.
+    assert small == PageCost(queries=20, decrypted=0)
 
 
 def test_an_appointment_page_decrypts_nothing(cast: SimpleNamespace) -> None:
