@@ -94,12 +94,21 @@ def today_panel(request: HttpRequest) -> tuple[str, dict[str, Any]] | None:
 def _scope(user: Any) -> Any:
     """The appointments the viewer's day is made of, or None for a role without one."""
     if Role.THERAPIST in user.roles:
-        return Appointment.objects.visible_to(user, Capability.VIEW_CLIENTS).filter(therapist=user)
+        return _in_role(user, Capability.VIEW_CLIENTS).filter(therapist=user)
     if can(user, Capability.ADD_CLIENT):
-        return Appointment.objects.visible_to(user, Capability.VIEW_CLIENTS)
+        return _in_role(user, Capability.VIEW_CLIENTS)
     if Role.SUPERVISOR in user.roles:
-        return Appointment.objects.visible_to(user, Capability.VIEW_CLINICAL)
+        return _in_role(user, Capability.VIEW_CLINICAL)
     return None
+
+
+def _in_role(user: Any, capability: Capability) -> Any:
+    """Appointments as the role table draws them: a break-glass grant opens a client's
+    own pages, never a dashboard (docs/security.md)."""
+    drawn = Client.objects.visible_to(user, capability, break_glass=False)
+    return Appointment.objects.visible_to(user, capability).filter(
+        Q(client__isnull=True) | Q(client__in=drawn)
+    )
 
 
 def _rows(user: Any, scope: Any, first: dt.date, last: dt.date) -> list[Row]:

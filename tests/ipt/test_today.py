@@ -341,3 +341,23 @@ def test_the_day_is_the_readers_when_they_set_their_own_zone(cast: SimpleNamespa
     assert context["today"] == date(2026, 11, 19)
     assert [row.appointment for row in context["today_rows"]] == [tokyo_today]
     assert "Times in Asia/Tokyo." in today_section(response)
+
+
+@time_machine.travel(NOW)
+def test_a_break_glass_grant_does_not_put_a_client_on_the_day(cast: SimpleNamespace) -> None:
+    book(cast.client, at(TODAY, 9))
+    book(cast.colleague_client, at(TODAY, 10))
+    http = signed_in(cast.supervisor)
+    opened = csrf_post(
+        http,
+        reverse("clients:break_glass"),
+        {
+            "given_name": cast.colleague_client.given_name,
+            "family_name": cast.colleague_client.family_name,
+            "date_of_birth": cast.colleague_client.date_of_birth.isoformat(),
+            "reason": "Client phoned in crisis and their therapist is on leave today.",
+        },
+    )
+    assert opened.url == reverse("clients:detail", args=[cast.colleague_client.public_id])
+    rows = panel(http.get(DASHBOARD))["today_rows"]
+    assert labels(rows) == [cast.client.display_name]
