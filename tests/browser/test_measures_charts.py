@@ -63,3 +63,25 @@ def test_it_shows_the_charts_tables_and_advisory_to_the_therapist(
     expect(scores.get_by_role("row", name="PHQ-9")).to_contain_text("16")
     expect(scores.get_by_role("row", name="PHQ-9")).to_contain_text("-1 from baseline")
     expect(page.get_by_role("note", name="Not-on-track advisory")).to_be_visible()
+
+
+def test_the_episode_chart_reads_by_date_with_the_phases_shaded(
+    page: Page, cast: SimpleNamespace
+) -> None:
+    _course(cast)
+    sign_in(page, cast.therapist)
+    visit(page, reverse("ipt:measures", args=[cast.episode.public_id]))
+    chart = page.get_by_role("img", name="PHQ-9 total over time")
+    # Dates along the axis with the session numbers under them, the IPT phases shaded.
+    expect(chart.locator("text.tick").first).to_have_text("Sep 1")
+    expect(chart.locator("text.tick-session").first).to_have_text("s1")
+    expect(chart.locator("g.phase")).to_have_count(2)
+    expect(chart.locator("g.phase").first).to_contain_text("Initial")
+    # The baseline's label sits clear of every score, as the browser lays it out.
+    label = chart.locator("text.baseline-label").evaluate(
+        "e => { const b = e.getBBox(); return [b.x, b.y, b.x + b.width, b.y + b.height]; }"
+    )
+    for cx, cy in chart.locator("circle.score").evaluate_all(
+        "els => els.map(e => [e.cx.baseVal.value, e.cy.baseVal.value])"
+    ):
+        assert not (label[0] - 4 < cx < label[2] + 4 and label[1] - 4 < cy < label[3] + 4)
