@@ -9,4 +9,5 @@ class IptConfig(AppConfig):
 
     def ready(self) -> None:
         from rapport.ipt import demo, demo_measures, panels, today  # noqa: F401  (their hooks)
+        from rapport.ipt import chart_phases  # noqa: F401  (the outcome charts' phases)
         from rapport.ipt import hub as _hub  # noqa: F401  (the client record's header)
