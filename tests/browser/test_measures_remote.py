@@ -41,7 +41,7 @@ def test_it_takes_a_client_from_the_e_mailed_link_to_crisis_resources_on_aphone(
     visit(therapist, reverse("ipt:measures", args=[cast.episode.public_id]))
     expect(therapist.get_by_text("Due by the schedule: PHQ-9, GAD-7.")).to_be_visible()
     click(therapist, therapist.get_by_role("button", name="Send questionnaires"))
-    expect(therapist.get_by_text("Questionnaire link scheduled")).to_be_visible()
+    expect(therapist.get_by_text("Questionnaire link on its way")).to_be_visible()
 
     link = run_jobs()
     assert cast.client.given_name not in mail.outbox[0].body

@@ -182,6 +182,9 @@ def test_it_creates_an_invitation_from_the_episode_page(cast: SimpleNamespace) -
     assert invitation.context_id == cast.episode.public_id
     event = AuditEvent.objects.get(action="measures.invitation.created")
     assert event.actor == cast.therapist
+    page = http.get(reverse("ipt:measures", args=[cast.episode.public_id])).content.decode()
+    assert "Questionnaire link on its way" in page  # "now" is not reported as scheduled
+    assert "scheduled" not in page.lower().split("questionnaire link")[1][:40]
 
 
 def test_it_schedules_the_link_hours_before_the_session(cast: SimpleNamespace) -> None:
@@ -197,8 +200,13 @@ def test_it_schedules_the_link_hours_before_the_session(cast: SimpleNamespace) -
                 "hours_before": 24,
             },
         )
+        page = http.get(reverse("ipt:measures", args=[cast.episode.public_id])).content.decode()
     invitation = Invitation.objects.get()
     assert invitation.send_at == datetime(2026, 10, 7, 18, 0, tzinfo=UTC)
+    assert (
+        "Questionnaire link scheduled: the e-mail goes out on Wednesday 7 October 2026, "
+        "14:00 (America/New_York)." in page
+    )
 
 
 def test_it_explains_a_refusal_on_the_page_and_creates_nothing(cast: SimpleNamespace) -> None:

@@ -7,6 +7,7 @@ knows questionnaires. This page joins them: measures is called, never the revers
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import Any
 
 from django.contrib import messages
@@ -16,6 +17,7 @@ from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -273,10 +275,18 @@ def invite(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     audit.record(
         request, "measures.invitation.created", invitation, fields=["instruments", "send_at"]
     )
-    messages.success(
-        request, _("Questionnaire link scheduled: the e-mail goes out at the time set.")
-    )
+    messages.success(request, _invitation_message(invitation.send_at))
     return redirect("ipt:measures", public_id=episode.public_id)
+
+
+def _invitation_message(send_at: datetime) -> str:
+    """Say what happens: "on its way" for now, the time (in the reader's zone, named) for later."""
+    if send_at <= timezone.now():
+        return _("Questionnaire link on its way: the e-mail goes out within a few minutes.")
+    return _("Questionnaire link scheduled: the e-mail goes out on %(when)s (%(zone)s).") % {
+        "when": formats.date_format(timezone.localtime(send_at), "l j F Y, H:i"),
+        "zone": timezone.get_current_timezone_name(),
+    }
 
 
 @requires(Capability.EDIT_CLINICAL)
