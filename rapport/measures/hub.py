@@ -19,6 +19,14 @@ from rapport.measures import charts, instruments
 from rapport.measures.models import Response, SafetyAlert
 
 
+def outcomes_viewed(request: HttpRequest, client: Any) -> None:
+    """Audit a read of the client's scores once per request, however many parts show them."""
+    seen = request.__dict__.setdefault("outcomes_audited", set())
+    if client.pk not in seen:
+        seen.add(client.pk)
+        audit.record(request, "measures.outcomes.viewed", client)
+
+
 def latest_scores(client: Any) -> list[Any]:
     """Each measure's latest score in force, in the catalogue's display order (one query)."""
     ranked = charts.in_force(Response.objects.filter(client=client)).annotate(
@@ -47,5 +55,5 @@ def measures_header(
     )
     scores = latest_scores(client)
     if scores:
-        audit.record(request, "measures.outcomes.viewed", client)
+        outcomes_viewed(request, client)
     return "measures/hub/header.html", {"client": client, "alerts": alerts, "scores": scores}

@@ -14,6 +14,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from rapport.core.models import AuditEvent
 from rapport.ipt.models import Contract
 from rapport.scheduling.models import Appointment
 from tests.factories import make_client, signed_in
@@ -202,3 +203,17 @@ def test_no_tab_costs_more_with_a_longer_history(cast: SimpleNamespace, role: st
     assert large == small
     # The header opens nothing encrypted: these tabs show no clinical text.
     assert small["details"].decrypted == small["appointments"].decrypted == 0
+
+
+def test_the_scores_in_the_header_are_an_audited_read_once_a_page(cast: SimpleNamespace) -> None:
+    submit_phq9(cast.client, 0, others=1)
+    viewed = AuditEvent.objects.filter(
+        action="measures.outcomes.viewed", subject_id=cast.client.public_id
+    )
+    http = signed_in(cast.therapist)
+    for name in ("details", "clinical"):
+        before = viewed.count()
+        http.get(tabs(cast)[name])
+        assert viewed.count() == before + 1, name
+    signed_in(cast.intake).get(tabs(cast)["details"])  # intake sees no scores: no read
+    assert viewed.count() == 2

@@ -471,6 +471,8 @@ def test_the_clinical_pages_cost_is_pinned_and_flat_with_history(cast: SimpleNam
     # 14 may start one (episodes panel), then the charts: 15 may read clinically, 16 the
     # current episode (latest response), 17 the windowed series (baseline + latest 52 per
     # measure), 18 flags, 19 audit insert (outcomes viewed), 20 thresholds, 21 the
-    # episode's phases (one grouped query of its notes); 22 release, 23-25 session save.
+    # episode's phases (one grouped query of its notes); the record's header: 22 may read
+    # clinically, 23 the current episode, 24 the next appointment, 25 open alerts, 26 the
+    # latest scores (their read already audited); 27 release, 28-30 session save.
     # Nothing is decrypted.
-    assert cost[small] == PageCost(queries=25, decrypted=0)
+    assert cost[small] == PageCost(queries=30, decrypted=0)

@@ -21,6 +21,7 @@ from rapport.core.access import Capability, can, requires
 from rapport.core.fields import without_encrypted
 from rapport.core.hooks import client_panel, dashboard_panel
 from rapport.measures import charts, instruments, outcomes
+from rapport.measures.hub import outcomes_viewed
 from rapport.measures.models import MeasuresSettings, OutcomeFlag, Response
 
 NOT_ON_TRACK = outcomes.NOT_ON_TRACK
@@ -84,7 +85,7 @@ def outcomes_panel(request: HttpRequest, client: Any) -> tuple[str, dict[str, An
     series = charts.windowed(latest_episode(client))
     flags = list(OutcomeFlag.objects.filter(client=client, kind=NOT_ON_TRACK, active=True))
     if series or flags:
-        audit.record(request, "measures.outcomes.viewed", client)
+        outcomes_viewed(request, client)
     return "measures/charts/client_panel.html", {
         "charts": client_charts(client, series),
         "flags": [describe(flag) for flag in flags],
@@ -109,7 +110,7 @@ def score_history(request: HttpRequest, public_id: uuid.UUID, code: str) -> Http
     chart = charts.build(
         code, scores, caseness=caseness(thresholds(client.clinic_id), code), chart_id="history"
     )
-    audit.record(request, "measures.outcomes.viewed", client)
+    outcomes_viewed(request, client)
     context = {"client": client, **history_page(request, chart)}
     return render(request, "measures/charts/history.html", context)
 
