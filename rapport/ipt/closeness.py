@@ -265,11 +265,12 @@ def _text(
     label: str, x: float, y: float, css_class: str, anchor: str, *, bold: bool = False
 ) -> str:
     weight = ' font-weight="700"' if bold else ""
-    # A white halo (paint-order stroke) keeps labels legible over ring edges.
+    # A white halo keeps labels legible over ring edges: the stroke is painted under the
+    # fill by the style sheet's `svg text[stroke] { paint-order: stroke }`.
     return (
         f'<text class="{css_class}" x="{x}" y="{y}" text-anchor="{anchor}" font-size="{FONT}" '
-        f'font-family="system-ui, sans-serif" fill="{INK}" stroke="#ffffff" stroke-width="3" '
-        f'paint-order="stroke"{weight}>{escape(label)}</text>'
+        f'font-family="system-ui, sans-serif" fill="{INK}" stroke="#ffffff" stroke-width="3"'
+        f"{weight}>{escape(label)}</text>"
     )
 
 

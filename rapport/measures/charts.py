@@ -404,8 +404,8 @@ def _baseline(
         f'<line class="baseline" x1="{LEFT}" y1="{y}" x2="{LEFT + PLOT_W}" y2="{y}" '
         f'stroke="{MUTED}" stroke-width="1" stroke-dasharray="1 3"/>',
         f'<text class="baseline-label" x="{x}" y="{text_y}" font-size="11" '
-        f'text-anchor="{anchor}" fill="{MUTED}" stroke="#ffffff" stroke-width="3" '
-        f'paint-order="stroke">{escape(label)}</text>',
+        f'text-anchor="{anchor}" fill="{MUTED}" stroke="#ffffff" stroke-width="3">'
+        f"{escape(label)}</text>",
     ]
     if ring:
         parts.insert(
