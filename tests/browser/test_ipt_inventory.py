@@ -97,11 +97,11 @@ def test_it_builds_the_inventory_circle_and_timeline_then_re_rates_at_terminatio
     expect(page.get_by_role("status")).to_have_text("Closeness circle saved.")
     circle = page.get_by_role("img", name="Closeness circle: at intake")
     expect(circle).to_be_visible()
-    expect(circle.locator("text.person-label")).to_have_text(["Dad", "Maria"])
+    expect(circle.locator("text.person-label")).to_have_text(["Dad †", "Maria"])  # he died
     text_alternative = page.get_by_role("list", name="Closeness circle at intake, as text")
     expect(text_alternative.get_by_role("listitem")).to_have_text(
         [
-            "Ring 1 (closest): Dad",
+            "Ring 1 (closest): Dad (deceased)",
             "Ring 2: Maria (would like them in ring 1)",
             "Ring 3 (outer): nobody",
         ]
