@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from rapport.core.widgets import RadioSelect
 from rapport.intake.models import ConsultationRequest, PublicPage
 
 Channel = ConsultationRequest.Channel
@@ -58,8 +59,8 @@ class ConsultationRequestForm(forms.ModelForm):
             "name": forms.TextInput(attrs={"autocomplete": "name"}),
             "email": forms.EmailInput(attrs={"autocomplete": "email"}),
             "phone": forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
-            "preferred_channel": forms.RadioSelect,
-            "age_group": forms.RadioSelect,
+            "preferred_channel": RadioSelect,
+            "age_group": RadioSelect,
             "concern": forms.Textarea(attrs={"rows": 5}),
         }
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from rapport.core.inputs import sane_formfield
+from rapport.core.widgets import RadioSelect
 from rapport.ipt import catalogue
 from rapport.ipt.catalogue import ProblemArea
 from rapport.ipt.models import Addendum, FidelityRating, SessionNote
@@ -35,7 +36,7 @@ class SessionNoteForm(forms.ModelForm):
         widgets = {
             "held_on": forms.DateInput(attrs={"type": "date"}),
             "symptom_review": forms.Textarea(attrs={"rows": 4}),
-            "suicidality": forms.RadioSelect,
+            "suicidality": RadioSelect,
             "suicidality_detail": forms.Textarea(attrs={"rows": 3}),
             "interval_events": forms.Textarea(attrs={"rows": 4}),
             "problem_area_work": forms.Textarea(attrs={"rows": 8}),
@@ -157,7 +158,7 @@ class FidelityForm(forms.ModelForm):
         model = FidelityRating
         fields = ["in_phase", "on_focus", "comment"]
         widgets = {
-            "in_phase": forms.RadioSelect,
-            "on_focus": forms.RadioSelect,
+            "in_phase": RadioSelect,
+            "on_focus": RadioSelect,
             "comment": forms.Textarea(attrs={"rows": 2}),
         }

@@ -11,6 +11,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from rapport.clients.forms import VersionedForm
+from rapport.core.widgets import RadioSelect
 from rapport.ipt.models import Episode, MaintenancePlan
 
 # §4.4: monthly maintenance; twelve sessions is a year, the therapist changes it.
@@ -40,7 +41,7 @@ class MaintenancePlanForm(VersionedForm):
             "coping_strategies": forms.Textarea(attrs={"rows": 3}),
             "supports": forms.Textarea(attrs={"rows": 3}),
             "remaining_goals": forms.Textarea(attrs={"rows": 3}),
-            "decision": forms.RadioSelect,
+            "decision": RadioSelect,
             "referral_detail": forms.Textarea(attrs={"rows": 2}),
         }
         help_texts = {

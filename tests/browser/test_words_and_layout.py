@@ -1,0 +1,84 @@
+"""Layout at phone and desktop widths: radios beside labels, the public menu, one-row staff nav."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from types import SimpleNamespace
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import Page, expect
+
+from rapport.intake.models import PublicPage
+from tests.browser.harness import sign_in, visit
+
+pytestmark = pytest.mark.browser
+
+PHONE = {"width": 375, "height": 812}
+DESKTOP = {"width": 1280, "height": 900}
+
+
+def _sized(new_page: Callable[[], Page], size: dict[str, int]) -> Page:
+    page = new_page()
+    page.set_viewport_size(size)
+    return page
+
+
+def test_the_public_form_puts_each_radio_beside_its_label_with_no_blank_choice(
+    new_page: Callable[[], Page], cast: SimpleNamespace
+) -> None:
+    page = _sized(new_page, PHONE)
+    visit(page, reverse("intake:consultation"))
+    group = page.get_by_role("group", name="How should we contact you?")
+    radios = group.get_by_role("radio")
+    expect(radios).to_have_count(len(group.locator("label.option").all()))
+    assert "---------" not in group.inner_text()
+    for index in range(radios.count()):
+        expect(radios.nth(index)).not_to_be_checked()
+    box = radios.first.bounding_box()
+    text = group.locator("label.option span").first.bounding_box()
+    assert box
+    assert text
+    assert box["x"] + box["width"] <= text["x"]  # left of its words, not above them
+    assert text["y"] < box["y"] + box["height"] / 2 < text["y"] + text["height"]
+
+
+def test_the_public_menu_is_collapsed_on_a_phone_and_a_row_on_a_desktop(
+    new_page: Callable[[], Page], cast: SimpleNamespace
+) -> None:
+    visit(_sized(new_page, PHONE), reverse("intake:home"))  # creates the default pages
+    slug = PublicPage.objects.filter(clinic=cast.clinic).values_list("slug", flat=True).first()
+    path = reverse("intake:page", args=[slug])
+
+    phone = _sized(new_page, PHONE)
+    visit(phone, path)
+    menu = phone.get_by_role("navigation", name="About our practice")
+    home = menu.get_by_role("link", name="Home")
+    expect(home).to_be_hidden()
+    collapsed = menu.bounding_box()
+    assert collapsed
+    assert collapsed["height"] < 80  # one "Menu" button, not seven stacked links
+    menu.get_by_text("Menu").click()
+    expect(home).to_be_visible()
+
+    desktop = _sized(new_page, DESKTOP)
+    visit(desktop, path)
+    menu = desktop.get_by_role("navigation", name="About our practice")
+    expect(menu.get_by_text("Menu")).to_be_hidden()
+    links = menu.get_by_role("link")
+    for index in range(links.count()):
+        expect(links.nth(index)).to_be_visible()
+
+
+def test_the_admin_navigation_fits_one_row_and_marks_the_public_site(
+    new_page: Callable[[], Page], cast: SimpleNamespace
+) -> None:
+    page = _sized(new_page, DESKTOP)
+    sign_in(page, cast.admin)
+    visit(page, reverse("intake:page_list"))
+    nav = page.get_by_role("navigation", name="Main")
+    links = nav.get_by_role("link")
+    tops = {round(links.nth(i).bounding_box()["y"]) for i in range(links.count())}
+    assert len(tops) == 1, [links.nth(i).inner_text() for i in range(links.count())]
+    expect(nav.get_by_role("link", name="Public site")).to_have_attribute("aria-current", "page")
+    expect(nav.locator("[aria-current]")).to_have_count(1)
