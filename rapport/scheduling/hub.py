@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -12,14 +13,19 @@ from rapport.core.access import Capability
 from rapport.core.fields import without_encrypted
 from rapport.scheduling.models import Appointment
 
-UPCOMING = (Appointment.Status.HELD, Appointment.Status.BOOKED)
+
+def to_come(now: Any) -> Q:
+    """Booked and not over, or held for confirmation while the hold lasts."""
+    booked = Q(status=Appointment.Status.BOOKED)
+    held = Q(status=Appointment.Status.HELD, held_until__gt=now)
+    return (booked | held) & Q(ends_at__gt=now)
 
 
 def upcoming(user: Any, client: Any) -> Any:
     """The client's appointments still to come that ``user`` may see, soonest first."""
     return (
         Appointment.objects.visible_to(user, Capability.VIEW_CLIENTS)
-        .filter(client=client, status__in=UPCOMING, ends_at__gt=timezone.now())
+        .filter(to_come(timezone.now()), client=client)
         .order_by("starts_at", "pk")
     )
 

@@ -217,3 +217,16 @@ def test_the_scores_in_the_header_are_an_audited_read_once_a_page(cast: SimpleNa
         assert viewed.count() == before + 1, name
     signed_in(cast.intake).get(tabs(cast)["details"])  # intake sees no scores: no read
     assert viewed.count() == 2
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_hold_counts_while_it_lasts_and_a_lapsed_one_nowhere(cast: SimpleNamespace) -> None:
+    held = Appointment.Status.HELD
+    live = booked(
+        cast.client, NOW + timedelta(days=3), status=held, held_until=NOW + timedelta(minutes=5)
+    )
+    booked(cast.client, NOW + timedelta(days=1), status=held, held_until=NOW - timedelta(minutes=1))
+    page = signed_in(cast.intake).get(tabs(cast)["appointments"])
+    assert list(page.context["upcoming"].object_list) == [live]
+    assert list(page.context["page"].object_list) == []
+    assert "Held for confirmation" in header(page.content.decode())

@@ -19,7 +19,7 @@ from rapport.clients.models import Client
 from rapport.core import audit
 from rapport.core.access import Capability, requires
 from rapport.core.fields import without_encrypted
-from rapport.scheduling.hub import UPCOMING
+from rapport.scheduling.hub import to_come
 from rapport.scheduling.models import Appointment
 
 PAGE_SIZE = 20
@@ -39,9 +39,9 @@ def client_appointments(request: HttpRequest, public_id: uuid.UUID) -> HttpRespo
     )
     # Upcoming: still to come and still on. A cancelled future slot is history already.
     now = timezone.now()
-    to_come = Q(status__in=UPCOMING, ends_at__gt=now)
-    upcoming = appointments.filter(to_come).order_by("starts_at", "pk")
-    past = appointments.exclude(to_come).order_by("-starts_at", "-pk")
+    upcoming = appointments.filter(to_come(now)).order_by("starts_at", "pk")
+    lapsed = Q(status=Appointment.Status.HELD, held_until__lte=now)  # a hold never confirmed
+    past = appointments.exclude(to_come(now)).exclude(lapsed).order_by("-starts_at", "-pk")
     audit.record(request, "scheduling.appointment.listed", client)
     return render(
         request,
