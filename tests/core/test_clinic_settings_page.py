@@ -313,3 +313,25 @@ def test_its_cost_does_not_grow_with_closure_days(cast: SimpleNamespace) -> None
     # days, 10 one page of them, 11 how many lie ahead, 12 the next one, 13 release,
     # 14-16 session save.
     assert few == PageCost(queries=16, decrypted=0)
+
+
+FIELDS = {
+    "clinic": ["name", "time_zone", "crisis_text"],
+    "scheduling": ["reminder_leads", "late_cancellation_hours", "hold_hours"],
+    "questionnaires": ["invitation_hours_before", "invitation_valid_hours"],
+    "safety": ["critical_window_minutes", "business_day_ends"],
+    "bands": ["hrsd17_band_set", "phq9_caseness", "gad7_reliable_change"],
+    "closures": ["day", "name", "remove"],
+}
+
+
+@pytest.mark.parametrize("value", ["9" * 40, "-1", "0001-01-01", "24:00", "x" * 5000, "١٢"])
+def test_no_value_breaks_a_group(cast: SimpleNamespace, value: str) -> None:
+    http = signed_in(cast.admin)
+    for section, names in FIELDS.items():
+        data = {"section": section, "_confirmed": "1"}
+        data |= {f"{section}-{name}": value for name in names}
+        assert csrf_post(http, SETTINGS, data).status_code in {200, 302}, (section, value)
+    assert not ClosureDay.objects.exists()
+    if value != "١٢":  # Arabic-Indic twelve is a number: 12 hours everywhere is valid
+        assert not SchedulingSettings.objects.filter(clinic=cast.clinic).exists()
