@@ -141,8 +141,8 @@ def test_the_measures_tabs_cost_is_pinned_and_flat_with_history(cast: SimpleName
     # 10 sessions held, 11 may edit, 12 latest links, 13-14 schedule (rows, due),
     # 15 measures settings, 16 assigned therapist (link refusal), 17 count of responses,
     # 18 charts' windowed series (baseline + latest 52 per measure), 19 dates of the
-    # sessions charted, 20 timeline events, 21 thresholds, 22 audit insert (outcomes
-    # viewed), 23 flags, 24 the page of responses with corrections and completions
-    # joined in, 25 release, 26-28 session save.
+    # sessions charted, 20 timeline events, 21 the phases (one grouped query of the
+    # notes), 22 thresholds, 23 audit insert (outcomes viewed), 24 flags, 25 the page of
+    # responses with corrections and completions joined in, 26 release, 27-29 session save.
     # One value decrypted: the timeline event's title marked on the charts.
-    assert cost[small] == PageCost(queries=28, decrypted=1)
+    assert cost[small] == PageCost(queries=29, decrypted=1)
