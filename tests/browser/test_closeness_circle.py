@@ -69,6 +69,23 @@ def test_the_therapist_places_people_by_clicking_rings(page: Page, cast: SimpleN
     audit(page)
 
 
+def test_a_desired_ring_before_a_placement_is_refused_in_place(
+    page: Page, cast: SimpleNamespace
+) -> None:
+    ann = _person(cast, "Ann")
+    sign_in(page, cast.therapist)
+    visit(page, reverse("ipt:closeness_rate", args=[cast.episode.public_id, "intake"]))
+    placing = page.get_by_role("region", name="Place by clicking a ring")
+    placing.get_by_role("radio", name="where the client would like them").check()
+    with page.expect_response(lambda response: response.request.method == "POST"):
+        placing.get_by_role("button", name="Ring 1 (closest)").click()
+    expect(page.get_by_role("alert")).to_contain_text(
+        "Place Ann in a ring first, then say where the client would like them."
+    )
+    assert _ring_of(ann) is None
+    audit(page)
+
+
 def test_the_keyboard_places_a_person_and_keeps_focus_on_the_ring(
     page: Page, cast: SimpleNamespace
 ) -> None:

@@ -121,6 +121,14 @@ def test_with_htmx_the_placing_page_comes_back_with_the_news(cast: SimpleNamespa
     assert "Maria: ring 2" in html  # the chooser shows the new ring
 
 
+def test_with_htmx_a_refusal_comes_back_in_place(cast: SimpleNamespace) -> None:
+    maria = _person(cast.episode, "Maria")
+    response = _place(cast, maria, 1, htmx=True, **{"place-target": "desired"})
+    assert response.status_code == 200  # htmx swaps 2xx answers only
+    assert "Place Maria in a ring first" in response.content.decode()
+    assert not ClosenessRating.objects.exists()
+
+
 def test_the_placing_page_preselects_the_first_person_not_yet_placed(
     cast: SimpleNamespace,
 ) -> None:

@@ -321,8 +321,10 @@ def closeness_place(request: HttpRequest, public_id: uuid.UUID, occasion: str) -
     episode = get_episode(request, public_id, Capability.EDIT_CLINICAL)
     current = _current(episode, occasion)
     form = PlaceForm(request.POST, people=by_name(episode.people.all()), current=current)
-    if not form.is_valid():
-        return _rating_page(request, episode, occasion, place_form=form, status=400)
+    htmx = bool(request.headers.get("HX-Request"))
+    if not form.is_valid():  # htmx swaps only a 2xx answer: the refusal must show in place
+        status = 200 if htmx else 400
+        return _rating_page(request, episode, occasion, place_form=form, status=status)
     person, ring = form.cleaned_data["chosen"], form.cleaned_data["ring"]
     desired = form.cleaned_data["target"] == PlaceForm.DESIRED
     _place(request, person, occasion, current, ring, desired=desired)
@@ -331,7 +333,7 @@ def closeness_place(request: HttpRequest, public_id: uuid.UUID, occasion: str) -
         if desired
         else _("%(name)s placed in %(ring)s.")
     ) % {"name": person.name, "ring": ring_label(ring).lower()}
-    if request.headers.get("HX-Request"):
+    if htmx:
         return _rating_page(request, episode, occasion, placed=text)
     messages.success(request, text)
     return redirect("ipt:closeness_rate", public_id=episode.public_id, occasion=occasion)
