@@ -13,7 +13,7 @@ from django.utils import timezone
 from rapport.core.fields import sealed
 from rapport.core.models import AuditEvent
 from rapport.ipt import catalogue
-from rapport.ipt.forms.initial import goal_fingerprint
+from rapport.ipt.forms.initial import GoalAddForm, goal_fingerprint
 from rapport.ipt.models import (
     ClosenessRating,
     DisputeStageAssessment,
@@ -356,3 +356,9 @@ def test_choosing_grief_adds_the_grief_measure(cast) -> None:
         )
     )
     assert "pg13r" in codes
+
+
+def test_goals_are_edited_in_textareas_that_show_the_whole_sentence(cast: SimpleNamespace) -> None:
+    html = str(GoalAddForm(episode=cast.episode)["text"])
+    assert html.startswith("<textarea")
+    assert 'maxlength="500"' in html

@@ -187,7 +187,10 @@ def goal_fingerprint(goal: Goal) -> str:
 class GoalForm(FingerprintForm):
     """Edit one goal's text, or mark it achieved."""
 
-    text = forms.CharField(label=_("Goal"), max_length=500)
+    # A textarea: goals are sentences, and a one-line input hid most of them.
+    text = forms.CharField(
+        label=_("Goal"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
     achieved = forms.BooleanField(label=_("Achieved"), required=False)
 
     def __init__(self, *args: Any, goal: Goal, **kwargs: Any) -> None:
@@ -200,7 +203,9 @@ class GoalAddForm(forms.Form):
     """A goal of the therapist's own for one of the chosen areas."""
 
     problem_area = forms.ChoiceField(label=_("Problem area"))
-    text = forms.CharField(label=_("New goal"), max_length=500)
+    text = forms.CharField(
+        label=_("New goal"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def __init__(self, *args: Any, episode: Episode, **kwargs: Any) -> None:
         kwargs.setdefault("prefix", "new-goal")
