@@ -46,7 +46,7 @@ def exported(http, params: dict[str, str] | None = None) -> list[dict[str, str]]
 
 def test_it_names_events_in_words_with_a_readable_fallback() -> None:
     assert event_name("ipt.note.signed") == "Session note signed"
-    assert event_name("ipt.goal.created") == "Goal created"  # not in the table
+    assert event_name("ipt.widget.created") == "Widget created"  # not in the table
     assert event_name("reports.letter_draft.printed") == "Letter draft printed"
     assert event_name("oddity") == "Oddity"
 
