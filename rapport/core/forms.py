@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import zoneinfo
 from typing import Any
 
 from django import forms
@@ -9,8 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from rapport.core.audit_names import event_choices
 from rapport.core.inputs import SaneDateField
 from rapport.core.models import Clinic, Role, User
-
-_ZONES = sorted(zoneinfo.available_timezones())
+from rapport.core.zones import TimeZoneField
 
 
 class TokenForm(forms.Form):
@@ -56,11 +54,11 @@ class AuditFilterForm(forms.Form):
 
 
 class ClinicSettingsForm(forms.ModelForm):
-    time_zone = forms.ChoiceField(
+    time_zone = TimeZoneField(
         label=_("Time zone"),
-        choices=[(zone, zone) for zone in _ZONES],
         help_text=_(
-            "Appointments and records are shown in this zone unless a person sets their own."
+            "Appointments and records are shown in this zone unless a person sets their own. "
+            "Type part of a name, for example “Berlin”, and pick a suggestion."
         ),
     )
     crisis_text = forms.CharField(
@@ -78,6 +76,7 @@ class ClinicSettingsForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["time_zone"].widget.first = self.instance.time_zone
         self.initial["crisis_text"] = "\n".join(
             f"{item['label']} | {item['contact']}" for item in self.instance.crisis_resources
         )

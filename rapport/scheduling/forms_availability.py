@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
 from typing import Any
 
 from django import forms
@@ -11,17 +10,18 @@ from django.utils.translation import gettext_lazy as _
 
 from rapport.core.inputs import SaneDateField
 from rapport.core.models import User
+from rapport.core.zones import TimeZoneField
 from rapport.scheduling.models import TimeOff, WeeklyHours
 from rapport.scheduling.timeutil import local_to_utc
 
-_ZONES = sorted(zoneinfo.available_timezones())
-
 
 class WeeklyHoursForm(forms.ModelForm):
-    time_zone = forms.ChoiceField(
+    time_zone = TimeZoneField(
         label=_("Time zone"),
-        choices=[(zone, zone) for zone in _ZONES],
-        help_text=_("The hours are wall-clock times here; they stay put across DST changes."),
+        help_text=_(
+            "The hours are wall-clock times here; they stay put across DST changes. "
+            "Type part of a name, for example “Berlin”, and pick a suggestion."
+        ),
     )
 
     class Meta:
@@ -35,6 +35,7 @@ class WeeklyHoursForm(forms.ModelForm):
     def __init__(self, *args: Any, therapist: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.instance.therapist = therapist
+        self.fields["time_zone"].widget.first = therapist.time_zone or therapist.clinic.time_zone
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

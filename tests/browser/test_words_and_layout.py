@@ -10,7 +10,7 @@ from django.urls import reverse
 from playwright.sync_api import Page, expect
 
 from rapport.intake.models import PublicPage
-from tests.browser.harness import sign_in, visit
+from tests.browser.harness import navigate, sign_in, visit
 
 pytestmark = pytest.mark.browser
 
@@ -82,3 +82,21 @@ def test_the_admin_navigation_fits_one_row_and_marks_the_public_site(
     assert len(tops) == 1, [links.nth(i).inner_text() for i in range(links.count())]
     expect(nav.get_by_role("link", name="Public site")).to_have_attribute("aria-current", "page")
     expect(nav.locator("[aria-current]")).to_have_count(1)
+
+
+def test_the_time_zone_is_a_searchable_box_led_by_the_clinic_s_zone(
+    new_page: Callable[[], Page], cast: SimpleNamespace
+) -> None:
+    page = _sized(new_page, PHONE)
+    sign_in(page, cast.therapist)
+    url = reverse("scheduling:availability", kwargs={"public_id": cast.therapist.public_id})
+    visit(page, url)
+    box = page.get_by_role("combobox", name="Time zone")  # a text input with a datalist
+    zone = cast.therapist.time_zone or cast.clinic.time_zone
+    expect(box).to_have_value(zone)
+    suggestions = page.locator(f"datalist#{box.get_attribute('list')} option")
+    expect(suggestions.first).to_have_attribute("value", zone)
+    assert suggestions.count() > 400
+    box.fill("Berlin")
+    navigate(page, page.get_by_role("button", name="Add hours").click)
+    expect(page.get_by_role("alert")).to_contain_text("Choose a time zone from the list")

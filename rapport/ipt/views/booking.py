@@ -14,7 +14,6 @@ them anyway; the second "Book" books as chosen.
 from __future__ import annotations
 
 import uuid
-import zoneinfo
 from typing import Any
 
 from django import forms
@@ -27,6 +26,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from rapport.core import audit
 from rapport.core.access import Capability, requires
 from rapport.core.inputs import SaneDateField
+from rapport.core.zones import TimeZoneField
 from rapport.ipt.models import Contract, Episode
 from rapport.ipt.views.base import episode_context, get_episode
 from rapport.scheduling import confirmations
@@ -34,7 +34,6 @@ from rapport.scheduling import series as scheduling_series
 from rapport.scheduling.models import Series, WeeklyHours
 from rapport.scheduling.views.appointments import VideoLinkForm
 
-_ZONES = sorted(zoneinfo.available_timezones())
 SKIP, KEEP = "skip", "keep"
 
 
@@ -53,9 +52,7 @@ class BookSeriesForm(forms.Form):
         coerce=int,
         help_text=gettext_lazy("Twice weekly: the other day of each week."),
     )
-    time_zone = forms.ChoiceField(
-        label=gettext_lazy("Time zone"), choices=[(zone, zone) for zone in _ZONES]
-    )
+    time_zone = TimeZoneField(label=gettext_lazy("Time zone"))
     video_link = VideoLinkForm.base_fields["video_link"]
     closures = forms.ChoiceField(
         choices=[(SKIP, SKIP), (KEEP, KEEP)], required=False, widget=forms.HiddenInput
@@ -92,6 +89,7 @@ def book_series(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         contract=contract,
         initial={"first": contract.start_on, "time_zone": zone},
     )
+    form.fields["time_zone"].widget.first = zone
     crossed: list[Any] = []
     if request.method == "POST" and existing is None and form.is_valid():
         crossed = _crossed(episode, contract, form.cleaned_data)
