@@ -31,7 +31,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from rapport.core import audit, jobs
-from rapport.core.outbox import message_id
+from rapport.core.outbox import message_id, sender
 from rapport.scheduling import ics
 from rapport.scheduling.booking import scheduling_settings
 from rapport.scheduling.models import Appointment, Reminder
@@ -162,6 +162,7 @@ def _message(appointment: Appointment, address: str, lead: int) -> EmailMultiAlt
     message = EmailMultiAlternatives(
         subject=subject,
         body=render_to_string(f"{EMAIL_TEMPLATE}/body.txt", context),
+        from_email=sender(appointment.clinic),
         to=[address],
         headers={"Message-ID": message_id("reminder", f"{appointment.public_id}.{lead}")},
     )
@@ -181,4 +182,5 @@ def email_context(appointment: Appointment) -> dict[str, Any]:
         "therapist_initials": ics._dotted(appointment.therapist.initials),
         "video_link": appointment.video_link,
         "reply_link": reply_link(appointment),
+        "crisis_resources": appointment.clinic.crisis_resources,
     }

@@ -166,3 +166,17 @@ def test_it_refuses_a_forged_or_stale_reply_link(cast, client) -> None:
     url = reverse("scheduling:reminder_reply", args=[reminders.reply_token(first)])
     assert client.post(url, {"answer": "confirm"}).status_code == 404
     assert not AuditEvent.objects.filter(action="scheduling.appointment.confirmed").exists()
+
+
+def test_it_comes_from_the_clinic_and_lists_its_own_crisis_lines(cast, settings) -> None:
+    settings.DEFAULT_FROM_EMAIL = "Rapport <appointments@example.org>"
+    cast.clinic.crisis_resources = [{"label": "Riverside crisis team & GP", "contact": "0800 111"}]
+    cast.clinic.save()
+    first = _first(cast)
+    with time_machine.travel(first.starts_at - dt.timedelta(hours=47), tick=False):
+        reminders.send_due_reminders("worker")
+    message = mail.outbox[0]
+    assert message.from_email == f"{cast.clinic.name} <appointments@example.org>"
+    assert "- Riverside crisis team & GP 0800 111" in message.body
+    assert '<a href="tel:0800 111">0800 111</a>' in message.alternatives[0][0]
+    assert "emergency number" not in message.body
