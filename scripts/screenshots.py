@@ -109,6 +109,9 @@ SCREENS = [
     ("audit-log", "admin", "print(reverse('core:audit_log'))"),
 ]
 
+# Screens whose subject sits below the fold: scrolled to it, the same on every version.
+FOCUS = {"chart": "svg[role=img]", "closeness-circle": "svg[role=img]"}
+
 
 def paths(project: Path, env: dict[str, str]) -> dict[str, str | None]:
     """Each screen's path, or None where this version has no such page."""
@@ -166,6 +169,10 @@ def shoot(base_url: str, targets: dict[str, str | None], out: Path) -> None:
             if response is None or not response.ok:
                 raise SystemExit(f"{name}: {path} answered {response and response.status}")
             page.wait_for_load_state("networkidle")
+            if name in FOCUS and page.locator(FOCUS[name]).count():
+                page.locator(FOCUS[name]).first.evaluate(
+                    "e => window.scrollTo(0, e.getBoundingClientRect().top + window.scrollY - 140)"
+                )
             page.screenshot(path=out / f"{name}.png")
             print(f"  {name}: {out / f'{name}.png'}")
         browser.close()
