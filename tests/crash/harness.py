@@ -44,7 +44,13 @@ from rapport.ipt.models import SessionNote
 from rapport.measures import instruments
 from rapport.measures.invitations import create_invitation, hash_token
 from rapport.measures.models import Invitation, Response
-from rapport.scheduling.models import Appointment, Reminder, SchedulingSettings, Series
+from rapport.scheduling.models import (
+    Appointment,
+    BookingConfirmation,
+    Reminder,
+    SchedulingSettings,
+    Series,
+)
 from tests import processes
 from tests.factories import make_client, make_clinic, make_episode, make_note, make_staff
 from tests.ipt.notes_helpers import contract, note_form
@@ -58,6 +64,7 @@ DRAIN_GUARD = 600
 MAX_LIFE = {"web": 1.0, "worker": 1.0}
 CSRF = "crashtestcsrf0123456789abcdefghi"  # a 32-character CSRF secret, sent as cookie and header
 REMINDER, INVITATION = "Appointment reminder", "Your check-in before your next appointment"
+CONFIRMATION = {"Your appointment is booked", "Your appointments are booked"}
 LINK = re.compile(r"/q/([A-Za-z0-9_\-]+)/")
 QUESTION = re.compile(r'type="radio" name="([a-z0-9]+)-([a-z0-9_]+)"')
 UID = re.compile(r"UID:([0-9a-f-]{36})@")
@@ -447,6 +454,7 @@ class Report:
     bookings: int = 0
     reminders: int = 0
     invitations: int = 0
+    confirmations: int = 0
     torn: int = 0
     seconds: float = 0.0
     problems: list[str] = field(default_factory=list)  # unexpected answers to clients
@@ -475,7 +483,8 @@ class Report:
             f"{self.seconds:.0f} s; acknowledged: {self.saves} autosaves, {self.submissions} "
             f"questionnaire submissions, {self.bookings} bookings; {self.unanswered} requests "
             f"unanswered and retried; e-mail: {self.reminders} reminders, {self.invitations} "
-            f"invitations, {self.torn} torn by a kill, {len(self.resent)} sent again after a "
+            f"invitations, {self.confirmations} booking confirmations, {self.torn} torn by a "
+            f"kill, {len(self.resent)} sent again after a "
             f"kill between handing over and marking sent; failures: {failed}"
         ) + "".join(f"\n  {name}: {getattr(self, name)[:5]}" for name, n in failed.items() if n)
 
@@ -589,7 +598,8 @@ def check_submissions(report: Report, taker: QuestionnaireTaker) -> None:
 
 
 def check_bookings(report: Report, booked: list[Booking]) -> None:
-    """Each acknowledged course is booked once: every session, each with its reminder."""
+    """Each acknowledged course is booked once: every session, each with its reminder, and
+    one confirmation e-mail for the course."""
     for booking in booked:
         if not (booking.acked or booking.late):
             continue
@@ -597,8 +607,9 @@ def check_bookings(report: Report, booked: list[Booking]) -> None:
         series = Series.objects.filter(context_id=booking.episode.public_id)
         sessions = Appointment.objects.filter(series__in=series, status=Appointment.Status.BOOKED)
         reminders = Reminder.objects.filter(appointment__in=sessions).count()
-        if (series.count(), sessions.count(), reminders) != (1, 4, 4):
-            found = (series.count(), sessions.count(), reminders)
+        confirmed = BookingConfirmation.objects.filter(series__in=series).count()
+        found = (series.count(), sessions.count(), reminders, confirmed)
+        if found != (1, 4, 4, 1):
             report.lost_bookings.append(f"episode {booking.episode.pk}: {found}")
 
 
@@ -610,13 +621,14 @@ def check_emails(report: Report, mail: Path) -> None:
     messages, report.torn = processes.written_messages(mail)
     written: dict[tuple[str, str, str], list[str]] = {}
     for message in messages:
-        if message["Subject"] == REMINDER:
-            key = ("reminder", message["To"], UID.search(calendar_of(message)).group(1))
-        else:
-            key = ("invitation", message["To"], hash_token(LINK.search(text_of(message))[1]))
+        key = _email_key(message)
+        if key is None:
+            report.problems.append(f"unexpected e-mail: {message['Subject']}")
+            continue
         written.setdefault(key, []).append(message["Message-ID"])
-    report.reminders = sum(len(ids) for key, ids in written.items() if key[0] == "reminder")
-    report.invitations = sum(len(ids) for key, ids in written.items() if key[0] == "invitation")
+    for kind in ("reminder", "invitation", "confirmation"):
+        count = sum(len(ids) for key, ids in written.items() if key[0] == kind)
+        setattr(report, f"{kind}s", count)
     for key, ids in written.items():
         if len(set(ids)) > 1:
             report.sent_twice.append(f"{key}: {len(ids)} different messages")
@@ -634,11 +646,26 @@ def check_emails(report: Report, mail: Path) -> None:
     report.not_sent += [f"{type(row).__name__} {row.pk} due, not sent" for row in unsent]
 
 
+def _email_key(message: Message) -> tuple[str, str, str] | None:
+    """What an e-mail is for: a reminder (its appointment), an invitation (its link's
+    token) or a booking confirmation (the appointments its calendar file adds)."""
+    if message["Subject"] == REMINDER:
+        return ("reminder", message["To"], UID.search(calendar_of(message)).group(1))
+    if message["Subject"] == INVITATION:
+        return ("invitation", message["To"], hash_token(LINK.search(text_of(message))[1]))
+    if message["Subject"] in CONFIRMATION:
+        return ("confirmation", message["To"], " ".join(sorted(UID.findall(calendar_of(message)))))
+    return None
+
+
 def _marked_sent() -> set[tuple[str, str, str]]:
     reminders = Reminder.objects.filter(status=Reminder.Status.SENT)
     invitations = Invitation.objects.filter(
         status__in=[Invitation.Status.SENT, Invitation.Status.COMPLETED]
     )
+    confirmations = OutboundEmail.objects.filter(
+        status=OutboundEmail.Status.SENT, booking_confirmation__isnull=False
+    ).select_related("booking_confirmation__appointment", "booking_confirmation__series")
     return {
         *(
             ("reminder", r.appointment.client.email, str(r.appointment.public_id))
@@ -648,7 +675,15 @@ def _marked_sent() -> set[tuple[str, str, str]]:
             ("invitation", i.client.email, i.token_hash)
             for i in invitations.select_related("client")
         ),
+        *(_confirmation_key(email) for email in confirmations),
     }
+
+
+def _confirmation_key(email: OutboundEmail) -> tuple[str, str, str]:
+    booked = email.booking_confirmation
+    sessions = Appointment.objects.filter(series=booked.series) if booked.series else None
+    uids = [str(a.public_id) for a in sessions] if sessions else [str(booked.appointment.public_id)]
+    return ("confirmation", email.recipient, " ".join(sorted(uids)))
 
 
 def text_of(message: Message) -> str:
