@@ -100,3 +100,19 @@ def test_the_time_zone_is_a_searchable_box_led_by_the_clinic_s_zone(
     box.fill("Berlin")
     navigate(page, page.get_by_role("button", name="Add hours").click)
     expect(page.get_by_role("alert")).to_contain_text("Choose a time zone from the list")
+
+
+@pytest.mark.parametrize("size", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_initial_phase_task_cards_have_room_around_their_text(
+    new_page: Callable[[], Page], cast: SimpleNamespace, size: dict[str, int]
+) -> None:
+    page = _sized(new_page, size)
+    sign_in(page, cast.therapist)
+    visit(page, reverse("ipt:initial_phase", args=[cast.episode.public_id]))
+    card = page.locator("li.task").first
+    heading = card.get_by_role("heading").first
+    outer, inner = card.bounding_box(), heading.bounding_box()
+    assert outer
+    assert inner
+    assert inner["x"] - outer["x"] >= 12  # padding, not text against the border
+    assert inner["x"] + inner["width"] <= outer["x"] + outer["width"]
