@@ -10,7 +10,10 @@ from django.urls import reverse
 from playwright.sync_api import Page, expect
 
 from rapport.intake.models import PublicPage
+from rapport.ipt.models import SessionNote
 from tests.browser.harness import navigate, sign_in, visit
+from tests.ipt.test_episode_measures import with_sessions
+from tests.measures.charts_helpers import add_series
 
 pytestmark = pytest.mark.browser
 
@@ -116,3 +119,25 @@ def test_initial_phase_task_cards_have_room_around_their_text(
     assert inner
     assert inner["x"] - outer["x"] >= 12  # padding, not text against the border
     assert inner["x"] + inner["width"] <= outer["x"] + outer["width"]
+
+
+_LINES = """(element) => {
+    const range = document.createRange();
+    range.selectNodeContents(element);
+    return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
+}"""
+
+
+def test_a_signed_note_s_score_headers_keep_their_words_whole_on_a_phone(
+    new_page: Callable[[], Page], cast: SimpleNamespace
+) -> None:
+    with_sessions(cast, 5)
+    add_series(cast.client, [16, 16, 15, 15], cast.episode.public_id)
+    note = cast.episode.notes.get(number=5)
+    SessionNote.objects.filter(pk=note.pk).update(status=SessionNote.Status.SIGNED)
+    page = _sized(new_page, PHONE)
+    sign_in(page, cast.therapist)
+    visit(page, reverse("ipt:note", args=[note.public_id]))
+    header = page.locator("table.note-scores th", has_text="Measure").first
+    expect(header).to_be_visible()
+    assert header.evaluate(_LINES) == 1  # "Measure", never "Measu" / "re"
