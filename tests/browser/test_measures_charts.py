@@ -39,7 +39,9 @@ def test_it_shows_the_charts_tables_and_advisory_to_the_therapist(
     sign_in(page, cast.therapist)
     advisory = page.get_by_role("note", name="Not-on-track advisory")
     expect(advisory).to_contain_text("At session 4 the score has changed by -1 since baseline.")
-    expect(advisory).to_contain_text("Rule nottrack-rule-1")
+    # The rule's version is one click away, not in the clinician's way.
+    advisory.get_by_text("Which rule raised this").click()
+    expect(advisory).to_contain_text("The not-on-track outcome rule, version nottrack-rule-1.")
 
     click(page, advisory.get_by_role("link", name=cast.client.display_name))
     expect(page.get_by_role("heading", name="Outcome measures")).to_be_visible()

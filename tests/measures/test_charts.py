@@ -259,7 +259,9 @@ def test_it_advises_the_therapist_on_the_dashboard_with_reasons_and_rule(
     body = signed_in(cast.therapist).get(DASHBOARD).content.decode()
     assert "Clients not on track" in body
     assert "no reliable or 25 % improvement by session 4" in body
-    assert "Rule nottrack-rule-1" in body
+    # The rule that fired is there for those who ask, behind plain words.
+    assert "Which rule raised this" in body
+    assert "The not-on-track outcome rule, version" in body
     assert cast.client.display_name in body
     assert AuditEvent.objects.filter(action="measures.flags.viewed").exists()
 
@@ -290,7 +292,7 @@ def test_it_keeps_the_dashboard_query_count_flat(cast: SimpleNamespace) -> None:
         add_flag(add_series(other, [16, 16, 15, 15], uuid.uuid4())[-1])
     with CaptureQueriesContext(connection) as many:
         body = http.get(DASHBOARD).content.decode()
-    assert body.count("Rule nottrack-rule-1") == 6
+    assert body.count("Which rule raised this") == 6
     assert len(many) == len(few)
 
 
