@@ -8,6 +8,11 @@ class IptConfig(AppConfig):
     verbose_name = _("IPT episodes")
 
     def ready(self) -> None:
-        from rapport.ipt import demo, demo_measures, panels, today  # noqa: F401  (their hooks)
-        from rapport.ipt import chart_phases  # noqa: F401  (the outcome charts' phases)
+        from rapport.ipt import (  # noqa: F401  (their hooks)
+            chart_phases,
+            demo,
+            demo_measures,
+            panels,
+            today,
+        )
         from rapport.ipt import hub as _hub  # noqa: F401  (the client record's header)
