@@ -63,7 +63,8 @@ class Row:
     can_start: bool = False  # the viewer may start that session's note here
 
 
-@dashboard_panel(order=20)
+# After the safety-alert banner (10), before everything else: the day comes first.
+@dashboard_panel(order=15)
 def today_panel(request: HttpRequest) -> tuple[str, dict[str, Any]] | None:
     user = request.user
     scope = _scope(user)

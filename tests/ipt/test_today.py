@@ -20,6 +20,7 @@ from rapport.scheduling.models import Appointment
 from rapport.scheduling.timeutil import local_to_utc
 from tests.factories import csrf_post, make_client, make_episode, make_note, make_staff, signed_in
 from tests.measures.alerts_helpers import raise_alert
+from tests.measures.charts_helpers import add_flag, add_series
 from tests.page_cost import page_cost
 
 DASHBOARD = reverse("core:dashboard")
@@ -192,6 +193,14 @@ def test_it_groups_the_rest_of_the_week_by_day(cast: SimpleNamespace) -> None:
     body = response.content.decode()
     assert "No appointments booked with you today." in body
     assert "Thursday 19 November" in body
+
+
+@time_machine.travel(NOW)
+def test_the_day_comes_first_after_open_safety_alerts(cast: SimpleNamespace) -> None:
+    responses = add_series(cast.client, [16, 16, 15, 15], cast.episode.public_id)
+    add_flag(responses[-1])
+    body = signed_in(cast.therapist).get(DASHBOARD).content.decode()
+    assert body.index("Today,") < body.index("Clients not on track")
 
 
 @time_machine.travel(NOW)
