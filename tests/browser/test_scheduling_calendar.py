@@ -105,6 +105,10 @@ def test_it_links_the_week_to_each_appointment_and_to_the_calendar_feeds(
     expect(page.get_by_role("link", name="Reschedule")).to_be_visible()
     expect(page.get_by_role("link", name="Cancel appointment")).to_be_visible()
     click(page, page.get_by_role("link", name="Calendar", exact=True))
-    click(page, page.get_by_role("link", name="Calendar feeds"))
+    click(page, page.get_by_role("main").get_by_role("link", name="Calendar feeds"))
     expect_path(page, "scheduling:feeds")
     expect(page.get_by_role("heading", level=1)).to_be_visible()
+    # ...and from every page, beside the account's name.
+    click(page, page.get_by_role("link", name="Clients", exact=True))
+    click(page, page.get_by_role("banner").get_by_role("link", name="Calendar feeds"))
+    expect_path(page, "scheduling:feeds")
