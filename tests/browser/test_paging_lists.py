@@ -62,10 +62,15 @@ def test_the_admin_reads_older_audit_entries_by_keyboard(page: Page, cast: Simpl
     expect(_rows(page)).to_have_count(50)
     newest_first = _rows(page).first.inner_text()
 
-    # The rows hold no links: from the Filter button the next stop is "Older".
+    # The rows hold no links: from the Filter button, "Older" is a few stops away (past
+    # the CSV download and the table's scrollable region), never fifty.
     page.get_by_role("button", name="Filter").focus()
-    page.keyboard.press("Tab")
-    expect(pager.get_by_role("link", name="Older")).to_be_focused()
+    older = pager.get_by_role("link", name="Older")
+    for _stop in range(3):
+        page.keyboard.press("Tab")
+        if older.evaluate("link => link === document.activeElement"):
+            break
+    expect(older).to_be_focused()
     navigate(page, lambda: page.keyboard.press("Enter"))
 
     expect(pager.locator("[aria-current=page]")).to_contain_text("Entries up to")

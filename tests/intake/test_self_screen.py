@@ -247,7 +247,8 @@ def test_it_hands_the_alert_over_to_the_assigned_therapist_at_conversion(
     assert episode_page.status_code == 200
     chart_table = episode_page.content.decode().split("PHQ-9 scores (data table)")[1]
     assert "<td>before session 1</td>" in chart_table.split("</tr>")[1]
-    assert "Session</text>" in episode_page.content.decode()  # a session axis, not dates
+    # Dates along the axis, with the session numbers under them.
+    assert "Date (session number below)</text>" in episode_page.content.decode()
 
 
 def test_it_keeps_an_escalated_alert_on_its_clock_when_handed_over(
