@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, OuterRef, Subquery
-from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 
 from rapport.clients.hub import header_part
 from rapport.core.access import Capability
 from rapport.ipt.catalogue import Phase
-from rapport.ipt.models import Contract, Episode, SessionNote
-from rapport.ipt.models.episodes import SessionAttendance
+from rapport.ipt.models import Episode
+from rapport.ipt.panels import with_session_counts
 
 # What the header shows and phase_for_session() reads: no encrypted column.
 SHOWN = (
@@ -24,22 +22,6 @@ SHOWN = (
     "initial_phase_sessions",
     "termination_phase_sessions",
 )
-
-
-def _counted(episodes: Any) -> Any:
-    """Sessions held and planned (the latest contract) counted in the episode's own query."""
-    held = (
-        SessionNote.objects.filter(episode=OuterRef("pk"), attendance=SessionAttendance.ATTENDED)
-        .order_by()
-        .values("episode")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    latest = Contract.objects.filter(episode=OuterRef("pk")).order_by("-version")
-    return episodes.annotate(
-        held=Coalesce(Subquery(held), 0),
-        planned=Subquery(latest.values("planned_sessions")[:1]),
-    )
 
 
 @header_part(order=10)
@@ -54,7 +36,7 @@ def episode_header(request: HttpRequest, client: Any, clinical: bool) -> tuple[s
         .only(*SHOWN)
         .order_by("-started_on", "-pk")
     )
-    episode = (_counted(current) if clinical else current).first()
+    episode = (with_session_counts(current) if clinical else current).first()
     context: dict[str, Any] = {"episode": episode, "clinical": clinical}
     if episode is not None and clinical:
         number = episode.held + 1  # the next session, as the dashboard counts it
