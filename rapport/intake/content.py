@@ -1,6 +1,6 @@
 """Neutral default text for the public site, written by us; each clinic rewrites it.
 
-Facts follow /work/shared/domain/ipt-protocol.md: 12–16 weekly sessions of 45–50
+Facts follow the clinical specification (ipt-protocol.md): 12–16 weekly sessions of 45–50
 minutes (§4.1, ISIPT), three phases (§1.2), the four problem areas in the WHO
 Group IPT plain-language names (§1.4), IPT-A for ages 12–18 (§1.8), combination
 with medication for more severe or recurrent depression (§4.2).
