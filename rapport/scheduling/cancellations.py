@@ -12,18 +12,15 @@ sends one e-mail: the occurrences share their ``cancelled_at``.
 from __future__ import annotations
 
 import uuid
-from typing import Any
-
-from django.utils import timezone
 
 from rapport.core.models import OutboundEmail
 from rapport.core.outbox import Attachment, attachment_source, queue_email
 from rapport.scheduling import ics
+from rapport.scheduling.confirmations import CANCELLED, email_context
 from rapport.scheduling.models import Appointment
 from rapport.scheduling.reminders import recipient
 
 TEMPLATE = "scheduling/emails/cancellation"
-CANCELLED = (Appointment.Status.CANCELLED, Appointment.Status.LATE_CANCELLED)
 _MASK = uuid.UUID("5f0c2b9e-8d41-4e7a-9a63-c1d2e3f40516").int
 
 
@@ -44,28 +41,11 @@ def notify_cancelled(cancelled: list[Appointment]) -> bool:
     queue_email(
         TEMPLATE,
         to=address,
-        context=_context(first, cancelled),
+        context=email_context(first, sorted(cancelled, key=lambda a: a.starts_at)),
         clinic=first.clinic,
         public_id=email_id,
     )
     return True
-
-
-def _context(first: Appointment, cancelled: list[Appointment]) -> dict[str, Any]:
-    clinic = first.clinic
-    return {
-        "clinic_name": clinic.name,
-        "time_zone": clinic.time_zone,
-        "therapist_initials": ics._dotted(first.therapist.initials),
-        "times": [
-            (
-                timezone.localtime(a.starts_at, clinic.zone),
-                timezone.localtime(a.ends_at, clinic.zone),
-            )
-            for a in sorted(cancelled, key=lambda a: a.starts_at)
-        ],
-        "crisis_resources": clinic.crisis_resources,
-    }
 
 
 def _cancelled_together(email: OutboundEmail) -> list[Appointment]:

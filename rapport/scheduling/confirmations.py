@@ -35,7 +35,7 @@ def confirm_booking(appointment: Appointment, series: Series | None = None) -> b
         email = queue_email(
             TEMPLATE,
             to=address,
-            context=_context(appointment, appointments),
+            context=email_context(appointment, appointments),
             clinic=appointment.clinic,
         )
         BookingConfirmation.objects.create(email=email, appointment=appointment, series=series)
@@ -49,7 +49,9 @@ def _booked(appointment: Appointment, series: Series | None) -> list[Appointment
     return list(rows.select_related("therapist").order_by("starts_at", "pk"))
 
 
-def _context(appointment: Appointment, appointments: list[Appointment]) -> dict[str, Any]:
+def email_context(appointment: Appointment, appointments: list[Appointment]) -> dict[str, Any]:
+    """What an e-mail about ``appointments`` says (booked or cancelled): times in the
+    clinic's zone, named; initials, not names; the clinic's own crisis lines."""
     clinic = appointment.clinic
     return {
         "clinic_name": clinic.name,
