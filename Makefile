@@ -10,7 +10,7 @@ PORT ?= 8000
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export PORT
 
-.PHONY: run test install chromium java lint format lock totp clean bench backup crash-test
+.PHONY: run test install chromium java pango lint format lock totp clean bench backup crash-test
 
 install: $(STAMP)
 
@@ -31,13 +31,19 @@ java:
 	  $(SUDO) apt-get update -qq && \
 	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless; }
 
+# PDFs (episode summaries, letters, signed consents) are rendered by WeasyPrint on Debian's Pango.
+pango:
+	@ldconfig -p | grep -q libpangoft2-1.0 || { echo "Installing Debian's Pango…"; \
+	  $(SUDO) apt-get update -qq && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core; }
+
 var/local.env: | install
 	@mkdir -p var && $(BIN)/python scripts/make_local_env.py > $@.tmp && mv $@.tmp $@
 
-run: install var/local.env
+run: install pango var/local.env
 	@set -a && . var/local.env && set +a && exec scripts/serve
 
-test: install chromium java
+test: install chromium java pango
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest -p no:cacheprovider -n 2
