@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "rapport.measures",
     "rapport.ipt",
     "rapport.intake",
+    "rapport.portal",
     "rapport.scale",  # synthetic practice-scale data for benchmarks (seed_scale)
 ]
 
@@ -123,6 +124,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "rapport.core.middleware.NoStoreForSignedInMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "rapport.portal.access.PortalSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "rapport.core.inputs.RejectNulMiddleware",
     "rapport.core.middleware.SessionTimeoutMiddleware",
@@ -190,6 +192,7 @@ AUTH_USER_MODEL = "core.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    "sesame.backends.ModelBackend",  # the portal's e-mailed sign-in links
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -235,6 +238,11 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 RAPPORT_SESSION_IDLE_SECONDS = env_int("RAPPORT_SESSION_IDLE_MINUTES", 15) * 60
 RAPPORT_SESSION_ABSOLUTE_SECONDS = env_int("RAPPORT_SESSION_ABSOLUTE_HOURS", 12) * 3600
 SESSION_COOKIE_AGE = RAPPORT_SESSION_ABSOLUTE_SECONDS
+# The client portal: 15 minutes idle as for staff, 4 hours at most; e-mailed sign-in
+# links (django-sesame) work once, within 15 minutes.
+RAPPORT_PORTAL_SESSION_ABSOLUTE_SECONDS = env_int("RAPPORT_PORTAL_SESSION_ABSOLUTE_HOURS", 4) * 3600
+SESAME_MAX_AGE = 15 * 60
+SESAME_ONE_TIME = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
@@ -271,7 +279,7 @@ CONTENT_SECURITY_POLICY = {
 
 # --- Internationalisation and time --------------------------------------------
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", _("English"))]
+LANGUAGES = [("en", _("English")), ("es", _("Spanish"))]
 LOCALE_PATHS = [BASE_DIR / "rapport" / "locale"]
 USE_I18N = True
 USE_TZ = True

@@ -8,6 +8,7 @@ urlpatterns = [
     path("q/", include(("rapport.measures.routes.public", "questionnaires"))),
     path("episodes/", include("rapport.ipt.urls")),
     path("schedule/", include("rapport.scheduling.urls")),
+    path("portal/", include("rapport.portal.urls")),
     # Last: the public site owns the root.
     path("", include("rapport.intake.urls")),
 ]

@@ -90,6 +90,27 @@ def csrf_post(http: HttpClient, url: str, data: dict[str, Any] | None = None, **
     return http.post(url, {**(data or {}), "csrfmiddlewaretoken": token}, **extra)
 
 
+def make_portal_account(client: Client, role: str = "client", **fields: Any) -> Any:
+    """A live portal account for ``client`` (invited by the assigned therapist)."""
+    from rapport.portal.accounts import open_account
+
+    fields.setdefault("email", client.email or f"portal{next(_numbers)}@example.com")
+    inviter = client.assigned_therapist or User.objects.filter(clinic=client.clinic).first()
+    return open_account(client, invited_by=inviter, role=role, **fields)
+
+
+def portal_signed_in(account: Any) -> HttpClient:
+    """A CSRF-enforcing test client in a portal session of ``account`` (as the link gives)."""
+    from rapport.portal.access import SESSION_ACCOUNT
+
+    http = HttpClient(enforce_csrf_checks=True)
+    http.force_login(account.user)
+    session = http.session
+    session[SESSION_ACCOUNT] = account.pk
+    session.save()
+    return http
+
+
 PROCESS_NOTE_SECRET = "Process note: my countertransference when she mentioned her father"
 
 

@@ -30,6 +30,8 @@ class ClientQuerySet(models.QuerySet):
         if not granted:
             return self.none()
         in_clinic = self.filter(clinic_id=user.clinic_id, archived_at__isnull=True)
+        if Reach.SELF in granted:
+            return in_clinic.filter(pk=user.portal_client_id)
         if Reach.CLINIC in granted:
             return in_clinic
         scope = Q(pk__in=[])

@@ -7,6 +7,10 @@ user's roles extend for that capability. So:
 * logged out → login page; staff without a verified second factor → 2FA page;
 * no role grants the capability → 403 (visible-but-forbidden);
 * the object lies outside the user's reach → 404 (as if it did not exist).
+
+Portal accounts (clients and guardians) hold no staff role: the portal's middleware
+puts ``portal_role`` and ``portal_client_id`` on the user of a portal session, and
+their rows of the table reach that one client (``Reach.SELF``) and nothing else.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from rapport.core.models import Role
+from rapport.core.models import PortalRole, Role
 
 
 class Capability(enum.StrEnum):
@@ -36,11 +40,16 @@ class Capability(enum.StrEnum):
     VIEW_AUDIT = "view_audit"
     MANAGE_CLINIC = "manage_clinic"
     COSIGN_NOTES = "cosign_notes"
+    # The portal: the client's own answers, plan, practice and messages …
+    PORTAL_OWN = "portal_own"
+    # … and what a guardian may see too: appointments, shared plan parts, crisis resources.
+    PORTAL_SHARED = "portal_shared"
 
 
 class Reach(enum.IntEnum):
     """How far a capability extends over a clinic's clients (larger covers more)."""
 
+    SELF = 0  # the one client a portal account belongs to
     SUPERVISED = 1  # clients of the therapists the user supervises
     ASSIGNED = 2  # clients assigned to the user
     CLINIC = 3  # every client of the user's clinic
@@ -74,12 +83,24 @@ ROLE_TABLE: dict[str, dict[Capability, Reach]] = {
         C.VIEW_CLINICAL: R.SUPERVISED,
         C.COSIGN_NOTES: R.SUPERVISED,
     },
+    # The client in the portal: their own record, never a staff capability.
+    PortalRole.CLIENT: {
+        C.PORTAL_OWN: R.SELF,
+        C.PORTAL_SHARED: R.SELF,
+    },
+    # A parent or guardian of an adolescent: never the adolescent's answers or messages.
+    PortalRole.GUARDIAN: {
+        C.PORTAL_SHARED: R.SELF,
+    },
 }
 del C, R
 
 
 def reaches(user: Any, capability: Capability) -> set[Reach]:
     """Every reach the user's roles give for ``capability`` (empty: none)."""
+    role = portal_role(user)
+    if role is not None:
+        return {ROLE_TABLE[role][capability]} if capability in ROLE_TABLE[role] else set()
     if not is_verified_staff(user):
         return set()
     return {ROLE_TABLE[role][capability] for role in user.roles if capability in ROLE_TABLE[role]}
@@ -107,6 +128,11 @@ def granted_clients(user: Any, capability: Capability) -> frozenset[int]:
 
 def can(user: Any, capability: Capability) -> bool:
     return bool(reaches(user, capability))
+
+
+def portal_role(user: Any) -> str | None:
+    """The portal role of a user signed in through the portal (None for staff)."""
+    return getattr(user, "portal_role", None) if user.is_authenticated else None
 
 
 def is_verified_staff(user: Any) -> bool:
@@ -155,6 +181,8 @@ def second_factor_gate(request: HttpRequest) -> HttpResponse | None:
     user = request.user
     if not user.is_authenticated:
         return redirect_to_login(request.get_full_path())
+    if portal_role(user) is not None:
+        raise PermissionDenied  # a portal session never reaches staff pages
     if not user.is_verified():
         has_device = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
         target = "core:two_factor_verify" if has_device else "core:two_factor_setup"

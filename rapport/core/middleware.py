@@ -18,6 +18,9 @@ from rapport.core import audit, needs_action
 
 SESSION_STARTED = "rapport.started_at"
 SESSION_SEEN = "rapport.seen_at"
+# A sign-in may set its own absolute limit and sign-in page (the portal's are 4 h and its own).
+SESSION_ABSOLUTE = "rapport.absolute_seconds"
+SESSION_SIGN_IN_URL = "rapport.sign_in_url"
 BACKGROUND_HEADER = "HTTP_X_RAPPORT_BACKGROUND"
 
 
@@ -46,7 +49,7 @@ class NoStoreForSignedInMiddleware:
 
 
 class SessionTimeoutMiddleware:
-    """Idle (15 min) and absolute (12 h) session limits, enforced on the server."""
+    """Idle (15 min) and absolute (12 h; 4 h in the portal) session limits, on the server."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -57,7 +60,8 @@ class SessionTimeoutMiddleware:
             started = request.session.setdefault(SESSION_STARTED, now)
             seen = request.session.get(SESSION_SEEN, started)
             idle = now - seen > settings.RAPPORT_SESSION_IDLE_SECONDS
-            too_old = now - started > settings.RAPPORT_SESSION_ABSOLUTE_SECONDS
+            limit = request.session.get(SESSION_ABSOLUTE, settings.RAPPORT_SESSION_ABSOLUTE_SECONDS)
+            too_old = now - started > limit
             if idle or too_old:
                 return self._expire(request, reason="idle" if idle else "absolute")
             if not is_background(request):
@@ -68,11 +72,12 @@ class SessionTimeoutMiddleware:
 
     def _expire(self, request: HttpRequest, reason: str) -> HttpResponse:
         audit.record(request, f"core.session.expired_{reason}")
+        sign_in_url = request.session.get(SESSION_SIGN_IN_URL)
         logout(request)  # flushes the server-side session
         if is_background(request):
             return HttpResponse(status=401)
         messages.info(request, _("You were signed out after a period of inactivity."))
-        return redirect_to_login(request.get_full_path())
+        return redirect_to_login(request.get_full_path(), login_url=sign_in_url)
 
 
 class TimeZoneMiddleware:

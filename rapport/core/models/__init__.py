@@ -1,5 +1,12 @@
 from rapport.core.models.audit import AuditChain, AuditEvent
-from rapport.core.models.clinics import Clinic, Role, StaffRole, Supervision, User
+from rapport.core.models.clinics import (
+    Clinic,
+    PortalRole,
+    Role,
+    StaffRole,
+    Supervision,
+    User,
+)
 from rapport.core.models.duties import RoleGrantRequest, SecondFactorReset
 from rapport.core.models.outbox import OutboundEmail
 from rapport.core.models.tenancy import ClinicKeyed, ClinicKeyedQuerySet
@@ -13,6 +20,7 @@ __all__ = [
     "ClinicKeyed",
     "ClinicKeyedQuerySet",
     "OutboundEmail",
+    "PortalRole",
     "RecoveryCode",
     "RecoveryCodeDevice",
     "Role",

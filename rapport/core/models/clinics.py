@@ -61,6 +61,13 @@ class Role(models.TextChoices):
     SUPERVISOR = "supervisor", _("Supervisor")
 
 
+class PortalRole(models.TextChoices):
+    """Who signs in to the client portal; what each may see is in rapport.core.access."""
+
+    CLIENT = "client", _("Client")
+    GUARDIAN = "guardian", _("Parent or guardian")
+
+
 class User(AbstractUser):
     """A person who signs in. Staff belong to one clinic and hold roles in it."""
 
