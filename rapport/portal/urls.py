@@ -1,6 +1,7 @@
 from django.urls import path
 
 from rapport.portal import views
+from rapport.portal.routes import appointments, messages, paperwork, plan, practice, questionnaires
 
 app_name = "portal"
 
@@ -10,4 +11,11 @@ urlpatterns = [
     path("sign-in/link/", views.link, name="link"),
     path("sign-out/", views.sign_out, name="sign_out"),
     path("signed-out/", views.signed_out, name="signed_out"),
+    # Each area keeps its own routes (and views module) in this app.
+    *plan.urlpatterns,
+    *questionnaires.urlpatterns,
+    *practice.urlpatterns,
+    *appointments.urlpatterns,
+    *messages.urlpatterns,
+    *paperwork.urlpatterns,
 ]

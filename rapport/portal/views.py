@@ -12,6 +12,7 @@ from sesame.utils import get_user
 from rapport.core.access import Capability
 from rapport.portal import sign_in
 from rapport.portal.access import portal_client, portal_view
+from rapport.portal.due import due_items
 from rapport.portal.forms import SignInForm
 from rapport.portal.models import PortalAccount
 from rapport.scheduling.models import Appointment
@@ -64,4 +65,6 @@ def home(request: HttpRequest) -> HttpResponse:
         .order_by("starts_at")
         .first()
     )
-    return render(request, "portal/home.html", {"client": client, "next_appointment": upcoming})
+    due = due_items(request, client, guardian=request.portal_account.is_guardian)
+    context = {"client": client, "next_appointment": upcoming, "due": due}
+    return render(request, "portal/home.html", context)
