@@ -13,10 +13,12 @@ from rapport.ipt.models.notes import (
     ProcessNote,
     SessionNote,
 )
+from rapport.ipt.models.plan import ClientSummary
 from rapport.ipt.models.termination import MaintenancePlan
 
 __all__ = [
     "Addendum",
+    "ClientSummary",
     "ClosenessRating",
     "Contract",
     "CosignReview",

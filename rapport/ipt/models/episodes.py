@@ -84,6 +84,10 @@ class Episode(ClinicKeyed):
     )
     formulation = EncryptedTextField(_("interpersonal formulation"))
     formulation_agreed_on = models.DateField(_("client agreed on"), null=True, blank=True)
+    # IPT-A (§1.8): what a parent or guardian sees in the portal; goals carry their own flag.
+    guardian_sees_summary = models.BooleanField(_("the summary for the client"), default=False)
+    guardian_sees_contract = models.BooleanField(_("the treatment contract"), default=False)
+    guardian_sees_safety_plan = models.BooleanField(_("the safety plan"), default=False)
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -178,6 +182,7 @@ class Goal(ClinicKeyed, SoftRemovable, PublicModel):
     text = EncryptedTextField(_("goal"))
     position = models.PositiveSmallIntegerField(default=0)
     achieved = models.BooleanField(default=False)
+    shared_with_guardian = models.BooleanField(default=False)
 
     objects = LiveManager.from_queryset(EpisodeScopedQuerySet)()
     with_removed = EpisodeScopedQuerySet.as_manager()
@@ -256,6 +261,13 @@ class Contract(ClinicKeyed, PublicModel):
     created_at = models.DateTimeField(auto_now_add=True)
     acknowledged_at = models.DateTimeField(_("client acknowledged"), null=True, blank=True)
     acknowledged_how = models.CharField(max_length=20, choices=Acknowledgement.choices, blank=True)
+    # The client's own acknowledgement of this version in the portal, beside the in-person one.
+    portal_acknowledged_at = models.DateTimeField(
+        _("client acknowledged in the portal"), null=True, blank=True
+    )
+    portal_acknowledged_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     objects = EpisodeScopedQuerySet.as_manager()
 
