@@ -84,6 +84,10 @@ class MeasuresSettings(models.Model):
     invitation_valid_hours = models.PositiveSmallIntegerField(
         _("questionnaire links expire after (hours)"), default=72
     )
+    # Issue 11 item 3: clients see their own scores in the portal only if the clinic says so.
+    portal_score_history = models.BooleanField(
+        _("clients see their own score history in the portal"), default=False
+    )
 
     def __str__(self) -> str:
         return f"measures settings {self.clinic_id}"
@@ -197,6 +201,7 @@ class Response(AboutPerson):
         IN_SESSION = "in_session", _("Entered in session by the clinician")
         CLINICIAN_RATED = "clinician", _("Clinician-rated")
         SELF_SCREEN = "self_screen", _("Self-screen with the consultation request")
+        PORTAL = "portal", _("Completed by the client in the portal")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     client = models.ForeignKey(
@@ -438,3 +443,43 @@ class OutcomeFlag(ClinicKeyed):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.rule_version}"
+
+
+class SelfCheck(AboutClient, ClinicKeyed):
+    """A "things are slipping" check a client takes in the portal after the course.
+
+    The PHQ-9 itself is an ordinary ``Response`` (its item 9 raises the usual safety
+    alert); this row keeps why it needs the therapist's eye (``reasons``: codes such
+    as "caseness", "safety", "worsened", never text) and whether the client asked for
+    a booster session, until someone has seen it.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    clinic_from = "client"
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="self_checks")
+    response = models.OneToOneField(Response, on_delete=models.PROTECT, related_name="self_check")
+    # The last score of the course it was compared with (reliable worsening), if any.
+    compared_with = models.ForeignKey(
+        Response, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reasons = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(db_index=True)
+    seen_at = models.DateTimeField(null=True, blank=True)
+    seen_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, related_name="+")
+    booster_requested_at = models.DateTimeField(null=True, blank=True)
+    booster_handled_at = models.DateTimeField(null=True, blank=True)
+    booster_handled_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    objects = ClientScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"self-check {self.public_id}"
+
+    @property
+    def positive(self) -> bool:
+        return bool(self.reasons)
