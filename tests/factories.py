@@ -9,6 +9,7 @@ from typing import Any
 
 from django.test import Client as HttpClient
 from django.urls import reverse
+from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -91,22 +92,37 @@ def csrf_post(http: HttpClient, url: str, data: dict[str, Any] | None = None, **
 
 
 def make_portal_account(client: Client, role: str = "client", **fields: Any) -> Any:
-    """A live portal account for ``client`` (invited by the assigned therapist)."""
+    """A live portal account for ``client`` (invited by the assigned therapist).
+
+    A guardian's consent is on record unless ``consent=False``: without it, no sign-in.
+    """
     from rapport.portal.accounts import open_account
 
-    fields.setdefault("email", client.email or f"portal{next(_numbers)}@example.com")
+    consent = fields.pop("consent", True)
+    own = client.email if role == "client" else ""  # a guardian has an address of their own
+    fields.setdefault("email", own or f"portal{next(_numbers)}@example.com")
     inviter = client.assigned_therapist or User.objects.filter(clinic=client.clinic).first()
-    return open_account(client, invited_by=inviter, role=role, **fields)
+    account = open_account(client, invited_by=inviter, role=role, **fields)
+    if role == "guardian" and consent:
+        account.consent_recorded_at = timezone.now()
+        account.consent_recorded_by = inviter
+        account.save(update_fields=["consent_recorded_at", "consent_recorded_by"])
+    return account
 
 
 def portal_signed_in(account: Any) -> HttpClient:
     """A CSRF-enforcing test client in a portal session of ``account`` (as the link gives)."""
+    from django.conf import settings
+
+    from rapport.core.middleware import SESSION_ABSOLUTE, SESSION_SIGN_IN_URL
     from rapport.portal.access import SESSION_ACCOUNT
 
     http = HttpClient(enforce_csrf_checks=True)
     http.force_login(account.user)
     session = http.session
     session[SESSION_ACCOUNT] = account.pk
+    session[SESSION_ABSOLUTE] = settings.RAPPORT_PORTAL_SESSION_ABSOLUTE_SECONDS
+    session[SESSION_SIGN_IN_URL] = reverse("portal:sign_in")
     session.save()
     return http
 
