@@ -16,6 +16,7 @@ from rapport.clients.models import Client
 from rapport.core.access import Capability, is_verified_staff
 from rapport.core.fields import EncryptedJSONField, EncryptedTextField
 from rapport.core.models import Clinic, ClinicKeyed, ClinicKeyedQuerySet, Role, User
+from rapport.measures.risk_phrases import default_phrases
 
 
 class ClientScopedQuerySet(ClinicKeyedQuerySet):
@@ -84,6 +85,8 @@ class MeasuresSettings(models.Model):
     invitation_valid_hours = models.PositiveSmallIntegerField(
         _("questionnaire links expire after (hours)"), default=72
     )
+    # Phrases in a client's practice entries and messages that raise an alert (risk_phrases.py).
+    risk_phrases = models.JSONField(_("risk phrases"), default=default_phrases, blank=True)
     # Issue 11 item 3: clients see their own scores in the portal only if the clinic says so.
     portal_score_history = models.BooleanField(
         _("clients see their own score history in the portal"), default=False
@@ -281,6 +284,11 @@ class AlertQuerySet(PersonQuerySet):
 class SafetyAlert(AboutPerson):
     """A positive suicidality answer (safety.md §5.1). Never deleted, never auto-closed.
 
+    Also raised by a client's free text or a very low mood rating in the portal
+    (between-session practice, secure messages): then ``source`` names which and
+    ``source_id`` the entry, ``instrument`` is the source kind and ``item`` what
+    triggered ("mood", or "risk_phrase" with ``value`` 0).
+
     Owned by the client's assigned therapist; before the person is a client (a
     self-screen on a consultation request) ``owner`` is empty and the clinic's
     intake coordinators hold it until ``services.adopt`` hands it over.
@@ -289,6 +297,11 @@ class SafetyAlert(AboutPerson):
     class Status(models.TextChoices):
         OPEN = "open", _("Open")
         ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+
+    class Source(models.TextChoices):
+        QUESTIONNAIRE = "questionnaire", _("Questionnaire")
+        PRACTICE = "practice", _("Between-session practice")
+        MESSAGE = "message", _("Secure message")
 
     class RiskLevel(models.TextChoices):
         LOW = "low", _("Low")
@@ -300,7 +313,13 @@ class SafetyAlert(AboutPerson):
     client = models.ForeignKey(
         Client, on_delete=models.PROTECT, null=True, blank=True, related_name="safety_alerts"
     )
-    response = models.ForeignKey(Response, on_delete=models.PROTECT, related_name="alerts")
+    # What raised it: a questionnaire answer (``response``), or a practice entry or a
+    # message of the app above, known here only by its kind and opaque id.
+    source = models.CharField(max_length=14, choices=Source.choices, default=Source.QUESTIONNAIRE)
+    source_id = models.UUIDField(null=True, blank=True)
+    response = models.ForeignKey(
+        Response, on_delete=models.PROTECT, null=True, blank=True, related_name="alerts"
+    )
     instrument = models.CharField(max_length=30)
     item = models.CharField(max_length=20)
     value = models.PositiveSmallIntegerField()
