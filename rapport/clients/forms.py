@@ -24,6 +24,7 @@ class ClientDemographicsForm(VersionedForm):
             "email",
             "phone",
             "preferred_channel",
+            "preferred_language",
             "assigned_therapist",
         ]
         widgets = {"date_of_birth": forms.DateInput(attrs={"type": "date"})}

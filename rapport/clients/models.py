@@ -6,6 +6,7 @@ import uuid
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -79,6 +80,14 @@ class Client(models.Model):
         max_length=10,
         choices=ContactChannel.choices,
         default=ContactChannel.EMAIL,
+    )
+    # E-mails to the client, and the questionnaire pages their links open, use it.
+    preferred_language = models.CharField(
+        _("preferred language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text=_("Used for e-mails to the client and the questionnaires they answer."),
     )
     assigned_therapist = models.ForeignKey(
         User,
