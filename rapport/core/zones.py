@@ -8,6 +8,7 @@ clinic's own zone and the common ones, then the rest alphabetically.
 
 from __future__ import annotations
 
+import datetime as dt
 import zoneinfo
 from functools import cache
 from typing import Any
@@ -83,3 +84,30 @@ class TimeZoneField(forms.CharField):
         if zone and zone not in _all_zones():
             raise forms.ValidationError(self.error_messages["unknown"], code="unknown")
         return zone
+
+
+def in_zone(moment: dt.datetime, zone: dt.tzinfo) -> dt.datetime:
+    """``moment`` on ``zone``'s clock; in UTC where that clock would leave the calendar.
+
+    (1 January of year 1 at 03:00 UTC is still 31 December of year 0 in New York.)
+    """
+    try:
+        return moment.astimezone(zone)
+    except OverflowError:
+        return moment.astimezone(dt.UTC)
+
+
+def zone_label(moment: dt.datetime) -> str:
+    """The zone's short name at ``moment``: "EST", "EDT", "GMT"; "UTC+05:45" where it has none.
+
+    Where the zone has no letters for itself (many do not: "+03"), the offset is
+    spelled out, so "+03" never reads as a number.
+    """
+    name = moment.tzname() or ""
+    if name and name[0] not in "+-":
+        return name
+    offset = moment.utcoffset() or dt.timedelta(0)
+    sign = "-" if offset < dt.timedelta(0) else "+"
+    minutes = abs(int(offset.total_seconds())) // 60
+    hours, minutes = divmod(minutes, 60)
+    return f"UTC{sign}{hours:02d}" + (f":{minutes:02d}" if minutes else "")
