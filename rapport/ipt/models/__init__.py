@@ -14,6 +14,7 @@ from rapport.ipt.models.notes import (
     SessionNote,
 )
 from rapport.ipt.models.plan import ClientSummary
+from rapport.ipt.models.practice import PracticeAssignment, PracticeEntry, PracticeKind
 from rapport.ipt.models.termination import MaintenancePlan
 
 __all__ = [
@@ -29,6 +30,9 @@ __all__ = [
     "Goal",
     "InventoryPerson",
     "MaintenancePlan",
+    "PracticeAssignment",
+    "PracticeEntry",
+    "PracticeKind",
     "ProcessNote",
     "SessionNote",
     "TimelineEvent",
