@@ -73,3 +73,9 @@ class PortalAccount(ClinicKeyed):
     @property
     def is_guardian(self) -> bool:
         return self.role == PortalRole.GUARDIAN
+
+
+# Secure messages and the clinic's portal settings live in their own module.
+from rapport.portal.models_messages import Message, PortalSettings  # noqa: E402
+
+__all__ = ["Message", "PortalAccount", "PortalAccountQuerySet", "PortalSettings"]
