@@ -127,6 +127,13 @@ NAMES: dict[str, str] = {
     "ipt.maintenance_plan.created": _("Maintenance plan written"),
     "ipt.maintenance_plan.updated": _("Maintenance plan changed"),
     "ipt.maintenance_plan.viewed": _("Maintenance plan opened"),
+    "ipt.client_summary.drafted": _("Summary for the client drafted"),
+    "ipt.client_summary.approved": _("Summary for the client approved and shared"),
+    "ipt.guardian_sharing.updated": _("What a guardian sees changed"),
+    # Portal: my plan
+    "portal.plan.viewed": _("Plan opened in the portal"),
+    "portal.contract.acknowledged": _("Treatment contract acknowledged in the portal"),
+    "portal.safety_plan.viewed": _("Safety plan opened in the portal"),
     # Measures and safety
     "measures.response.entered": _("Questionnaire entered"),
     "measures.response.viewed": _("Questionnaire answers opened"),
