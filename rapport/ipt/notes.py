@@ -31,7 +31,7 @@ from rapport.ipt.models import (
     SessionNote,
 )
 from rapport.ipt.models.episodes import SessionAttendance
-from rapport.measures import instruments, safety_plans
+from rapport.measures import alert_sources, instruments, safety_plans
 from rapport.measures.models import SafetyAlert
 from rapport.measures.safety_plans import Person
 
@@ -112,21 +112,30 @@ def _create(episode: Episode, author: Any, held_on: date) -> SessionNote:
     )
 
 
+def _open_alert_line(alert: SafetyAlert) -> str:
+    facts = {
+        "day": timezone.localtime(alert.created_at).date().isoformat(),
+        "severity": alert.severity,
+    }
+    if not alert_sources.is_questionnaire(alert):  # practice or a message: no item number
+        facts["what"] = alert_sources.summary(alert)
+        return _("Open safety alert: %(what)s, %(day)s (%(severity)s).") % facts
+    facts |= {
+        "instrument": instruments.get(alert.instrument).short_title,
+        "item": alert.item.lstrip("q"),
+        "value": alert.value,
+    }
+    return (
+        _("Open safety alert: %(instrument)s item %(item)s = %(value)d, %(day)s (%(severity)s).")
+        % facts
+    )
+
+
 def _open_alerts_summary(episode: Episode) -> str:
     """safety.md §5.1 step 5: the next note's risk section starts from the open alerts
     and the current safety plan (where it stands, not its text: that stays on its page)."""
     alerts = open_alerts(episode.client).order_by("created_at")
-    lines = [
-        _("Open safety alert: %(instrument)s item %(item)s = %(value)d, %(day)s (%(severity)s).")
-        % {
-            "instrument": instruments.get(alert.instrument).short_title,
-            "item": alert.item.lstrip("q"),
-            "value": alert.value,
-            "day": timezone.localtime(alert.created_at).date().isoformat(),
-            "severity": alert.severity,
-        }
-        for alert in alerts
-    ]
+    lines = [_open_alert_line(alert) for alert in alerts]
     plan = safety_plans.current(Person.of_client(episode.client))
     if plan is not None:
         facts = {

@@ -43,6 +43,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from rapport.clients.models import Client
 from rapport.core import audit
 from rapport.core.models import Clinic, Role, Supervision, User
 from rapport.core.outbox import queue_email
@@ -83,30 +84,62 @@ def raise_alerts(response: Response, result: Result) -> list[SafetyAlert]:
 
 
 def _raise_one(response: Response, item: str, value: int, severity: str) -> SafetyAlert:
-    client = response.client
-    clinic = response.clinic
+    return _open(
+        response.clinic,
+        response.client,
+        {
+            "subject_id": response.subject_id,
+            "response": response,
+            "instrument": response.instrument,
+            "item": item,
+            "value": value,
+            "severity": severity,
+        },
+        # A remote answer has no staff actor (actor None); in session, the clinician who entered it.
+        actor=response.entered_by,
+    )
+
+
+def raise_from_source(
+    client: Client, source: str, source_id: uuid.UUID, *, item: str, value: int, severity: str
+) -> SafetyAlert:
+    """An alert raised by a client's own entry outside a questionnaire (issue 11 items 5, 8).
+
+    ``source`` is ``SafetyAlert.Source.PRACTICE`` or ``MESSAGE`` and ``source_id`` the
+    entry's opaque id; ``item`` says what triggered ("mood" with the rating as
+    ``value``, or "risk_phrase"). Same owner, notices and escalation as an answer.
+    """
+    with transaction.atomic():
+        fields = {
+            "source": source,
+            "source_id": source_id,
+            "instrument": source,
+            "item": item,
+            "value": value,
+            "severity": severity,
+        }
+        return _open(client.clinic, client, fields, actor=None)
+
+
+def _open(
+    clinic: Clinic, client: Client | None, fields: dict[str, Any], *, actor: Any
+) -> SafetyAlert:
     # Not yet a client: no owner; the clinic's intake coordinators hold it.
     owner = client.assigned_therapist if client is not None else None
     now = timezone.now()
     alert = SafetyAlert.objects.create(
         clinic=clinic,
         client=client,
-        subject_id=response.subject_id,
-        response=response,
-        instrument=response.instrument,
-        item=item,
-        value=value,
-        severity=severity,
         owner=owner,
         created_at=now,
-        escalate_at=first_escalation(clinic, severity, now),
+        escalate_at=first_escalation(clinic, fields["severity"], now),
+        **fields,
     )
-    # A remote answer has no staff actor (actor None); in session, the clinician who entered it.
     audit.record(
         None,
         "measures.alert.raised",
         alert,
-        actor=response.entered_by,
+        actor=actor,
         fields=["instrument", "item", "severity", "value"],
     )
     if client is None:
@@ -238,7 +271,9 @@ def notify(alert: SafetyAlert, recipients: Iterable[User], *, level: int) -> Non
             )
         )
         if user.email:
-            queue_email(template, to=user.email, context={"link": link}, clinic=alert.clinic)
+            # The source kind picks the wording; never the client's words or name.
+            context = {"link": link, "source": alert.source}
+            queue_email(template, to=user.email, context=context, clinic=alert.clinic)
             rows.append(
                 AlertNotification(
                     alert=alert, recipient=user, level=level, channel=EMAIL, created_at=now

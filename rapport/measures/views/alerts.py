@@ -38,7 +38,7 @@ from rapport.core import audit
 from rapport.core.access import Capability, can, second_factor_gate
 from rapport.core.fields import without_encrypted
 from rapport.core.models import Role
-from rapport.measures import instruments, safety, subjects
+from rapport.measures import alert_sources, instruments, safety, subjects
 from rapport.measures.models import AlertNotification, SafetyAlert
 from rapport.measures.views.acknowledgement import Acknowledgement
 
@@ -115,7 +115,10 @@ def _subject_link(user: Any, alert: SafetyAlert) -> tuple[str, str] | None:
 
 def trigger_text(alert: SafetyAlert) -> dict[str, Any]:
     """The instrument, question (its number and wording) and answer as the catalogue words
-    them (if it still can). Intake's pages show the number and answer, never the wording."""
+    them (if it still can). Intake's pages show the number and answer, never the wording.
+    An alert from practice or a message: what raised it, in words (alert_sources)."""
+    if not alert_sources.is_questionnaire(alert):
+        return alert_sources.trigger(alert)
     try:
         instrument = instruments.get(alert.instrument)
         item = instrument.item(alert.item)
@@ -174,6 +177,7 @@ def alert_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             notifications=list(alert.notifications.select_related("recipient")),
             can_acknowledge=may_acknowledge(request.user, alert),
             subject_link=_subject_link(request.user, alert),
+            source_link=alert_sources.link_for(request.user, alert),
         )
     return render(request, "measures/alerts/detail.html", context)
 
