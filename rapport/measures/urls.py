@@ -8,4 +8,5 @@ urlpatterns = [
     path("", include("rapport.measures.routes.alerts")),
     path("", include("rapport.measures.routes.charts")),
     path("", include("rapport.measures.routes.safety_plans")),
+    path("", include("rapport.measures.routes.self_checks")),
 ]
