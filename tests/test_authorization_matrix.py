@@ -18,14 +18,22 @@ from tests.authz import (
     CLINICAL_READ,
     CLINICAL_WRITE,
     LOGIN,
+    PORTAL_ROLES,
     POST_ONLY,
     ROLES,
     TWO_FA,
     Row,
     episode,
     outcomes,
+    portal_account,
 )
-from tests.factories import PROCESS_NOTE_SECRET, make_episode, make_note, signed_in
+from tests.factories import (
+    PROCESS_NOTE_SECRET,
+    make_episode,
+    make_note,
+    portal_signed_in,
+    signed_in,
+)
 
 
 def client(cast: SimpleNamespace) -> dict:
@@ -108,6 +116,8 @@ def _http_for(role: str, cast: SimpleNamespace) -> HttpClient:
         return HttpClient()
     if role == "no2fa":
         return signed_in(cast.therapist, verified=False)
+    if role in PORTAL_ROLES:
+        return portal_signed_in(portal_account(role, cast))
     return signed_in(getattr(cast, role))
 
 

@@ -5,7 +5,10 @@ from __future__ import annotations
 import base64
 import io
 import uuid
+from collections.abc import Callable
 from datetime import timedelta
+from functools import wraps
+from typing import Any
 
 import django_otp
 import qrcode
@@ -16,6 +19,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import SetPasswordForm
 from django.contrib.auth.tokens import default_token_generator
 from django.contrib.auth.views import LoginView
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -26,11 +30,24 @@ from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from rapport.core import audit, ratelimit, staff
-from rapport.core.access import staff_required
+from rapport.core.access import portal_role, staff_required
 from rapport.core.forms import ForgotPasswordForm, TokenForm
 from rapport.core.models import RecoveryCodeDevice, User
 from rapport.core.net import client_address
 from rapport.core.outbox import queue_email
+
+
+def staff_step(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A step of the staff sign-in: a portal session has no second factor here (403)."""
+
+    @login_required
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if portal_role(request.user) is not None:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -52,7 +69,7 @@ class PasswordLoginView(LoginView):
 
 
 @sensitive_post_parameters("token")
-@login_required
+@staff_step
 def two_factor_verify(request: HttpRequest) -> HttpResponse:
     if request.user.is_verified():
         return redirect(_next_url(request))
@@ -79,7 +96,7 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
 
 
 @sensitive_post_parameters("token")
-@login_required
+@staff_step
 def two_factor_setup(request: HttpRequest) -> HttpResponse:
     user = request.user
     if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
