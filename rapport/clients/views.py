@@ -15,7 +15,7 @@ from rapport.clients.models import Client
 from rapport.core import audit
 from rapport.core.access import Capability, can, may_break_glass, requires
 from rapport.core.fields import without_encrypted
-from rapport.core.hooks import client_panels
+from rapport.core.hooks import client_detail_sections, client_panels
 
 PAGE_SIZE = 50
 
@@ -79,6 +79,7 @@ def client_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         {
             "client": client,
             "can_edit": permits(request.user, Capability.EDIT_DEMOGRAPHICS, client),
+            "sections": client_detail_sections(request, client),
         },
     )
 

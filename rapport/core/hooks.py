@@ -3,6 +3,8 @@
 * dashboard panels: ``@dashboard_panel(order)`` on ``(request) -> (template, context) | None``;
 * client panels: ``@client_panel(order)`` on ``(request, client) -> (template, context) | None``,
   sections that higher apps add to the client's clinical page;
+* details sections: ``@client_detail_section(order)``, the same for the client's
+  Details tab (shown to everyone who may see the client's details, e.g. portal access);
 * demo loaders: ``@demo_loader(order)`` on ``(clinic, staff_by_username) -> None``, each
   app's part of ``manage.py seed_demo``;
 * audit subjects: ``@audit_subjects`` on ``(user) -> [(public_id, label)]``, the
@@ -50,6 +52,23 @@ def client_panel(order: int) -> Callable:
 
 def client_panels(request: HttpRequest, client: Any) -> list[tuple[str, dict[str, Any]]]:
     rendered = (panel(request, client) for _order, panel in _client_panels)
+    return [item for item in rendered if item is not None]
+
+
+_detail_sections: list[tuple[int, Callable[[HttpRequest, Any], Any]]] = []
+
+
+def client_detail_section(order: int) -> Callable:
+    def decorator(section: Callable[[HttpRequest, Any], Any]) -> Callable:
+        _detail_sections.append((order, section))
+        _detail_sections.sort(key=lambda item: item[0])
+        return section
+
+    return decorator
+
+
+def client_detail_sections(request: HttpRequest, client: Any) -> list[tuple[str, dict[str, Any]]]:
+    rendered = (section(request, client) for _order, section in _detail_sections)
     return [item for item in rendered if item is not None]
 
 
