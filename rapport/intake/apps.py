@@ -8,4 +8,5 @@ class IntakeConfig(AppConfig):
     verbose_name = _("Intake")
 
     def ready(self) -> None:
-        from rapport.intake import hooks  # noqa: F401  (registers panels and demo)
+        # Register panels and demo, and the site figures' count of stored requests.
+        from rapport.intake import hooks, site_figures  # noqa: F401

@@ -175,3 +175,28 @@ class WaitlistEntry(ClinicKeyed):
 
     def __str__(self) -> str:
         return f"waitlist {self.pk}"
+
+
+class SiteFigure(models.Model):
+    """One public page's visits on one day, counted on the server (docs/site-figures.md).
+
+    No cookie, no address and no visitor key is kept: only these three counts, so
+    a practice sees its funnel (page → form started → request sent) without tracking.
+    """
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    page = models.CharField(max_length=80)  # "home", "about/<slug>", "consultation"
+    views = models.PositiveIntegerField(default=0)
+    starts = models.PositiveIntegerField(default=0)  # the form's first keystroke (script on)
+    completions = models.PositiveIntegerField(default=0)  # requests stored
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["clinic", "day", "page"], name="one_figure_per_page_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.page} on {self.day}"

@@ -6,4 +6,5 @@ app_name = "intake"
 urlpatterns = [
     path("", include("rapport.intake.routes.public")),
     path("intake/", include("rapport.intake.routes.queue")),
+    path("site/figures/", include("rapport.intake.routes.figures")),
 ]
