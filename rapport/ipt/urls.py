@@ -11,4 +11,5 @@ urlpatterns = [
     path("", include("rapport.ipt.routes.termination")),
     path("", include("rapport.ipt.routes.measures")),
     path("", include("rapport.ipt.routes.booking")),
+    path("", include("rapport.ipt.routes.plan")),
 ]

@@ -18,6 +18,7 @@ from rapport.core.access import Capability, requires
 from rapport.ipt import catalogue, services, suggestions
 from rapport.ipt.catalogue import ProblemArea
 from rapport.ipt.forms.initial import DisputeStageForm, FormulationForm, GoalAddForm, GoalForm
+from rapport.ipt.forms.plan import plan_panels
 from rapport.ipt.models import Episode, Goal
 from rapport.ipt.views.base import episode_context, get_episode
 
@@ -69,6 +70,11 @@ def _render(request: HttpRequest, episode: Episode, **forms: Any) -> HttpRespons
         is_dispute=ProblemArea.ROLE_DISPUTE in _areas(episode),
         stages=list(episode.dispute_stages.select_related("assessed_by")),
         stage_form=forms.get("stage_form") or DisputeStageForm(),
+        **plan_panels(
+            episode,
+            summary_form=forms.get("summary_form"),
+            sharing_form=forms.get("sharing_form"),
+        ),
     )
     return render(request, "ipt/formulation/formulation.html", context)
 
