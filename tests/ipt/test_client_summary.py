@@ -41,7 +41,8 @@ def test_it_saves_a_draft_then_rewrites_it_in_place(cast: SimpleNamespace) -> No
     assert _save(cast, "Since your mother died, you have pulled away.").status_code == 302
     assert _save(cast, "Since your mother died in March, you have pulled away.").status_code == 302
     draft = ClientSummary.objects.get()
-    assert draft.is_draft and draft.version == 1
+    assert draft.is_draft
+    assert draft.version == 1
     assert draft.text == "Since your mother died in March, you have pulled away."
     assert summaries.approved(cast.episode) is None
     event = AuditEvent.objects.filter(action="ipt.client_summary.drafted").last()
@@ -54,14 +55,16 @@ def test_it_approves_and_a_later_edit_starts_a_new_draft(cast: SimpleNamespace) 
     first = ClientSummary.objects.get()
     assert _approve(cast, first).status_code == 302
     first.refresh_from_db()
-    assert first.approved_at is not None and first.approved_by == cast.therapist
+    assert first.approved_at is not None
+    assert first.approved_by == cast.therapist
     assert AuditEvent.objects.filter(action="ipt.client_summary.approved").exists()
 
     _save(cast, "Second words.")
     first.refresh_from_db()
     assert first.text == "First words."  # approved text is never changed
     second = summaries.latest(cast.episode)
-    assert second.version == 2 and second.is_draft
+    assert second.version == 2
+    assert second.is_draft
     # The client keeps the approved version until the new draft is approved.
     assert summaries.approved(cast.episode) == first
     html = signed_in(cast.therapist).get(_page(cast)).content.decode()
@@ -127,9 +130,10 @@ def _adolescent(cast: SimpleNamespace) -> Episode:
 
 
 def test_it_offers_guardian_sharing_for_adolescents_only(cast: SimpleNamespace) -> None:
-    assert "Shared with a parent or guardian" not in signed_in(cast.therapist).get(
-        _page(cast)
-    ).content.decode()
+    assert (
+        "Shared with a parent or guardian"
+        not in signed_in(cast.therapist).get(_page(cast)).content.decode()
+    )
     _adolescent(cast)
     html = signed_in(cast.therapist).get(_page(cast)).content.decode()
     assert "Shared with a parent or guardian" in html
@@ -147,10 +151,12 @@ def test_it_saves_what_a_guardian_sees_part_by_part_and_goal_by_goal(
     assert csrf_post(signed_in(cast.therapist), url, data).status_code == 302
     episode.refresh_from_db()
     assert episode.guardian_sees_summary
-    assert not episode.guardian_sees_contract and not episode.guardian_sees_safety_plan
+    assert not episode.guardian_sees_contract
+    assert not episode.guardian_sees_safety_plan
     shared.refresh_from_db()
     private.refresh_from_db()
-    assert shared.shared_with_guardian and not private.shared_with_guardian
+    assert shared.shared_with_guardian
+    assert not private.shared_with_guardian
     event = AuditEvent.objects.get(action="ipt.guardian_sharing.updated")
     assert event.fields == ["goal.shared_with_guardian", "guardian_sees_summary"]
 
