@@ -66,6 +66,13 @@ class QuestionnaireForm(AuditedSettingsForm):
         label=gettext_lazy("Therapists rate the HRSD-17 at intake and at termination"),
         required=False,
     )
+    portal_score_history = forms.BooleanField(
+        label=gettext_lazy("Clients see their own scores over time in the portal"),
+        required=False,
+        help_text=gettext_lazy(
+            "A simple chart with plain-language bands, and a table of the scores."
+        ),
+    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -84,7 +91,12 @@ class QuestionnaireForm(AuditedSettingsForm):
 
 def _questionnaire_group(request: HttpRequest, data: Any) -> dict[str, Any]:
     row = _row(request)
-    names = ("invitation_hours_before", "invitation_valid_hours", "hrsd_enabled")
+    names = (
+        "invitation_hours_before",
+        "invitation_valid_hours",
+        "hrsd_enabled",
+        "portal_score_history",
+    )
     form = QuestionnaireForm(
         data, initial={n: getattr(row, n) for n in names}, prefix="questionnaires"
     )
@@ -97,6 +109,9 @@ def _questionnaire_group(request: HttpRequest, data: Any) -> dict[str, Any]:
         _("New courses include an HRSD-17 rating at intake and at termination.")
         if row.hrsd_enabled
         else _("New courses include no HRSD-17 rating."),
+        _("Clients see their own questionnaire scores in the portal.")
+        if row.portal_score_history
+        else _("Clients do not see their questionnaire scores in the portal."),
     ]
     return {"form": form, "effects": effects}
 
