@@ -38,7 +38,7 @@ class PortalSessionMiddleware:
         key = request.session.get(SESSION_ACCOUNT) if request.user.is_authenticated else None
         if key is not None:
             account = (
-                PortalAccount.objects.active()
+                PortalAccount.objects.may_sign_in()
                 .select_related("client", "clinic")
                 .filter(pk=key, user_id=request.user.pk)
                 .first()

@@ -17,6 +17,11 @@ class PortalAccountQuerySet(ClinicKeyedQuerySet):
     def active(self) -> PortalAccountQuerySet:
         return self.filter(revoked_at__isnull=True, user__is_active=True)
 
+    def may_sign_in(self) -> PortalAccountQuerySet:
+        """Live accounts that may sign in: a guardian only once consent is on record."""
+        consented = Q(role=PortalRole.CLIENT) | Q(consent_recorded_at__isnull=False)
+        return self.active().filter(consented)
+
 
 class PortalAccount(ClinicKeyed):
     """A portal sign-in for one client: the client themselves or a parent or guardian.
@@ -73,6 +78,10 @@ class PortalAccount(ClinicKeyed):
     @property
     def is_guardian(self) -> bool:
         return self.role == PortalRole.GUARDIAN
+
+    @property
+    def may_sign_in(self) -> bool:
+        return self.revoked_at is None and (not self.is_guardian or bool(self.consent_recorded_at))
 
 
 # Secure messages and the clinic's portal settings live in their own module.

@@ -44,7 +44,7 @@ def request_link(request: HttpRequest, email: str) -> None:
     if not under_limit(REQUESTED, PER_ADDRESS, WINDOW, object_id=key):
         return
     audit.record(request, REQUESTED, object_type="portal_address", object_id=key)
-    accounts = PortalAccount.objects.active().filter(email__iexact=email.strip())
+    accounts = PortalAccount.objects.may_sign_in().filter(email__iexact=email.strip())
     for account in accounts.select_related("user", "clinic"):
         recent = {"object_type": "portal.portalaccount", "object_id": str(account.public_id)}
         if under_limit(LINK_SENT, PER_ACCOUNT, WINDOW, **recent):

@@ -1,7 +1,15 @@
 from django.urls import path
 
 from rapport.portal import views
-from rapport.portal.routes import appointments, messages, paperwork, plan, practice, questionnaires
+from rapport.portal.routes import (
+    appointments,
+    messages,
+    paperwork,
+    plan,
+    practice,
+    questionnaires,
+    staff,
+)
 
 app_name = "portal"
 
@@ -18,4 +26,6 @@ urlpatterns = [
     *appointments.urlpatterns,
     *messages.urlpatterns,
     *paperwork.urlpatterns,
+    # Staff pages about a client's portal access (the client record links to them).
+    *staff.urlpatterns,
 ]

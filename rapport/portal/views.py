@@ -34,7 +34,10 @@ def link(request: HttpRequest) -> HttpResponse:
         return render(request, "portal/link.html")
     user = get_user(request, update_last_login=False)
     account = (
-        PortalAccount.objects.active().select_related("user", "clinic").filter(user=user).first()
+        PortalAccount.objects.may_sign_in()
+        .select_related("user", "clinic")
+        .filter(user=user)
+        .first()
         if user is not None
         else None
     )
