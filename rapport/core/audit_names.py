@@ -130,6 +130,14 @@ NAMES: dict[str, str] = {
     "ipt.client_summary.drafted": _("Summary for the client drafted"),
     "ipt.client_summary.approved": _("Summary for the client approved and shared"),
     "ipt.guardian_sharing.updated": _("What a guardian sees changed"),
+    # Portal: access and sign-in
+    "portal.account.opened": _("Portal account opened"),
+    "portal.account.invited": _("Portal invitation or sign-in link sent"),
+    "portal.account.consent_recorded": _("Guardian's consent recorded for the portal"),
+    "portal.account.revoked": _("Portal access ended"),
+    "portal.sign_in.requested": _("Portal sign-in link asked for"),
+    "portal.sign_in.link_sent": _("Portal sign-in link sent"),
+    "portal.sign_in.completed": _("Signed in to the portal"),
     # Portal: my plan
     "portal.plan.viewed": _("Plan opened in the portal"),
     "portal.contract.acknowledged": _("Treatment contract acknowledged in the portal"),
