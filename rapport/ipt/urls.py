@@ -12,4 +12,5 @@ urlpatterns = [
     path("", include("rapport.ipt.routes.measures")),
     path("", include("rapport.ipt.routes.booking")),
     path("", include("rapport.ipt.routes.plan")),
+    path("", include("rapport.ipt.routes.diagnosis")),
 ]

@@ -1,3 +1,4 @@
+from rapport.ipt.models.diagnosis import EpisodeDiagnosis
 from rapport.ipt.models.episodes import (
     Contract,
     DisputeStageAssessment,
@@ -25,6 +26,7 @@ __all__ = [
     "CosignReview",
     "DisputeStageAssessment",
     "Episode",
+    "EpisodeDiagnosis",
     "EpisodeTask",
     "FidelityRating",
     "Goal",
