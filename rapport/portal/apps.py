@@ -6,3 +6,8 @@ class PortalConfig(AppConfig):
     name = "rapport.portal"
     label = "portal"
     verbose_name = _("Client portal")
+
+    def ready(self) -> None:
+        # Hooks the staff side reads before any portal URL is resolved: the settings
+        # page group, the client record's messages panel, the unread badge.
+        from rapport.portal import settings_messages, views_messages  # noqa: F401

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from rapport.ipt.views import cosign, note_risk, notes, process
+from rapport.ipt.views import cosign, note_risk, notes, practice, process
 
 urlpatterns = [
     path("<uuid:public_id>/notes/", notes.note_list, name="notes"),
@@ -28,4 +28,8 @@ urlpatterns = [
         name="process_note_autosave",
     ),
     path("cosign/", cosign.cosign_queue, name="cosign_queue"),
+    # Between-session practice, assigned from a note (issue 11 item 5).
+    path("notes/<uuid:public_id>/practice/", practice.practice_assign, name="practice_assign"),
+    path("practice/<uuid:public_id>/stop/", practice.practice_stop, name="practice_stop"),
+    path("<uuid:public_id>/practice/", practice.practice_list, name="practice"),
 ]
