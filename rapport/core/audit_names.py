@@ -142,6 +142,18 @@ NAMES: dict[str, str] = {
     "portal.plan.viewed": _("Plan opened in the portal"),
     "portal.contract.acknowledged": _("Treatment contract acknowledged in the portal"),
     "portal.safety_plan.viewed": _("Safety plan opened in the portal"),
+    # Portal: practice and messages
+    "portal.practice.viewed": _("Practice opened in the portal"),
+    "portal.practice.entry_written": _("Practice entry written in the portal"),
+    "portal.practice.entry_viewed": _("Practice entry opened in the portal"),
+    "portal.messages.viewed": _("Secure messages opened"),
+    "portal.message.sent": _("Secure message sent by the client"),
+    "portal.message.replied": _("Secure message sent to the client"),
+    "portal.settings.updated": _("Portal settings changed"),
+    "ipt.practice.assigned": _("Between-session practice assigned"),
+    "ipt.practice.stopped": _("Between-session practice stopped"),
+    "ipt.practice.viewed": _("Practice entries opened"),
+    "ipt.practice.reviewed": _("Practice entries shown in a session note"),
     # Measures and safety
     "measures.response.entered": _("Questionnaire entered"),
     "measures.response.viewed": _("Questionnaire answers opened"),
