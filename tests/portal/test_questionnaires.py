@@ -219,7 +219,7 @@ def test_it_lets_the_admin_turn_score_history_on(cast: SimpleNamespace) -> None:
     csrf_post(admin, reverse("core:clinic_settings"), data)
     assert MeasuresSettings.objects.get(clinic=cast.clinic).portal_score_history
     event = AuditEvent.objects.filter(action="measures.settings.updated").last()
-    assert "portal_score_history" in event.fields
+    assert "portal_score_history: off → on" in event.fields
 
 
 # ---------------------------------------------------------------- after the course
