@@ -18,9 +18,10 @@ class PortalAccountQuerySet(ClinicKeyedQuerySet):
         return self.filter(revoked_at__isnull=True, user__is_active=True)
 
     def may_sign_in(self) -> PortalAccountQuerySet:
-        """Live accounts that may sign in: a guardian only once consent is on record."""
+        """Live accounts of current clients that may sign in: a guardian only once
+        consent is on record."""
         consented = Q(role=PortalRole.CLIENT) | Q(consent_recorded_at__isnull=False)
-        return self.active().filter(consented)
+        return self.active().filter(consented, client__archived_at__isnull=True)
 
 
 class PortalAccount(ClinicKeyed):

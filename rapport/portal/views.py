@@ -59,7 +59,9 @@ def signed_out(request: HttpRequest) -> HttpResponse:
 
 @portal_view(Capability.PORTAL_SHARED)
 def home(request: HttpRequest) -> HttpResponse:
+    """The next appointment and what is due; a guardian sees only the shared parts."""
     client = portal_client(request, Capability.PORTAL_SHARED)
+    account = request.portal_account
     upcoming = (
         Appointment.objects.visible_to(request.user, Capability.PORTAL_SHARED)
         .filter(client=client, starts_at__gte=timezone.now())
@@ -68,6 +70,10 @@ def home(request: HttpRequest) -> HttpResponse:
         .order_by("starts_at")
         .first()
     )
-    due = due_items(request, client, guardian=request.portal_account.is_guardian)
-    context = {"client": client, "next_appointment": upcoming, "due": due}
+    context = {
+        "client_name": client.preferred_name or client.given_name,
+        "guardian": account if account.is_guardian else None,
+        "next_appointment": upcoming,
+        "due": due_items(request, client, guardian=account.is_guardian),
+    }
     return render(request, "portal/home.html", context)
