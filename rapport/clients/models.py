@@ -175,3 +175,7 @@ class BreakGlassGrant(ClinicKeyed):
     def is_open(self, now: datetime | None = None) -> bool:
         now = now or timezone.now()
         return self.ended_at is None and self.opened_at <= now < self.expires_at
+
+
+# Intake paperwork's models live beside the record they belong to.
+from rapport.clients.paperwork_models import DocumentSignature, IntakeDocument  # noqa: E402, F401

@@ -17,8 +17,8 @@ from django.utils.translation import gettext_lazy as _
 
 from rapport.clients.models import Client
 from rapport.core.access import Capability, Reach, reaches
-from rapport.core.fields import EncryptedCharField
-from rapport.core.models import Clinic, ClinicKeyed, User
+from rapport.core.fields import EncryptedCharField, EncryptedTextField
+from rapport.core.models import Clinic, ClinicKeyed, ClinicKeyedQuerySet, User
 from rapport.core.models.clinics import validate_time_zone
 
 
@@ -218,6 +218,8 @@ class Appointment(models.Model):
     moved_from = models.OneToOneField(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="moved_to"
     )
+    # The client (or guardian) confirmed in the portal that they will come.
+    confirmed_at = models.DateTimeField(null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -239,6 +241,54 @@ class Appointment(models.Model):
     @property
     def audit_subject_id(self) -> uuid.UUID | None:
         return self.client.public_id if self.client_id else None
+
+
+class RescheduleRequestQuerySet(ClinicKeyedQuerySet):
+    def visible_to(self, user: Any, capability: Capability) -> RescheduleRequestQuerySet:
+        return self.filter(appointment__in=Appointment.objects.visible_to(user, capability)).filter(
+            clinic_id=user.clinic_id
+        )
+
+    def open(self) -> RescheduleRequestQuerySet:
+        return self.filter(handled_at__isnull=True)
+
+
+class RescheduleRequest(ClinicKeyed):
+    """A client's request, from the portal, to move an appointment; the coordinator
+    handles it (moves or cancels the appointment) and marks it done."""
+
+    clinic_from = "appointment"
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    appointment = models.ForeignKey(
+        Appointment, on_delete=models.CASCADE, related_name="reschedule_requests"
+    )
+    # Free text ("Tuesday mornings"), typed by the client: encrypted.
+    preferred_times = EncryptedTextField(_("times that would suit you"))
+    requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    handled_at = models.DateTimeField(null=True, blank=True)
+    handled_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    objects = RescheduleRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["requested_at", "pk"]
+        indexes = [
+            models.Index(
+                fields=["clinic", "requested_at"],
+                condition=models.Q(handled_at__isnull=True),
+                name="reschedule_request_open",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"reschedule request {self.public_id}"
+
+    @property
+    def audit_subject_id(self) -> uuid.UUID | None:
+        return self.appointment.audit_subject_id
 
 
 class BookingConfirmation(ClinicKeyed):

@@ -9,4 +9,5 @@ urlpatterns = [
     path("", include("rapport.scheduling.routes.calendar")),
     path("", include("rapport.scheduling.routes.series")),
     path("", include("rapport.scheduling.routes.feeds")),
+    path("", include("rapport.scheduling.routes.requests")),
 ]

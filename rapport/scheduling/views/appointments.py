@@ -29,7 +29,8 @@ from rapport.core.models import AuditEvent
 from rapport.core.outbox import queue_email
 from rapport.scheduling import cancellations, changes, reminders
 from rapport.scheduling.booking import SlotTaken, scheduling_settings
-from rapport.scheduling.models import Appointment
+from rapport.scheduling.consent_flags import unsigned_on_first_sessions
+from rapport.scheduling.models import Appointment, RescheduleRequest
 from rapport.scheduling.series import session_number
 
 SCOPE_CHOICES = [
@@ -146,9 +147,23 @@ def _detail(request: HttpRequest, found: Appointment, **extra: Any) -> HttpRespo
         in (Appointment.Status.BOOKED, Appointment.Status.ATTENDED, Appointment.Status.NO_SHOW),
         "replies": [(event.at, event.action == REPLIES["confirm"]) for event in replies],
         "video_form": VideoLinkForm(initial={"video_link": found.video_link}),
+        "unsigned_consents": unsigned_on_first_sessions([found]).get(found.pk, []),
+        "reschedule_requests": _reschedule_requests(request, found),
         **extra,
     }
     return render(request, "scheduling/appointments/detail.html", context)
+
+
+def _reschedule_requests(request: HttpRequest, found: Appointment) -> list[RescheduleRequest]:
+    """The client's requests to move this appointment, latest first (their words: audited)."""
+    asked = list(
+        RescheduleRequest.objects.filter(appointment=found).order_by("-requested_at", "-pk")[:5]
+    )
+    if asked:
+        audit.record(
+            request, "scheduling.reschedule_request.viewed", found, fields=["preferred_times"]
+        )
+    return asked
 
 
 @requires(Capability.EDIT_DEMOGRAPHICS)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -29,6 +29,7 @@ from rapport.core.hooks import dashboard_panel
 from rapport.core.inputs import parse_query_date
 from rapport.core.models import Role, User
 from rapport.scheduling.availability import free_slots
+from rapport.scheduling.consent_flags import unsigned_on_first_sessions
 from rapport.scheduling.models import Appointment
 from rapport.scheduling.scope import (
     get_therapist,
@@ -61,6 +62,7 @@ class Entry:
     label: str
     client: Client | None  # set only when the viewer may open the client
     private: bool  # "Busy": not the viewer's to see
+    unsigned_consents: list[str] = field(default_factory=list)  # on a first session
 
 
 @schedule_staff
@@ -183,7 +185,11 @@ def _entries(viewer: Any, therapists: list[User], first: dt.date, last: dt.date)
         else set()
     )
     requests = _request_labels(viewer, {a.request_id for a in appointments if a.request_id})
-    return [_entry(a, visible, requests) for a in appointments]
+    entries = [_entry(a, visible, requests) for a in appointments]
+    flags = unsigned_on_first_sessions(a for a in appointments if a.client_id in visible)
+    for entry in entries:
+        entry.unsigned_consents = flags.get(entry.appointment.pk, [])
+    return entries
 
 
 def _request_labels(viewer: Any, ids: set[uuid.UUID]) -> dict[uuid.UUID, str]:
