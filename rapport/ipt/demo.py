@@ -17,7 +17,7 @@ from rapport.clients.models import Client
 from rapport.core.fields import sealed
 from rapport.core.hooks import demo_loader
 from rapport.core.models import Clinic, User
-from rapport.ipt import catalogue, services
+from rapport.ipt import catalogue, diagnoses, services
 from rapport.ipt.catalogue import DisputeStage, EpisodeType, ProblemArea, Technique
 from rapport.ipt.models import (
     ClosenessRating,
@@ -25,6 +25,7 @@ from rapport.ipt.models import (
     CosignReview,
     DisputeStageAssessment,
     Episode,
+    EpisodeDiagnosis,
     EpisodeTask,
     FidelityRating,
     InventoryPerson,
@@ -227,6 +228,16 @@ def _open(client: Client, course: Course, started: date, **fields: Any) -> Episo
     )
     episode.save()
     services.prefill_goals(episode, course.area)
+    # A baseline PHQ-9 of 14 with a first episode: moderate, single episode (demo).
+    picked = diagnoses.CATALOGUE["F32.1"]
+    EpisodeDiagnosis.objects.create(
+        episode=episode,
+        code=picked.code,
+        title=picked.title,
+        code_system_version=diagnoses.CODE_SYSTEM_VERSION,
+        diagnosed_on=started,
+        recorded_by=episode.therapist,
+    )
     return episode
 
 
