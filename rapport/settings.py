@@ -125,13 +125,14 @@ MIDDLEWARE = [
     "rapport.core.middleware.NoStoreForSignedInMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "rapport.portal.access.PortalSessionMiddleware",
+    # Staff pages stay English; client-facing ones follow the reader (core/language.py).
+    "rapport.core.language.StaffPagesInEnglishMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "rapport.core.inputs.RejectNulMiddleware",
     "rapport.core.middleware.SessionTimeoutMiddleware",
     "rapport.clients.break_glass.BreakGlassMiddleware",
     "rapport.core.middleware.TimeZoneMiddleware",
     "rapport.core.middleware.DeniedAccessAuditMiddleware",
-    "rapport.intake.site_figures.SiteFiguresMiddleware",
     "rapport.core.confirm.ConfirmFirstMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -281,6 +282,10 @@ CONTENT_SECURITY_POLICY = {
 # --- Internationalisation and time --------------------------------------------
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("es", _("Spanish"))]
+# The language switch remembers a choice in this cookie (Django's set_language).
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SECURE = RAPPORT_HTTPS
 LOCALE_PATHS = [BASE_DIR / "rapport" / "locale"]
 USE_I18N = True
 USE_TZ = True

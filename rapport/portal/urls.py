@@ -1,6 +1,6 @@
 from django.urls import path
 
-from rapport.portal import views
+from rapport.portal import views, views_language
 from rapport.portal.routes import (
     appointments,
     messages,
@@ -19,6 +19,7 @@ urlpatterns = [
     path("sign-in/link/", views.link, name="link"),
     path("sign-out/", views.sign_out, name="sign_out"),
     path("signed-out/", views.signed_out, name="signed_out"),
+    path("language/", views_language.change_language, name="language"),
     # Each area keeps its own routes (and views module) in this app.
     *plan.urlpatterns,
     *questionnaires.urlpatterns,

@@ -2,8 +2,11 @@
 
 from django.urls import path
 
+from rapport.core.language import prefer
+from rapport.measures.language import link_language
 from rapport.measures.views import public
 
 urlpatterns = [
-    path("<str:token>/", public.questionnaire_form, name="form"),
+    # In the client's stored language unless the reader chose one (core/language.py).
+    path("<str:token>/", prefer(link_language)(public.questionnaire_form), name="form"),
 ]
