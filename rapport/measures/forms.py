@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django import forms
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -143,7 +143,8 @@ def sections(
     """
     built = []
     for position, code in enumerate(codes, start=1):
-        instrument = instruments.get(code)
+        # Worded in the reader's language where an official wording exists (spanish.py).
+        instrument = instruments.get(code).in_language(translation.get_language())
         kept = dict((given or {}).get(code, {}))
         carry = dict((carried or {}).get(code, {})) if data is None else {}
         unanswered: frozenset[str] = frozenset()

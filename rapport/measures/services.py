@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from rapport.clients.models import Client
 from rapport.core import audit
@@ -36,6 +36,7 @@ def record_response(
     submitted_at: datetime | None = None,
     completes: Response | None = None,
     allow_incomplete: bool = False,
+    language: str | None = None,
 ) -> Response:
     """Store one response; raises engine.InvalidAnswers (nothing stored) on bad input.
 
@@ -54,6 +55,9 @@ def record_response(
     Before the person is a client (a self-screen with a consultation request), pass
     no client but the ``clinic`` and the ``subject_id`` the app above knows them by;
     ``adopt`` later gives the response its client.
+
+    ``language``: the language the questions were shown in (default: the active one);
+    the response records the form used (``instrument_version`` "1-es" for Spanish).
     """
     from rapport.measures import outcomes, safety  # the two halves of "what follows"
 
@@ -66,7 +70,12 @@ def record_response(
     instrument = instruments.get(instrument_code)
     settings = MeasuresSettings.objects.filter(clinic_id=clinic_id).first()
     band_set = outcomes.thresholds(instrument, settings).band_set  # e.g. HRSD-17 convention
-    result = engine.score(instrument, answers, band_set=band_set, allow_incomplete=allow_incomplete)
+    worded = instrument.in_language(language or translation.get_language())
+    # The stored band is the catalogue's own label, whatever language the client reads.
+    with translation.override(None):
+        result = engine.score(
+            instrument, answers, band_set=band_set, allow_incomplete=allow_incomplete
+        )
     if completes is not None:
         _check_continues(completes, instrument.code, answers, client)
     hits = new_hits(result, completes)
@@ -79,7 +88,7 @@ def record_response(
         context_id=context_id,
         session_number=session_number,
         instrument=instrument.code,
-        instrument_version=instrument.version,
+        instrument_version=worded.form_version,
         answers=answers,
         total=result.total,
         band=result.band,

@@ -7,7 +7,7 @@ Every questionnaire in the catalogue is an ``Instrument``; one engine
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 
 class Licence(enum.StrEnum):
@@ -67,6 +67,29 @@ class SafetyTrigger:
 
 
 @dataclass(frozen=True)
+class Wording:
+    """An instrument's published wording in another language (issue 11 item 10).
+
+    Only an official translation goes here, with its ``source``: the items keep
+    their keys, values, scoring and safety triggers, so scores are identical in every
+    language. ``options`` maps an item key to its translated options, each with its
+    LOINC answer code. ``licence``/``licence_note``: a [VERIFY] note shown to readers
+    when part of the wording could not be confirmed against the published form.
+    """
+
+    language: str
+    source: str
+    title: str
+    short_title: str
+    instructions: str
+    recall: str
+    items: dict[str, str]
+    options: dict[str, tuple[Option, ...]]
+    licence_note: str = ""
+    licence: Licence | None = None
+
+
+@dataclass(frozen=True)
 class Instrument:
     code: str
     version: str
@@ -92,6 +115,44 @@ class Instrument:
     remission_at_most: int | None = None  # total ≤ this = remission (HRSD ≤ 7)
     safety: tuple[SafetyTrigger, ...] = ()
     extra: dict = field(default_factory=dict)
+    # The language of this wording, and the official wordings in other languages.
+    language: str = "en"
+    wordings: dict[str, Wording] = field(default_factory=dict)
+
+    def in_language(self, language: str | None) -> Instrument:
+        """This instrument worded in ``language`` if an official wording exists, else as is.
+
+        Keys, values, scoring and safety triggers stay the same: only words change.
+        """
+        base = (language or "").split("-")[0].lower()
+        wording = self.wordings.get(base)
+        if wording is None or base == self.language:
+            return self
+        items = tuple(
+            replace(
+                item,
+                text=wording.items.get(item.key, item.text),
+                options=wording.options.get(item.key, item.options),
+            )
+            for item in self.items
+        )
+        return replace(
+            self,
+            language=base,
+            title=wording.title,
+            short_title=wording.short_title,
+            instructions=wording.instructions,
+            recall=wording.recall,
+            items=items,
+            licence=wording.licence or self.licence,
+            licence_note=wording.licence_note or self.licence_note,
+        )
+
+    @property
+    def form_version(self) -> str:
+        """The version stored on a response: the English form's is the version itself,
+        another language's adds its code ("1-es"), so a response records its wording."""
+        return self.version if self.language == "en" else f"{self.version}-{self.language}"
 
     def item(self, key: str) -> Item:
         return next(item for item in self.items if item.key == key)
@@ -103,3 +164,9 @@ class Instrument:
     @property
     def max_total(self) -> int:
         return sum(max(o.value for o in item.options) for item in self.scored_items)
+
+
+def version_language(form_version: str) -> str:
+    """The language a stored response was answered in, from its ``instrument_version``."""
+    _version, _dash, language = form_version.partition("-")
+    return language or "en"

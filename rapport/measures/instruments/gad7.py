@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from rapport.measures.instruments import register
 from rapport.measures.instruments.base import Band, Instrument, Item
 from rapport.measures.instruments.common import DIFFICULTY, FREQUENCY
+from rapport.measures.instruments.spanish import GAD7_ES
 
 GAD7 = register(
     Instrument(
@@ -58,6 +59,8 @@ GAD7 = register(
         # §3: caseness ≥8 (NHS Talking Therapies), reliable change 4.
         caseness=8,
         reliable_change=4,
+        # The official Spanish wording, its source and LOINC answer mapping (spanish.py).
+        wordings={"es": GAD7_ES},
         extra={"scoring": _("Sum of items 1–7 (0–21); the difficulty item is not scored.")},
     )
 )

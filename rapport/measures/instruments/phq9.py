@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from rapport.measures.instruments import register
 from rapport.measures.instruments.base import Band, Instrument, Item, SafetyTrigger, Severity
 from rapport.measures.instruments.common import DIFFICULTY, FREQUENCY
+from rapport.measures.instruments.spanish import PHQ9_ES
 
 # §2.2 bands: ≥20 severe, ≥15 moderately severe, ≥10 moderate, ≥5 mild, <5 none–minimal.
 PHQ_BANDS = (
@@ -104,6 +105,8 @@ PHQ9 = register(
         remission_below=5,
         # safety.md §5.1: item 9 ≥1 urgent ("review today"), ≥2 critical.
         safety=(SafetyTrigger("q9", 1, Severity.URGENT, critical_from=2),),
+        # The official Spanish wording, its source and LOINC answer mapping (spanish.py).
+        wordings={"es": PHQ9_ES},
         extra={"scoring": _("Sum of items 1–9 (0–27); the difficulty item is not scored.")},
     )
 )
