@@ -28,6 +28,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from rapport.clients.language import for_client
 from rapport.clients.models import Client
 from rapport.core import audit, jobs
 from rapport.core.outbox import queue_email
@@ -271,17 +272,19 @@ def _send_one(pk: int, worker: str) -> None:
     )
     if sent != 1:
         return
-    # No clinical content, no name: a check-in and a link (DESIGN.md, outbox rules).
-    queue_email(
-        EMAIL_TEMPLATE,
-        to=invitation.client.email,
-        clinic=invitation.client.clinic,
-        context={
-            "link": link_for(token),
-            # The client reads it in the clinic's zone, named (clients carry no zone of their own).
-            "expires_at": expires_at,
-            "time_zone": invitation.client.clinic.time_zone,
-            "crisis_resources": invitation.client.clinic.crisis_resources,
-        },
-    )
+    # No clinical content, no name: a check-in and a link (DESIGN.md, outbox rules),
+    # in the client's language.
+    with for_client(invitation.client):
+        queue_email(
+            EMAIL_TEMPLATE,
+            to=invitation.client.email,
+            clinic=invitation.client.clinic,
+            context={
+                "link": link_for(token),
+                # The client reads it in the clinic's zone, named (clients carry no zone).
+                "expires_at": expires_at,
+                "time_zone": invitation.client.clinic.time_zone,
+                "crisis_resources": invitation.client.clinic.crisis_resources,
+            },
+        )
     audit.record(None, "measures.invitation.sent", invitation, fields=["status"])

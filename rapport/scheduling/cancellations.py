@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import uuid
 
+from rapport.clients.language import for_client
 from rapport.core.models import OutboundEmail
 from rapport.core.outbox import Attachment, attachment_source, queue_email
 from rapport.scheduling import ics
@@ -38,13 +39,14 @@ def notify_cancelled(cancelled: list[Appointment]) -> bool:
     email_id = _email_id(first)
     if not address or OutboundEmail.objects.filter(public_id=email_id).exists():
         return False
-    queue_email(
-        TEMPLATE,
-        to=address,
-        context=email_context(first, sorted(cancelled, key=lambda a: a.starts_at)),
-        clinic=first.clinic,
-        public_id=email_id,
-    )
+    with for_client(first.client):  # in the client's language
+        queue_email(
+            TEMPLATE,
+            to=address,
+            context=email_context(first, sorted(cancelled, key=lambda a: a.starts_at)),
+            clinic=first.clinic,
+            public_id=email_id,
+        )
     return True
 
 

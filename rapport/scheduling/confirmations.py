@@ -14,6 +14,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from rapport.clients.language import for_client
 from rapport.core.models import OutboundEmail
 from rapport.core.outbox import Attachment, attachment_source, queue_email
 from rapport.scheduling import ics
@@ -31,7 +32,7 @@ def confirm_booking(appointment: Appointment, series: Series | None = None) -> b
     if not address:
         return False
     appointments = _booked(appointment, series)
-    with transaction.atomic():
+    with transaction.atomic(), for_client(appointment.client):  # in the client's language
         email = queue_email(
             TEMPLATE,
             to=address,

@@ -30,6 +30,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from rapport.clients.language import for_client
 from rapport.core import audit, jobs
 from rapport.core.outbox import message_id, sender
 from rapport.scheduling import ics
@@ -156,7 +157,13 @@ def _send_one(pk: int, worker: str) -> None:
 def _message(appointment: Appointment, address: str, lead: int) -> EmailMultiAlternatives:
     """Subject and body without clinical content or names; the event as an .ics file.
 
-    A copy sent again after a crash (see the module's docstring) keeps its Message-ID."""
+    A copy sent again after a crash (see the module's docstring) keeps its Message-ID.
+    Written in the client's language (a consultation's prospect: the default one)."""
+    with for_client(appointment.client):
+        return _compose(appointment, address, lead)
+
+
+def _compose(appointment: Appointment, address: str, lead: int) -> EmailMultiAlternatives:
     context = email_context(appointment)
     subject = " ".join(render_to_string(f"{EMAIL_TEMPLATE}/subject.txt", context).split())
     message = EmailMultiAlternatives(
