@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -35,6 +36,12 @@ class ClientDemographicsForm(VersionedForm):
             clinic=clinic, is_active=True, staff_roles__role=Role.THERAPIST
         ).order_by("last_name", "first_name")
         self.fields["email"].widget.attrs["autocomplete"] = "off"
+        # A form sent without it (an older page) keeps the language on record.
+        self.fields["preferred_language"].required = False
+
+    def clean_preferred_language(self) -> str:
+        chosen = self.cleaned_data.get("preferred_language")
+        return chosen or self.instance.preferred_language or settings.LANGUAGE_CODE
 
     def clean_date_of_birth(self) -> Any:
         born = self.cleaned_data["date_of_birth"]
