@@ -10,7 +10,7 @@ PORT ?= 8000
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export PORT
 
-.PHONY: run test install chromium java pango lint format lock totp clean bench backup crash-test
+.PHONY: run test install chromium java pango lint format lock totp clean bench backup crash-test lighthouse
 
 install: $(STAMP)
 
@@ -77,6 +77,21 @@ CRASH_DATABASE_URL ?= $(BENCH_DATABASE_URL)
 crash-test: install
 	$(BIN)/python scripts/crash_test.py --kills $(CRASH_KILLS) \
 	  $(if $(CRASH_DATABASE_URL),--database-url "$(CRASH_DATABASE_URL)")
+
+# Lighthouse (not part of `make test`): accessibility and best-practices scores of public and
+# staff pages on Debian's Chromium, reports in var/lighthouse/ (docs/operations.md, "Quality").
+# The pinned npm package runs no install scripts and never downloads a browser.
+#   make lighthouse                                   a throwaway demo clinic, served as `make run`
+#   make lighthouse LIGHTHOUSE_URL=http://127.0.0.1:8000   the demo already running (`make run`)
+LH := scripts/lighthouse
+lighthouse: install chromium $(LH)/node_modules/.installed $(if $(LIGHTHOUSE_URL),var/local.env)
+	@$(if $(LIGHTHOUSE_URL),set -a && . var/local.env && set +a &&) \
+	  $(BIN)/python $(LH)/run.py $(if $(LIGHTHOUSE_URL),--base-url "$(LIGHTHOUSE_URL)")
+
+$(LH)/node_modules/.installed: $(LH)/package-lock.json
+	cd $(LH) && PUPPETEER_SKIP_DOWNLOAD=1 PUPPETEER_SKIP_CHROMIUM_DOWNLOAD=1 \
+	  npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	@touch $@
 
 totp: install var/local.env
 	@set -a && . var/local.env && set +a && $(BIN)/python manage.py demo_totp
