@@ -9,4 +9,4 @@ class ClientsConfig(AppConfig):
 
     def ready(self) -> None:
         # Register their hooks (and break-glass's audit receiver).
-        from rapport.clients import break_glass, demo, panels  # noqa: F401
+        from rapport.clients import break_glass, demo, panels, paperwork_views  # noqa: F401

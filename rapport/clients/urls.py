@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from rapport.clients import break_glass_views, views
 
@@ -10,6 +10,7 @@ urlpatterns = [
     path("<uuid:public_id>/edit/", views.client_edit, name="edit"),
     path("<uuid:public_id>/clinical/", views.client_clinical, name="clinical"),
     path("<uuid:public_id>/clinical/edit/", views.client_clinical_edit, name="clinical_edit"),
+    path("", include("rapport.clients.paperwork_urls")),
     path("break-glass/", break_glass_views.break_glass_request, name="break_glass"),
     path("break-glass/review/", break_glass_views.break_glass_list, name="break_glass_list"),
     path(

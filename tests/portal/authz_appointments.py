@@ -10,15 +10,7 @@ from typing import Any
 
 from rapport.scheduling.booking import book
 from rapport.scheduling.models import Appointment
-from tests.authz import POST_ONLY, Row, outcomes
-
-try:  # the portal roles of the matrix
-    from tests.authz import portal_outcomes
-except ImportError:  # pragma: no cover - before the portal roles joined the matrix
-
-    def portal_outcomes(client=200, guardian=200, other=None, others=302) -> dict:  # type: ignore[misc]
-        return outcomes(anon=others, no2fa=others, default=others)
-
+from tests.authz import POST_ONLY, Row, portal_outcomes
 
 FUTURE = dt.datetime(2030, 3, 5, 15, tzinfo=dt.UTC)
 
