@@ -158,7 +158,7 @@ def _shown(plan: Plan) -> list[str]:
 
 
 def _render_plan(
-    request: HttpRequest, plan: Plan, form: AcknowledgeForm | None = None, status: int = 200
+    request: HttpRequest, plan: Plan, form: AcknowledgeForm | None = None
 ) -> HttpResponse:
     contract = plan.contract
     if form is None and contract is not None:
@@ -176,7 +176,7 @@ def _render_plan(
         if plan.episode
         else [],
     }
-    return render(request, "portal/plan/plan.html", context, status=status)
+    return render(request, "portal/plan/plan.html", context)
 
 
 @portal_view(Capability.PORTAL_SHARED)
@@ -199,7 +199,7 @@ def acknowledge_contract(request: HttpRequest) -> HttpResponse:
         raise Http404
     form = AcknowledgeForm(request.POST)
     if not form.is_valid():
-        return _render_plan(request, plan, form, status=400)
+        return _render_plan(request, plan, form)
     if form.cleaned_data["contract"] != contract.public_id:
         messages.error(
             request,

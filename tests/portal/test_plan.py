@@ -112,7 +112,7 @@ def test_acknowledging_twice_keeps_the_first_time(planned) -> None:
 
 def test_it_asks_for_the_tick_and_changes_nothing_without_it(planned) -> None:
     response = _acknowledge(planned.client, planned.contract, agree=False)
-    assert response.status_code == 400
+    assert response.status_code == 200
     assert "Tick the box to say you agree" in response.content.decode()
     planned.contract.refresh_from_db()
     assert planned.contract.portal_acknowledged_at is None
