@@ -385,3 +385,37 @@ def test_it_hides_another_clients_check_in(cast: SimpleNamespace) -> None:
     # The colleague is not the therapist: the seen act answers 404 too.
     seen = reverse("measures:self_check_seen", args=[check.public_id])
     assert csrf_post(signed_in(cast.colleague), seen).status_code == 404
+
+
+# ---------------------------------------------------------------- page cost
+
+
+def _queries(http: HttpClient, url: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert http.get(url).status_code == 200
+    return len(captured)
+
+
+def test_it_costs_the_same_queries_however_long_the_history(cast: SimpleNamespace) -> None:
+    MeasuresSettings.objects.update_or_create(
+        clinic=cast.clinic, defaults={"portal_score_history": True}
+    )
+    http = portal_signed_in(make_portal_account(cast.client))
+    _scores(cast, 14, 8)
+    schedule_invitation(cast.client, cast.episode)
+    send_and_read_token()
+    names = ("portal:questionnaires", "portal:progress", "portal:home")
+    for name in names:  # the session's first page reads what later pages keep
+        http.get(reverse(name))
+    short = {name: _queries(http, reverse(name)) for name in names}
+    _scores(cast, *range(1, 20))
+    for session in range(3, 8):
+        schedule_invitation(cast.client, cast.episode, session_number=session)
+    from rapport.measures.invitations import send_due_invitations
+
+    send_due_invitations("test-worker")
+    long = {name: _queries(http, reverse(name)) for name in short}
+    assert long == short
