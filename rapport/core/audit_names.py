@@ -181,6 +181,13 @@ NAMES: dict[str, str] = {
     "measures.invitation.sent": _("Questionnaire link sent"),
     "measures.invitation.opened": _("Questionnaire link opened"),
     "measures.invitation.cancelled": _("Questionnaire link cancelled"),
+    "measures.response.submitted_in_portal": _("Questionnaire completed in the portal"),
+    "measures.outcomes.viewed_in_portal": _("Own scores viewed in the portal"),
+    "measures.self_check.taken": _("Check-in after the course taken"),
+    "measures.self_check.seen": _("Check-in after the course seen"),
+    "measures.self_check.booster_requested": _("Booster session asked for"),
+    "measures.self_check.booster_handled": _("Booster request taken in hand"),
+    "ipt.maintenance_plan.viewed_in_portal": _("Maintenance plan opened in the portal"),
     # Scheduling
     "scheduling.appointment.booked": _("Appointment booked"),
     "scheduling.appointment.viewed": _("Appointment opened"),
