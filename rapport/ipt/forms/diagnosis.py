@@ -38,7 +38,8 @@ class DiagnosisForm(forms.Form):
         ),
     )
     diagnosed_on = forms.DateField(
-        label=_("Date of diagnosis"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Date of diagnosis"),
+        widget=forms.DateInput(attrs={"type": "date", "min": EARLIEST.isoformat()}),
     )
 
     def __init__(self, *args: Any, found: list[diagnoses.Code] | None = None, **kwargs: Any):
@@ -47,7 +48,9 @@ class DiagnosisForm(forms.Form):
         # Every code stays valid on submit, whatever the search showed.
         self.fields["code"].choices = code_choices(shown)
         self.fields["code"].valid_value = lambda value: value in diagnoses.CATALOGUE
-        self.fields["diagnosed_on"].initial = timezone.localdate()
+        today = timezone.localdate()
+        self.fields["diagnosed_on"].initial = today
+        self.fields["diagnosed_on"].widget.attrs["max"] = today.isoformat()
 
     def clean_diagnosed_on(self) -> date:
         day = self.cleaned_data["diagnosed_on"]
