@@ -233,3 +233,21 @@ def test_a_safety_plan_made_before_any_course_is_still_the_clients(cast: SimpleN
     assert h.WARNING_SIGN in http.get(reverse("portal:plan_safety_plan")).content.decode()
     guardian = portal_signed_in(make_portal_account(other, role="guardian"))
     assert guardian.get(reverse("portal:plan_safety_plan")).status_code == 404
+
+
+def _queries(http, url: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert http.get(url).status_code == 200
+    return len(queries)
+
+
+def test_the_plan_costs_the_same_however_long_its_history(planned) -> None:
+    before = _queries(planned.client, PLAN)
+    for n in range(3):
+        h.approve_summary(planned.episode, f"Approved words {n}.")
+        h.renegotiate(planned.episode)
+        h.plan_episode(planned.episode)  # two more goals each time
+    assert _queries(planned.client, PLAN) == before
