@@ -91,7 +91,7 @@ def test_the_therapist_reads_and_replies_and_the_unread_count_follows(cast) -> N
     messaging.send_from_client(account, TEXT)
     staff = signed_in(cast.therapist)
     record = staff.get(reverse("clients:clinical", args=[cast.client.public_id])).content.decode()
-    assert "1 unread message" in record
+    assert "<strong>1 unread message</strong>" in record
     url = reverse("portal:care_messages", args=[cast.client.public_id])
     page = staff.get(url).content.decode()
     assert TEXT in page
