@@ -133,6 +133,7 @@ MIDDLEWARE = [
     "rapport.clients.break_glass.BreakGlassMiddleware",
     "rapport.core.middleware.TimeZoneMiddleware",
     "rapport.core.middleware.DeniedAccessAuditMiddleware",
+    "rapport.intake.site_figures.SiteFiguresMiddleware",
     "rapport.core.confirm.ConfirmFirstMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
