@@ -44,6 +44,8 @@ def open_account(
 
     ``details`` are the guardian's ``name`` and ``relationship``, and ``language``.
     """
+    # A new account starts in the client's stored language (its invitation e-mail too).
+    details.setdefault("language", client.preferred_language)
     user = User(username=f"portal-{uuid.uuid4()}", clinic=client.clinic, email=email)
     user.set_unusable_password()
     user.save()

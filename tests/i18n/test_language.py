@@ -157,3 +157,9 @@ def test_the_portal_switch_changes_nothing_for_a_language_it_does_not_offer(
     )
     assert response["Location"] == reverse("portal:home")  # never off-site
     assert PortalAccount.objects.get(pk=account.pk).language == "en"
+
+
+def test_a_new_portal_account_starts_in_the_client_s_language(cast: SimpleNamespace) -> None:
+    cast.client.preferred_language = "es"
+    cast.client.save()
+    assert make_portal_account(cast.client).language == "es"
