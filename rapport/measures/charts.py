@@ -176,6 +176,7 @@ def render(
     baseline: Point | None = None,
     of: int | None = None,
     phases: Sequence[PhaseSpan] = (),
+    plain: bool = False,
 ) -> SafeString:
     """An accessible SVG (role="img", <title>, <desc>) of one measure's totals.
 
@@ -187,11 +188,16 @@ def render(
     A window (the latest of ``of`` scores) passes its ``baseline`` apart: the axis
     spans the window only, so its points keep their width, and the baseline is
     drawn as the reference line alone, labelled with where it was taken.
+
+    ``plain``: for the client's own eyes (the portal): the baseline is "your first
+    score", in words without clinical terms.
     """
     frame = _frame(points, maximum, window=baseline is not None)
     shown = _visible(events, frame)
     spans = _phase_spans(phases, frame)
-    description = _describe([baseline, *points] if baseline else points, shown, caseness, frame, of)
+    description = _describe(
+        [baseline, *points] if baseline else points, shown, caseness, frame, of, plain=plain
+    )
     description += "".join(
         " "
         + _("%(phase)s phase from %(day)s.") % {"phase": span.label, "day": _day_text(span.start)}
@@ -211,9 +217,9 @@ def render(
         parts.extend(_caseness(caseness, frame))
     parts.extend(_events(shown, frame))
     if baseline is not None:
-        parts.extend(_baseline(baseline, frame, points, caseness, ring=False))
+        parts.extend(_baseline(baseline, frame, points, caseness, ring=False, plain=plain))
     elif points:
-        parts.extend(_baseline(points[0], frame, points, caseness))
+        parts.extend(_baseline(points[0], frame, points, caseness, plain=plain))
     parts.extend(_series(points, frame) if points else [])
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308  (every text node above is escaped)
@@ -225,16 +231,19 @@ def _describe(
     caseness: int | None,
     frame: _Frame,
     of: int | None = None,
+    *,
+    plain: bool = False,
 ) -> str:
     if not points:
         return _("No scores yet.")
-    text = _("Baseline %(first)s; latest %(last)s; %(n)s scores.") % {
+    first = _("Your first score %(first)s; latest %(last)s; %(n)s scores.")
+    text = (first if plain else _("Baseline %(first)s; latest %(last)s; %(n)s scores.")) % {
         "first": points[0].total,
         "last": points[-1].total,
         "n": of or len(points),
     }
     if of and of > len(points):
-        text += " " + window_text(len(points), of)
+        text += " " + window_text(len(points), of, plain=plain)
     if caseness is not None:
         text += " " + _("Caseness threshold %(c)s.") % {"c": caseness}
     for number, event in shown:
@@ -394,11 +403,15 @@ def _baseline(
     caseness: int | None,
     *,
     ring: bool = True,
+    plain: bool = False,
 ) -> list[str]:
     y = frame.y(first.total)
-    label = _("baseline %(t)s") % {"t": first.total}
+    label = (_("your first score %(t)s") if plain else _("baseline %(t)s")) % {"t": first.total}
     if not ring:  # off this axis: say where it was taken
-        label = _("baseline %(t)s (%(x)s)") % {"t": first.total, "x": _point_label(frame, first)}
+        label = (_("your first score %(t)s (%(x)s)") if plain else _("baseline %(t)s (%(x)s)")) % {
+            "t": first.total,
+            "x": _point_label(frame, first),
+        }
     x, anchor, text_y = label_spot(label, y, frame, points, caseness)
     parts = [
         f'<line class="baseline" x1="{LEFT}" y1="{y}" x2="{LEFT + PLOT_W}" y2="{y}" '
@@ -644,8 +657,11 @@ CHART_FIELDS = (
 )
 
 
-def window_text(shown: int, of: int) -> str:
-    return _("Showing the last %(last)s of %(n)s scores, plus the baseline.") % {
+def window_text(shown: int, of: int, *, plain: bool = False) -> str:
+    words = _("Showing the last %(last)s of %(n)s scores, plus your first.")
+    if not plain:
+        words = _("Showing the last %(last)s of %(n)s scores, plus the baseline.")
+    return words % {
         "last": shown - 1,
         "n": of,
     }

@@ -209,6 +209,7 @@ def plain_chart(series: charts.Series) -> PlainChart:
         chart_id=f"progress-{code}",
         baseline=baseline,
         of=series.count,
+        plain=True,
     )
     first = points[0].total if points else 0
     rows = [

@@ -202,6 +202,9 @@ def test_it_charts_scores_in_plain_words_when_the_clinic_allows(cast: SimpleName
     assert "mild" in page
     assert "caseness" not in page.lower()
     assert "reliable" not in page.lower()
+    assert "Baseline" not in page  # the chart's words; its parts keep their class names
+    assert ">baseline" not in page
+    assert "your first score 14" in page
     assert "-6" in page  # the table: since the first score
     assert AuditEvent.objects.filter(action="measures.outcomes.viewed_in_portal").exists()
 
