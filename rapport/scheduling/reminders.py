@@ -30,7 +30,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from rapport.clients.language import for_client
+from rapport.clients.language import for_client, language_of
 from rapport.core import audit, jobs
 from rapport.core.outbox import message_id, sender
 from rapport.scheduling import ics
@@ -109,6 +109,12 @@ def appointment_for_reply(token: str) -> Appointment | None:
         .filter(public_id=public_id)
         .first()
     )
+
+
+def reply_language(request: Any, token: str) -> str | None:
+    """The language a reply link opens in: the client's stored one (None: no client)."""
+    found = appointment_for_reply(token)
+    return language_of(found.client) if found is not None and found.client_id else None
 
 
 def reply_link(appointment: Appointment) -> str:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from types import SimpleNamespace
 
 from django.conf import settings
 from django.test import Client as HttpClient
 from django.urls import reverse
+from django.utils import timezone
 
 from rapport.core.models import AuditEvent
 from rapport.portal.models import PortalAccount
@@ -163,3 +165,17 @@ def test_a_new_portal_account_starts_in_the_client_s_language(cast: SimpleNamesp
     cast.client.preferred_language = "es"
     cast.client.save()
     assert make_portal_account(cast.client).language == "es"
+
+
+def test_the_reminder_reply_page_opens_in_the_client_s_language(cast: SimpleNamespace) -> None:
+    from rapport.scheduling import reminders
+    from tests.scheduling.helpers_l import course, sessions
+
+    cast.client.preferred_language = "es"
+    cast.client.save()
+    soon = timezone.localdate() + timedelta(days=14)
+    first = sessions(course(cast, count=1, first=soon))[0]
+    url = reverse("scheduling:reminder_reply", args=[reminders.reply_token(first)])
+    page = HttpClient().get(url)
+    assert _lang(page) == "es"
+    assert "Pedir otra fecha" in page.content.decode()

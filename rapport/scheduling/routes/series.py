@@ -3,6 +3,8 @@
 
 from django.urls import path
 
+from rapport.core.language import prefer
+from rapport.scheduling import reminders
 from rapport.scheduling.views import appointments, client_appointments, series
 
 urlpatterns = [
@@ -34,5 +36,10 @@ urlpatterns = [
         appointments.appointment_video,
         name="appointment_video",
     ),
-    path("reply/<str:token>/", appointments.reminder_reply, name="reminder_reply"),
+    # In the client's stored language unless the reader chose one (core/language.py).
+    path(
+        "reply/<str:token>/",
+        prefer(reminders.reply_language)(appointments.reminder_reply),
+        name="reminder_reply",
+    ),
 ]
