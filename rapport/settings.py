@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "rapport.ipt",
     "rapport.intake",
     "rapport.portal",
+    "rapport.reports",
     "rapport.scale",  # synthetic practice-scale data for benchmarks (seed_scale)
 ]
 

@@ -9,6 +9,7 @@ urlpatterns = [
     path("episodes/", include("rapport.ipt.urls")),
     path("schedule/", include("rapport.scheduling.urls")),
     path("portal/", include("rapport.portal.urls")),
+    path("reports/", include("rapport.reports.urls")),
     # The language switch on client-facing pages (Django's set_language; POST only changes).
     path("i18n/", include("django.conf.urls.i18n")),
     # Last: the public site owns the root.
