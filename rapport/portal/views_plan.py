@@ -25,6 +25,7 @@ from django.views.decorators.http import require_POST
 from rapport.clients.models import Client
 from rapport.core import audit
 from rapport.core.access import Capability, can
+from rapport.ipt import services
 from rapport.ipt.catalogue import ProblemArea
 from rapport.ipt.models import ClientSummary, Contract, Episode, Goal
 from rapport.measures import safety_plans
@@ -168,6 +169,10 @@ def _render_plan(
         "plan": plan,
         "guardian": not can(request.user, Capability.PORTAL_OWN),
         "acknowledge_form": form,
+        # The contract's own focus words, unless they only name the areas in clinical terms.
+        "focus": contract.focus
+        if contract is not None and contract.focus != services.default_focus(plan.episode)
+        else "",
         "areas": [
             PLAIN_AREAS[a]
             for a in (plan.episode.primary_problem_area, plan.episode.secondary_problem_area)

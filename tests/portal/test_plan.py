@@ -251,3 +251,13 @@ def test_the_plan_costs_the_same_however_long_its_history(planned) -> None:
         h.renegotiate(planned.episode)
         h.plan_episode(planned.episode)  # two more goals each time
     assert _queries(planned.client, PLAN) == before
+
+
+def test_the_contract_leaves_out_a_focus_that_only_names_areas_clinically(planned) -> None:
+    from rapport.ipt import services
+
+    planned.contract.focus = services.default_focus(planned.episode)
+    planned.contract.save(update_fields=["focus"])
+    html = planned.client.get(PLAN).content.decode()
+    assert "Primary problem area" not in html
+    assert "Grief after the death of someone close" in html
