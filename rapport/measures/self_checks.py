@@ -99,6 +99,9 @@ def record(
     )
     audit.record(request, "measures.response.submitted_in_portal", response, fields=["answers"])
     compared_with = last_score(client, course_id)
+    # One e-mail until the therapist has looked: later checks join the same list.
+    waiting = SelfCheck.objects.filter(client=client, seen_at__isnull=True).exclude(reasons=[])
+    already_told = waiting.exists()
     check = SelfCheck.objects.create(
         client=client,
         response=response,
@@ -107,7 +110,7 @@ def record(
         created_at=timezone.now(),
     )
     audit.record(request, "measures.self_check.taken", check, fields=["reasons"])
-    if check.positive:
+    if check.positive and not already_told:
         _tell(check, CHECK_EMAIL, with_intake=False)
     return check
 
