@@ -29,6 +29,9 @@ GLOBAL = {
     "core.recoverycodedevice": "part of the account's two-step sign-in",
     "core.recoverycode": "part of the account's two-step sign-in",
     "core.secondfactorreset": "part of the account's two-step sign-in",
+    # A portal sign-in is found by e-mail before any clinic is known, and by its
+    # user on every request: part of the account, like staff roles.
+    "portal.portalaccount": "part of a client's or guardian's sign-in, found by e-mail",
     # One row per audit chain, keyed by the clinic's id in `chain` (0 for events
     # outside any clinic), locked by the sealing worker: kept on the coordinator.
     "core.auditchain": "chain heads, keyed by clinic id (0: no clinic)",
@@ -121,7 +124,7 @@ def test_the_global_list_names_real_models_that_need_no_key() -> None:
     assert set(GLOBAL) <= labels
     # A table that gained the key could be distributed instead: only accounts may keep it.
     keyed = {label for label in GLOBAL if _clinic_key(apps.get_model(label))}
-    assert keyed == {"core.user"}
+    assert keyed == {"core.user", "portal.portalaccount"}
 
 
 def test_the_clinic_key_is_required_where_it_is_carried() -> None:
