@@ -90,7 +90,7 @@ def _stopped(request: HttpRequest, form: PracticeEntryForm) -> HttpResponse:
     typed = (
         [(field.label, field.value()) for field in form if field.value()] if form.is_bound else []
     )
-    return render(request, "portal/practice/stopped.html", {"typed": typed}, status=409)
+    return render(request, "portal/practice/stopped.html", {"typed": typed})
 
 
 @portal_view(OWN)

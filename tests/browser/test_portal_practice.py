@@ -144,3 +144,40 @@ def test_a_message_round_trip_with_the_unread_badge(
     expect(client.get_by_role("alert")).to_contain_text("help is available right now")
     assert SafetyAlert.objects.get().source == "message"
     audit(client)
+
+
+def test_assigning_nothing_keeps_the_instruction_and_a_stopped_practice_keeps_the_words(
+    page: Page, new_page: Callable[[], Page], live_server: LiveServer, cast: SimpleNamespace
+) -> None:
+    sign_in(page, cast.therapist)
+    visit(page, reverse("ipt:note", args=[cast.note.public_id]))
+    assign = page.get_by_role("region", name="Assign practice before next session")
+    assign.get_by_label("Instruction for the client").fill("The talk with your manager.")
+    click(page, assign.get_by_role("button", name="Assign practice"))
+    expect(page.locator(".error-summary")).to_contain_text("Choose at least one kind")
+    expect(page.get_by_label("Instruction for the client")).to_have_value(
+        "The talk with your manager."
+    )
+    page.get_by_label("Role-play preparation").check()
+    click(page, page.get_by_role("button", name="Assign practice"))
+    expect(page.locator(".messages")).to_contain_text("Practice assigned")
+
+    # The client starts preparing; meanwhile the therapist stops the practice.
+    client = portal_phone(new_page)
+    sign_in_portal(client, live_server, make_portal_account(cast.client))
+    click(client, client.get_by_role("link", name="Prepare a conversation"))
+    expect(client.get_by_role("main")).to_contain_text("The talk with your manager.")
+    client.get_by_label("Who is the conversation with?").fill("My manager, Pat")
+    client.get_by_label("What do I want from it?").fill("Fewer late shifts")
+    client.get_by_label("How will I start?").fill("Can we look at the rota together?")
+    client.get_by_label("What might they say?").fill("Everyone wants that.")
+    client.get_by_label("How could I answer?").fill("I understand; two evenings would help.")
+
+    visit(page, reverse("ipt:practice", args=[cast.episode.public_id]))
+    click(page, page.get_by_role("button", name="Stop Role-play preparation"))
+    expect(page.locator(".messages")).to_contain_text("Practice stopped")
+
+    click(client, client.get_by_role("button", name="Save"))
+    expect(client.get_by_role("heading", level=1)).to_have_text("This practice has stopped")
+    expect(client.get_by_role("main")).to_contain_text("Can we look at the rota together?")
+    assert not PracticeEntry.objects.exists()

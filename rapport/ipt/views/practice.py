@@ -43,7 +43,7 @@ def practice_assign(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     if not form.is_valid():
         # Shown again with what was typed, not lost behind a redirect.
         context = episode_context(request, episode, "notes", note=note, form=form)
-        return render(request, "ipt/practice/assign.html", context, status=400)
+        return render(request, "ipt/practice/assign.html", context)
     for kind in form.cleaned_data["kinds"]:
         assignment = practice.assign(note, kind, form.cleaned_data["instruction"], by=request.user)
         audit.record(request, "ipt.practice.assigned", assignment, fields=["kind", "instruction"])
