@@ -122,3 +122,11 @@ def test_booking_and_reminder_e_mails_use_the_client_s_language(cast: SimpleName
     for text in (booked.subject, booked.text_body, message.subject, message.body):
         assert cast.client.family_name not in text
         assert cast.client.given_name not in text
+
+
+def test_a_stored_response_is_worded_as_it_was_answered() -> None:
+    spanish = instruments.as_answered("phq9", "1-es")
+    assert spanish.item("q9").text.startswith("Pensamientos de que estaría mejor muerto(a)")
+    assert instruments.as_answered("phq9", "1").item("q1").text == (
+        "Little interest or pleasure in doing things"
+    )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rapport.measures.instruments.base import Instrument
+from rapport.measures.instruments.base import Instrument, version_language
 
 CATALOGUE: dict[str, Instrument] = {}
 
@@ -15,6 +15,12 @@ def register(instrument: Instrument) -> Instrument:
 def get(code: str) -> Instrument:
     """The instrument for ``code``; KeyError for an unknown one."""
     return CATALOGUE[code]
+
+
+def as_answered(code: str, form_version: str) -> Instrument:
+    """The instrument worded as a stored response saw it (its ``instrument_version``,
+    "1-es": the official Spanish wording), to show a response in its own language."""
+    return CATALOGUE[code].in_language(version_language(form_version))
 
 
 # Each module registers its instrument on import, so get("phq9") works once this
