@@ -73,23 +73,24 @@ def _default_body(kind: str) -> str:
     return f"{TEMPLATE_NOTE}\n\n{DEFAULTS[kind][1]}"
 
 
-def current_documents(clinic: Clinic) -> list[IntakeDocument]:
+def current_documents(clinic: Clinic | int) -> list[IntakeDocument]:
     """The latest version of each document, in a fixed order; a clinic that never
     edited them gets the default templates as version 1."""
-    found = {doc.kind: doc for doc in IntakeDocument.objects.current(clinic)}
+    clinic_id = getattr(clinic, "pk", clinic)
+    found = {doc.kind: doc for doc in IntakeDocument.objects.current(clinic_id)}
     missing = [kind for kind in DocumentKind.values if kind not in found]
     for kind in missing:
         try:
             with transaction.atomic():
                 found[kind] = IntakeDocument.objects.create(
-                    clinic=clinic,
+                    clinic_id=clinic_id,
                     kind=kind,
                     version=1,
                     title=str(DEFAULTS[kind][0]),
                     body=_default_body(kind),
                 )
         except IntegrityError:  # another request created it first
-            found[kind] = IntakeDocument.objects.current(clinic).get(kind=kind)
+            found[kind] = IntakeDocument.objects.current(clinic_id).get(kind=kind)
     return [found[kind] for kind in DocumentKind.values]
 
 
@@ -131,7 +132,7 @@ class DocumentStatus:
 
 def statuses(client: Client) -> list[DocumentStatus]:
     """Each current document and where this client stands with it (two queries)."""
-    documents = current_documents(client.clinic)
+    documents = current_documents(client.clinic_id)
     signatures = (
         DocumentSignature.objects.filter(client=client)
         .select_related("document")

@@ -107,7 +107,7 @@ def _paperwork_group(request: HttpRequest, data: Any) -> dict[str, Any]:
     documents = paperwork.current_documents(request.user.clinic)
     effects = [
         _("Clients sign these in the portal before their first session.")
-        if any(doc.version > 1 or paperwork.TEMPLATE_NOTE not in doc.body for doc in documents)
+        if any(doc.version > 1 or str(paperwork.TEMPLATE_NOTE) not in doc.body for doc in documents)
         else _("These are still the template texts: replace them with the clinic's own."),
     ]
     return {"form": forms.Form(data), "documents": documents, "effects": effects}

@@ -9,6 +9,7 @@ from types import SimpleNamespace
 from django.urls import reverse
 
 from rapport.clients.models import Client
+from rapport.clients.paperwork import current_documents
 from tests.factories import signed_in
 from tests.history import past_appointments, phq9_responses, signed_notes
 from tests.page_cost import PageCost, page_cost
@@ -44,6 +45,7 @@ def test_the_client_list_cost_is_pinned_and_flat(cast: SimpleNamespace) -> None:
 def test_the_client_record_cost_is_pinned_and_flat(cast: SimpleNamespace) -> None:
     http = signed_in(cast.intake)
     url = reverse("clients:detail", args=[cast.client.public_id])
+    current_documents(cast.clinic)  # the clinic's intake paperwork
     small = page_cost(http, url)
     signed_notes(cast.episode, 200)
     past_appointments(cast.client, 200)
@@ -52,5 +54,7 @@ def test_the_client_record_cost_is_pinned_and_flat(cast: SimpleNamespace) -> Non
     # 1 session, 2 user, 3 OTP device, 4 clinic, 5 savepoint, 6 roles, 7 the client
     # with their therapist (background deferred), 8 audit insert, 9 may edit details
     # (intake holds no clinical reach: no query for that), the header's 10 current
-    # episode and 11 next appointment, 12 release, 13-15 session save.
-    assert small == PageCost(queries=15, decrypted=0)
+    # episode and 11 next appointment, the paperwork's 12 current documents and
+    # 13 the client's signatures, the portal access section's 14 accounts and 15 who may
+    # invite, 16 release, 17-19 session save.
+    assert small == PageCost(queries=19, decrypted=0)
