@@ -261,3 +261,13 @@ def test_the_contract_leaves_out_a_focus_that_only_names_areas_clinically(planne
     html = planned.client.get(PLAN).content.decode()
     assert "Primary problem area" not in html
     assert "Grief after the death of someone close" in html
+
+
+def test_the_therapists_own_formulation_never_reaches_the_portal(planned) -> None:
+    secret = "Clinician's formulation: attachment anxiety since the divorce."
+    planned.episode.formulation = secret
+    planned.episode.save(update_fields=["formulation"])
+    h.share_with_guardian(planned.episode, summary=True, contract=True, safety_plan=True)
+    for http in (planned.client, planned.guardian):
+        assert secret not in http.get(PLAN).content.decode()
+        assert h.DRAFT not in http.get(PLAN).content.decode()
