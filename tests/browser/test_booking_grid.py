@@ -52,7 +52,7 @@ def test_it_books_from_the_grid_with_the_keyboard_and_sends_the_ics(
     sign_in(page, cast.intake)
     visit(page, reverse("intake:book", args=[req.public_id]))
     grid = page.locator("#booking-grid")
-    expect(grid).to_contain_text(f"Times are in {zone}.")
+    expect(grid).to_contain_text(f"Times in {zone}.")
     expect(grid).to_contain_text(f"{cast.therapist.get_full_name()} has no free time this week.")
 
     # The therapist filter swaps the grid in place (htmx) and keeps the URL.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 from types import SimpleNamespace
 
 import pytest
@@ -50,6 +51,12 @@ def test_it_takes_an_urgent_request_from_the_queue_to_a_client_with_an_episode(
     expect(rows.get_by_role("row").nth(1)).to_contain_text("Jordan Urgent")
     expect(rows.get_by_role("row").nth(1)).to_contain_text("Urgent: same-day contact")
     expect(rows.get_by_role("row").nth(2)).to_contain_text("Older Ordinary")
+    # Each request's arrival is on the coordinator's clock, with the zone named.
+    older = ConsultationRequest.objects.get(name="Older Ordinary").created_at
+    local = timezone.localtime(older, zoneinfo.ZoneInfo(cast.clinic.time_zone))
+    expect(rows.get_by_role("row").nth(2).locator("time")).to_have_text(
+        f"{local:%Y-%m-%d %H:%M} {local.tzname()}"
+    )
 
     click(page, rows.get_by_role("link", name="Jordan Urgent"))
     expect_path(page, "intake:request", urgent.public_id)
@@ -75,6 +82,9 @@ def test_it_takes_an_urgent_request_from_the_queue_to_a_client_with_an_episode(
     expect_path(page, "intake:request", urgent.public_id)
     expect(page.get_by_text("Initial consultation booked with")).to_be_visible()
     appointment = Appointment.objects.get(request_id=urgent.public_id)
+    start = timezone.localtime(appointment.starts_at, zoneinfo.ZoneInfo(cast.clinic.time_zone))
+    booked = page.get_by_role("listitem").filter(has_text=cast.colleague.get_full_name())
+    expect(booked.locator("time").last).to_contain_text(start.tzname())
     assert (appointment.therapist, appointment.kind) == (cast.colleague, "consultation")
 
     # Convert into a client and open the episode with the same therapist.

@@ -5,6 +5,7 @@ acknowledges it, and leaves only once a complete risk assessment is recorded."""
 from __future__ import annotations
 
 import re
+import zoneinfo
 from collections.abc import Callable
 from datetime import timedelta
 from types import SimpleNamespace
@@ -85,7 +86,14 @@ def test_it_raises_escalates_and_acknowledges_a_safety_alert(
     expect(escalated).to_contain_text(cast.client.display_name)
     expect(escalated).to_contain_text("escalated (level 1)")
 
+    # The list of alerts gives the time raised on the reader's clock, the zone named.
+    visit(therapist, reverse("measures:alerts"))
+    raised = therapist.get_by_role("table", name="Open safety alerts").locator("tbody time")
+    local = timezone.localtime(alert.created_at, zoneinfo.ZoneInfo(cast.clinic.time_zone))
+    expect(raised).to_have_text(f"{local:%Y-%m-%d %H:%M} {local.tzname()}")
+
     # The therapist opens the alert and submits an incomplete assessment first.
+    visit(therapist, reverse("core:dashboard"))
     click(therapist, banner.get_by_role("link", name="Review and acknowledge"))
     expect_path(therapist, "measures:alert_acknowledge", alert.public_id)
     therapist.get_by_label("Suicidal ideation", exact=True).fill(ASSESSMENT["ideation"])

@@ -76,8 +76,7 @@ def test_a_therapist_sees_the_course_the_next_session_alerts_and_scores(
         top = header(http.get(url).content.decode())
         assert '<span class="badge badge-phase">Initial</span>' in top, name
         assert "session 2 of 16" in top, name
-        assert "Thu 12 Mar 2026, 13:00" in top, name
-        assert "(America/New_York)" in top, name
+        assert "Thu 12 Mar 2026, 13:00 EDT" in top, name
         assert "1 open alert" in top, name
         assert f"PHQ-9 <strong>{response.total}</strong> ({response.band})" in top
         assert ">Appointments</a>" in top
@@ -97,8 +96,7 @@ def test_age_counts_in_the_clinics_date_and_times_in_the_viewers_zone(
     body = signed_in(cast.intake).get(reverse("clients:detail", args=[client.public_id]))
     top = header(body.content.decode())
     assert "36 years" in top  # already 10 March at the clinic, still the 9th for the reader
-    assert "Tue 10 Mar 2026, 18:00" in top
-    assert "(America/Los_Angeles)" in top
+    assert "Tue 10 Mar 2026, 18:00 PDT" in top
 
 
 @pytest.mark.parametrize("role", ["intake", "admin"])

@@ -60,7 +60,7 @@ def test_it_shows_words_actor_client_object_and_the_readers_zone(cast: SimpleNam
     assert cast.client.display_name in body
     assert '<th scope="col">When <span class="muted">(Asia/Tokyo)</span></th>' in body
     # Valid HTML: seconds and a zone, never six fraction digits.
-    assert '<time datetime="2026-01-01T00:00:00Z">2026-01-01 09:00:00</time>' in body
+    assert '<time datetime="2026-01-01T00:00:00Z">2026-01-01 09:00:00 JST</time>' in body
     assert '<td class="nowrap"><time' in body
 
 
@@ -69,7 +69,7 @@ def test_a_reader_with_their_own_zone_sees_it(cast: SimpleNamespace) -> None:
     event(cast, "clients.client.viewed", NOON)
     body = signed_in(cast.admin).get(LOG, {"event": "clients.client.viewed"}).content.decode()
     assert "(America/Los_Angeles)" in body
-    assert ">2026-03-10 05:00:00</time>" in body
+    assert ">2026-03-10 05:00:00 PDT</time>" in body
 
 
 def test_it_filters_by_event_type(cast: SimpleNamespace) -> None:

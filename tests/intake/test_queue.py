@@ -222,7 +222,7 @@ def test_it_offers_the_therapists_free_times_as_a_week_grid(cast: SimpleNamespac
             .content.decode()
         )
     assert "Week of 5 October to 11 October 2026" in body
-    assert "Times are in Europe/London." in body
+    assert "Times in Europe/London." in body
     assert body.count('class="slot-button"') == 3  # this week's Tuesday only
     assert "09:00<span" in body
     assert "11:00<span" in body

@@ -80,5 +80,5 @@ def test_it_still_counts_contact_attempts_and_shows_the_last(cast: SimpleNamespa
     untried_row = body[body.index("Not Yet Tried") :].split("</tr>")[0]
     assert "<td>2 <span" in tried_row
     last = timezone.localtime(NOW - dt.timedelta(hours=2), cast.clinic.zone)
-    assert f"last {last:%Y-%m-%d %H:%M}" in tried_row
+    assert f">{last:%Y-%m-%d %H:%M} {last.tzname()}</time>" in tried_row  # the zone named
     assert "<td>0</td>" in untried_row

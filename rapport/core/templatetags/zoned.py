@@ -97,3 +97,9 @@ def zone_name() -> str:
 def zone_note() -> dict[str, str]:
     """A line above a grid or table of bare times: "Times in America/New_York."."""
     return {"zone": timezone.get_current_timezone_name()}
+
+
+@register.filter
+def utc_datetime(moment: dt.datetime | None) -> str:
+    """For a ``datetime`` attribute beside a bare time in a grid under ``{% zone_note %}``."""
+    return machine_time(moment) if isinstance(moment, dt.datetime) else ""
