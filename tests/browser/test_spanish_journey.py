@@ -101,3 +101,25 @@ def test_a_spanish_speaking_client_answers_a_questionnaire_link_in_spanish(
     )
     assert set(Response.objects.values_list("instrument_version", flat=True)) == {"1-es"}
     assert SafetyAlert.objects.filter(client=cast.client, item="q9").count() == 1
+
+
+def test_a_client_switches_the_portal_to_spanish_and_it_stays_spanish(
+    new_page: Callable[[], Page], cast: SimpleNamespace, live_server
+) -> None:
+    from rapport.portal.models import PortalAccount
+    from tests.browser.portal_helpers import NARROWEST, portal_phone, sign_in_portal
+    from tests.factories import make_portal_account
+
+    account = make_portal_account(cast.client)
+    page = portal_phone(new_page)
+    sign_in_portal(page, live_server, account)
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    click(page, page.get_by_role("button", name="Español"))
+    expect_path(page, "portal:home")
+    expect(page.locator("html")).to_have_attribute("lang", "es")
+    expect(page.get_by_role("button", name="Cerrar sesión")).to_be_visible()
+    page.set_viewport_size(NARROWEST)
+    audit(page)
+    cast.client.refresh_from_db()
+    assert PortalAccount.objects.get(pk=account.pk).language == "es"
+    assert cast.client.preferred_language == "es"
