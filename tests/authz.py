@@ -94,3 +94,18 @@ def portal_account(role: str, cast: SimpleNamespace) -> Any:
             account = make_portal_account(client)
         setattr(cast, attribute, account)
     return getattr(cast, attribute)
+
+
+def http_for(role: str, cast: SimpleNamespace) -> Any:
+    """A CSRF-enforcing test client in the session of ``role`` (any of ROLES)."""
+    from django.test import Client as HttpClient
+
+    from tests.factories import portal_signed_in, signed_in
+
+    if role == "anon":
+        return HttpClient(enforce_csrf_checks=True)
+    if role == "no2fa":
+        return signed_in(cast.therapist, verified=False)
+    if role in PORTAL_ROLES:
+        return portal_signed_in(portal_account(role, cast))
+    return signed_in(getattr(cast, role))

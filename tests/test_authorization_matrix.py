@@ -18,20 +18,18 @@ from tests.authz import (
     CLINICAL_READ,
     CLINICAL_WRITE,
     LOGIN,
-    PORTAL_ROLES,
     POST_ONLY,
     ROLES,
     TWO_FA,
     Row,
     episode,
+    http_for,
     outcomes,
-    portal_account,
 )
 from tests.factories import (
     PROCESS_NOTE_SECRET,
     make_episode,
     make_note,
-    portal_signed_in,
     signed_in,
 )
 
@@ -112,13 +110,7 @@ def test_it_has_an_expectation_for_every_url_pattern() -> None:
 
 
 def _http_for(role: str, cast: SimpleNamespace) -> HttpClient:
-    if role == "anon":
-        return HttpClient()
-    if role == "no2fa":
-        return signed_in(cast.therapist, verified=False)
-    if role in PORTAL_ROLES:
-        return portal_signed_in(portal_account(role, cast))
-    return signed_in(getattr(cast, role))
+    return http_for(role, cast)
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))

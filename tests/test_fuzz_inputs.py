@@ -31,8 +31,7 @@ from django.utils.html import escape
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from tests.authz import ROLES
-from tests.factories import signed_in
+from tests.authz import ROLES, http_for
 from tests.test_authorization_matrix import EXPECTED
 
 # Query parameters the views read (grep request.GET), and common ones a probe tries.
@@ -153,11 +152,7 @@ def _forms(url: str, html: str) -> list[Form]:
 
 
 def _http(role: str, cast: SimpleNamespace) -> HttpClient:
-    if role == "anon":
-        http = HttpClient()
-    else:
-        user = cast.therapist if role == "no2fa" else getattr(cast, role)
-        http = signed_in(user, verified=role != "no2fa")
+    http = http_for(role, cast)
     # The walk checks input handling, not CSRF (tests/core covers that): no token round trip.
     http.handler.enforce_csrf_checks = False
     return http

@@ -29,8 +29,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from rapport.ipt.models import ClosenessRating, InventoryPerson
-from tests.authz import LOGIN, ROLES, TWO_FA
-from tests.factories import signed_in
+from tests.authz import LOGIN, ROLES, TWO_FA, http_for
 from tests.measures.admin_helpers import (
     gad7,
     phq9,
@@ -53,11 +52,7 @@ OUTDATED = (
 
 
 def _http_for(role: str, cast: SimpleNamespace) -> HttpClient:
-    if role == "anon":
-        return HttpClient()
-    if role == "no2fa":
-        return signed_in(cast.therapist, verified=False)
-    return signed_in(getattr(cast, role))
+    return http_for(role, cast)
 
 
 def _is_page(response) -> bool:

@@ -8,7 +8,7 @@ import pytest
 from django.test import Client as HttpClient
 from django.urls import reverse
 
-from tests.authz import ROLES
+from tests.authz import ROLES, http_for
 from tests.factories import csrf_post, signed_in
 from tests.test_authorization_matrix import EXPECTED
 
@@ -20,9 +20,7 @@ def _directives(response) -> set[str]:
 
 
 def _http_for(role: str, cast: SimpleNamespace) -> HttpClient:
-    if role == "no2fa":
-        return signed_in(cast.therapist, verified=False)
-    return signed_in(getattr(cast, role))
+    return http_for(role, cast)
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
