@@ -153,6 +153,9 @@ def test_it_tells_the_therapist_when_a_maintenance_client_is_slipping(
     expect(page.get_by_text("Staying in bed past ten.")).to_be_visible()
     expect(page.get_by_text("A walk with a friend.")).to_be_visible()
     click(page, page.get_by_role("link", name="Take the check-in"))
+    page.set_viewport_size(NARROWEST)  # the questions fit the narrowest phone
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= NARROWEST["width"], width
     _phq9(page, rest="More than half the days")  # 16: back in the moderate range
     click(page, page.get_by_role("button", name="Send my answers"))
     expect(page.get_by_text("Your therapist has been told")).to_be_visible()
