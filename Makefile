@@ -79,7 +79,7 @@ crash-test: install
 	  $(if $(CRASH_DATABASE_URL),--database-url "$(CRASH_DATABASE_URL)")
 
 # Lighthouse (not part of `make test`): accessibility and best-practices scores of public and
-# staff pages on Debian's Chromium, reports in var/lighthouse/ (docs/operations.md, "Quality").
+# staff pages on Debian's Chromium, reports in var/lighthouse/ (docs/quality.md).
 # The pinned npm package runs no install scripts and never downloads a browser.
 #   make lighthouse                                   a throwaway demo clinic, served as `make run`
 #   make lighthouse LIGHTHOUSE_URL=http://127.0.0.1:8000   the demo already running (`make run`)
