@@ -154,18 +154,17 @@ def review_window(note: SessionNote) -> tuple[datetime, datetime | None]:
     Session notes carry a date, not a time, so an entry written on the day of the
     previous session shows in both reviews rather than in neither.
     """
-    zone = note.clinic.zone
-    previous = (
-        SessionNote.objects.filter(episode_id=note.episode_id, number__lt=note.number)
-        .order_by("-number")
-        .values_list("held_on", flat=True)
-        .first()
+    zone = note.episode.client.clinic.zone  # loaded with the note (views.notes.get_note)
+    # Note numbers run on without gaps: the neighbours are number - 1 and number + 1.
+    neighbours = dict(
+        SessionNote.objects.filter(
+            episode_id=note.episode_id, number__in=(note.number - 1, note.number + 1)
+        ).values_list("number", "held_on")
     )
-    start_day = previous or note.held_on - timedelta(days=14)
+    start_day = neighbours.get(note.number - 1) or note.held_on - timedelta(days=14)
     start = datetime.combine(start_day, time.min, tzinfo=zone)
-    later = SessionNote.objects.filter(episode_id=note.episode_id, number__gt=note.number)
     end = None
-    if later.exists():
+    if note.number + 1 in neighbours:
         end = datetime.combine(note.held_on + timedelta(days=1), time.min, tzinfo=zone)
     return start, end
 

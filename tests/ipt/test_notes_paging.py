@@ -141,11 +141,15 @@ PINNED = {
     # 12 self-rating, 13 addenda, 14 reviews, 15 open alerts, 16 alerts acknowledged
     # here, 17 safety plan, 18 tasks done (codes only), 19 each measure's baseline,
     # previous and latest score (one windowed query), 20 schedule, 21 thresholds,
-    # 22 advisories. Decrypted: the six text fields in the form and the rating's comment.
-    "draft": PageCost(queries=26, decrypted=7),
+    # 22 advisories; the practice panels: 23 neighbouring notes (the review's window),
+    # 24 the window's latest mood ratings, 25 its worksheets (count; none here to page),
+    # 26 practice assigned now. Decrypted: the six text fields in the form and the
+    # rating's comment.
+    "draft": PageCost(queries=30, decrypted=7),
     # As the draft to 18, then 19 each measure's latest score since signing; the slot
-    # itself is the signed snapshot. Decrypted: six text fields, the snapshot, the comment.
-    "signed": PageCost(queries=23, decrypted=8),
+    # itself is the signed snapshot; then the four practice queries. Decrypted: six text
+    # fields, the snapshot, the comment.
+    "signed": PageCost(queries=27, decrypted=8),
     # 7 episode with client, 8 audit insert, 9 checklist (done or not, not its notes),
     # 10–12 layout. Decrypted: nothing (no free text is shown on the overview).
     "overview": PageCost(queries=16, decrypted=0),
@@ -168,9 +172,10 @@ def test_a_note_signed_before_snapshots_costs_the_same_with_a_long_history(
     grow(course)
     assert page_cost(http, url("ipt:note", course.signed)) == short
     # As the signed note to 18, then 19–22 the slot rebuilt as of the session day (its
-    # scores, schedule, thresholds, the advisory then) and 23 the latest scores since.
-    # Decrypted: the six text fields and the comment (there is no snapshot).
-    assert short == PageCost(queries=27, decrypted=7)
+    # scores, schedule, thresholds, the advisory then), 23 the latest scores since and
+    # 24–27 the practice panels. Decrypted: the six text fields and the comment (there is
+    # no snapshot).
+    assert short == PageCost(queries=31, decrypted=7)
 
 
 # --- what the pages show from a long history -------------------------------------------------
