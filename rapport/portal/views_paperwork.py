@@ -11,10 +11,11 @@ import uuid
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -60,12 +61,27 @@ def paperwork_due(request: HttpRequest, client: Client) -> list[DueItem]:
     return [
         DueItem(
             label=_("Read and sign: %(title)s") % {"title": status.document.title},
-            url=reverse("portal:paperwork_sign", args=[status.document.public_id]),
+            url=sign_url(status.document),
             kind="paperwork",
         )
         for status in paperwork.statuses(client)
         if status.signature is None
     ]
+
+
+def sign_url(document: IntakeDocument) -> str:
+    return f"{reverse('portal:paperwork_sign')}?{urlencode({'document': document.public_id})}"
+
+
+def _document(request: HttpRequest, client: Client) -> IntakeDocument | None:
+    """The version named in the address (None if none is; a bad or foreign one: 404)."""
+    if not request.GET.get("document"):
+        return None
+    try:
+        public_id = uuid.UUID(request.GET["document"])
+    except ValueError:
+        raise Http404 from None
+    return get_object_or_404(IntakeDocument, public_id=public_id, clinic_id=client.clinic_id)
 
 
 @portal_view(CAPABILITY)
@@ -84,13 +100,15 @@ def paperwork_list(request: HttpRequest) -> HttpResponse:
 
 
 @portal_view(CAPABILITY)
-def paperwork_sign(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+def paperwork_sign(request: HttpRequest) -> HttpResponse:
     client = portal_client(request, CAPABILITY)
-    document = get_object_or_404(IntakeDocument, public_id=public_id, clinic_id=client.clinic_id)
+    document = _document(request, client)
+    if document is None:
+        return redirect("portal:paperwork")
     current = next(d for d in paperwork.current_documents(client.clinic) if d.kind == document.kind)
     if current.pk != document.pk:
         messages.info(request, _("The clinic has updated this document. Here is the new version."))
-        return redirect("portal:paperwork_sign", public_id=current.public_id)
+        return redirect(sign_url(current))
     already = (
         DocumentSignature.objects.filter(client=client, document=document).defer("pdf").first()
     )

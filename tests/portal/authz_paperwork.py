@@ -22,10 +22,6 @@ def _consent(cast: SimpleNamespace) -> Any:
     return next(doc for doc in documents if doc.kind == DocumentKind.CONSENT)
 
 
-def document(cast: SimpleNamespace) -> dict[str, Any]:
-    return {"public_id": _consent(cast).public_id}
-
-
 def signature(cast: SimpleNamespace) -> dict[str, Any]:
     signed = paperwork.sign(
         cast.client,
@@ -39,7 +35,9 @@ def signature(cast: SimpleNamespace) -> dict[str, Any]:
 
 EXPECTED = {
     "portal:paperwork": Row(portal_outcomes(guardian=403)),
-    "portal:paperwork_sign": Row(portal_outcomes(guardian=403), document),
+    # The document to sign is named in the query (the clinic's, the same for everyone):
+    # with none, the client is sent to the list of forms.
+    "portal:paperwork_sign": Row(portal_outcomes(client=302, guardian=403)),
     "portal:paperwork_pdf": Row(portal_outcomes(guardian=403, other=404), signature),
     "clients:paperwork_edit": Row(
         outcomes(default=403, admin=200), lambda cast: {"kind": DocumentKind.CONSENT}

@@ -14,6 +14,7 @@ from pypdf import PdfReader
 from rapport.clients import paperwork
 from rapport.clients.paperwork_models import DocumentKind, DocumentSignature
 from rapport.core.models import AuditEvent
+from rapport.portal.views_paperwork import sign_url
 from rapport.scheduling.booking import book
 from rapport.scheduling.models import Appointment
 from tests.factories import csrf_post, make_portal_account, portal_signed_in, signed_in
@@ -52,7 +53,7 @@ def test_signing_keeps_an_immutable_pdf_of_the_exact_version(cast):
     account = make_portal_account(cast.client)
     http = portal_signed_in(account)
     consent = _consent(cast)
-    url = reverse("portal:paperwork_sign", args=[consent.public_id])
+    url = sign_url(consent)
     page = http.get(url)
     assert b"I agree to take part in Interpersonal Psychotherapy" in page.content
     csrf_post(http, url, {"typed_name": f"  {_full_name(cast)} ", "agree": "on"})
@@ -79,7 +80,7 @@ def test_signing_keeps_an_immutable_pdf_of_the_exact_version(cast):
 
 def test_a_wrong_name_or_no_agreement_signs_nothing(cast):
     http = portal_signed_in(make_portal_account(cast.client))
-    url = reverse("portal:paperwork_sign", args=[_consent(cast).public_id])
+    url = sign_url(_consent(cast))
     wrong = csrf_post(http, url, {"typed_name": "Somebody Else", "agree": "on"})
     assert b"Type your full name as the clinic has it" in wrong.content
     unticked = csrf_post(http, url, {"typed_name": _full_name(cast)})
@@ -92,7 +93,7 @@ def test_a_new_version_asks_again_and_staff_see_it_outdated(cast):
     old = _consent(cast)
     csrf_post(
         http,
-        reverse("portal:paperwork_sign", args=[old.public_id]),
+        sign_url(old),
         {"typed_name": _full_name(cast), "agree": "on"},
     )
     admin = signed_in(cast.admin)
@@ -108,8 +109,8 @@ def test_a_new_version_asks_again_and_staff_see_it_outdated(cast):
     assert "I agree to take part" in admin.get(edit).content.decode()  # old version kept
 
     # The old version's page now shows the new one; signing the old is refused.
-    moved = http.get(reverse("portal:paperwork_sign", args=[old.public_id]))
-    assert moved.headers["Location"] == reverse("portal:paperwork_sign", args=[new.public_id])
+    moved = http.get(sign_url(old))
+    assert moved.headers["Location"] == sign_url(new)
     with pytest.raises(paperwork.SigningRefused):
         paperwork.sign(
             cast.client, old, typed_name="x", signed_on=timezone.localdate(), by=cast.admin
@@ -186,3 +187,12 @@ def test_the_first_session_is_flagged_until_the_consents_are_signed(cast):
         )
     page = staff.get(reverse("scheduling:appointment", args=[first.public_id]))
     assert b"consent not signed" not in page.content
+
+
+def test_a_missing_or_foreign_document_signs_nothing(cast):
+    http = portal_signed_in(make_portal_account(cast.client))
+    bare = http.get(reverse("portal:paperwork_sign"))
+    assert bare.headers["Location"] == reverse("portal:paperwork")
+    assert http.get(reverse("portal:paperwork_sign"), {"document": "nonsense"}).status_code == 404
+    elsewhere = paperwork.current_documents(cast.other_clinic)[0]
+    assert http.get(sign_url(elsewhere)).status_code == 404
