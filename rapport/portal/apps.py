@@ -10,4 +10,4 @@ class PortalConfig(AppConfig):
     def ready(self) -> None:
         # Hooks the staff side reads before any portal URL is resolved: the settings
         # page group, the client record's messages panel, the unread badge.
-        from rapport.portal import settings_messages, views_messages  # noqa: F401
+        from rapport.portal import demo, settings_messages, views_messages  # noqa: F401
