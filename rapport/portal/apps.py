@@ -9,5 +9,5 @@ class PortalConfig(AppConfig):
 
     def ready(self) -> None:
         # Hooks the staff side reads before any portal URL is resolved: the settings
-        # page group, the client record's messages panel, the unread badge.
-        from rapport.portal import demo, settings_messages, views_messages  # noqa: F401
+        # page group, the client record's messages panel and portal access, the unread badge.
+        from rapport.portal import demo, settings_messages, views_messages, views_staff  # noqa: F401
