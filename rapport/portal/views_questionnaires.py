@@ -37,12 +37,12 @@ from rapport.portal.access import portal_client, portal_view
 from rapport.portal.due import DueItem, due_source
 
 OWN = Capability.PORTAL_OWN
-PORTAL = answering.Road(Response.Mode.PORTAL, "measures.response.submitted_in_portal")
-MEASURES_CSS = "css/measures-form.css"
 
 
 def _road(request: HttpRequest) -> answering.Road:
-    return answering.Road(PORTAL.mode, PORTAL.submitted_action, request)
+    """The portal's way through the link's flow: recorded as answered in the portal,
+    audited with the client's portal account as the actor."""
+    return answering.Road(Response.Mode.PORTAL, "measures.response.submitted_in_portal", request)
 
 
 def due_invitations(request: HttpRequest) -> list[Invitation]:
