@@ -197,7 +197,11 @@ def sign(
     )
     signature.pdf = render_pdf(signature)
     signature.pdf_sha256 = hashlib.sha256(signature.pdf).hexdigest()
-    signature.save()
+    try:
+        with transaction.atomic():
+            signature.save()
+    except IntegrityError:  # the same form sent twice at once: the first one counts
+        raise SigningRefused(_("You have already signed this version.")) from None
     return signature
 
 

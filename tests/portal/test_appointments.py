@@ -145,6 +145,8 @@ def test_a_reschedule_request_reaches_the_coordinator_encrypted(cast):
     assert "Requests to reschedule" in dashboard
     assert "Thursday mornings after 9" in dashboard
     assert "1 request to reschedule" in dashboard  # the navigation's count
+    therapist = signed_in(cast.therapist).get(reverse("core:dashboard")).content.decode()
+    assert "Requests to reschedule" not in therapist  # the coordinator's to handle
     detail = coordinator.get(reverse("scheduling:appointment", args=[soon.public_id]))
     assert b"Thursday mornings after 9" in detail.content
     csrf_post(coordinator, reverse("scheduling:reschedule_request_handled", args=[asked.public_id]))
