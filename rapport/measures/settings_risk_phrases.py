@@ -18,8 +18,8 @@ from django.utils.translation import gettext_lazy
 from rapport.core.hooks import SettingsSection, settings_section
 from rapport.core.settings_forms import AuditedSettingsForm, record_changes
 from rapport.measures import risk_phrases
+from rapport.measures.clinic_settings import _row as settings_row  # read once a request
 from rapport.measures.models import MeasuresSettings
-from rapport.measures.safety import clinic_settings
 
 
 class RiskPhrasesForm(AuditedSettingsForm):
@@ -65,7 +65,7 @@ class RiskPhrasesForm(AuditedSettingsForm):
 
 
 def _group(request: HttpRequest, data: Any) -> dict[str, Any]:
-    row = clinic_settings(request.user.clinic)
+    row = settings_row(request)
     phrases = list(row.risk_phrases or [])
     form = RiskPhrasesForm(data, initial={"risk_phrases": "\n".join(phrases)}, prefix="risk")
     effects = [
