@@ -1,5 +1,7 @@
 from django.urls import include, path
 
+from rapport.core import language
+
 urlpatterns = [
     path("", include("rapport.core.urls")),
     path("clients/", include("rapport.clients.urls")),
@@ -12,6 +14,7 @@ urlpatterns = [
     path("reports/", include("rapport.reports.urls")),
     # The language switch on client-facing pages (Django's set_language; POST only changes).
     path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/choose/", language.choose_language, name="choose_language"),
     # Last: the public site owns the root.
     path("", include("rapport.intake.urls")),
 ]

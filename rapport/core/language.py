@@ -15,8 +15,9 @@ from functools import wraps
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
 
 # (namespace, URL name) of client-facing pages; a namespace alone covers all its pages.
 CLIENT_FACING: frozenset[tuple[str, str]] = frozenset(
@@ -28,8 +29,14 @@ CLIENT_FACING: frozenset[tuple[str, str]] = frozenset(
         ("scheduling", "reminder_reply"),
         ("portal", "*"),
         ("", "set_language"),
+        ("", "choose_language"),
     }
 )
+
+
+# Read-only public pages set no cookie until the visitor asks for something, so their
+# switch is a GET form (``choose_language``); pages with a form post to set_language.
+COOKIE_FREE: frozenset[tuple[str, str]] = frozenset({("intake", "home"), ("intake", "page")})
 
 
 def is_client_facing(request: HttpRequest) -> bool:
@@ -54,6 +61,8 @@ class StaffPagesInEnglishMiddleware:
 
     def process_view(self, request: HttpRequest, *args: Any) -> None:
         request.language_switch = is_client_facing(request)
+        match = request.resolver_match
+        request.language_switch_by_link = (match.namespace, match.url_name) in COOKIE_FREE
         if not request.language_switch:
             translation.activate(settings.LANGUAGE_CODE)
             request.LANGUAGE_CODE = settings.LANGUAGE_CODE
@@ -86,3 +95,29 @@ def prefer(lookup: Lookup) -> Callable:
         return wrapped
 
     return decorator
+
+
+def choose_language(request: HttpRequest) -> HttpResponse:
+    """The switch of the read-only public pages: remember the language the visitor
+    pressed (a preference, nothing else) and go back to where they were.
+
+    Those pages carry no CSRF token (so no cookie until asked); a language is the
+    only thing this changes, and only a language Rapport speaks.
+    """
+    language = request.GET.get("language", "")
+    wanted = request.GET.get("next", "")
+    safe = url_has_allowed_host_and_scheme(
+        wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    response = HttpResponseRedirect(wanted if safe and wanted.startswith("/") else "/")
+    if language in {code for code, _name in settings.LANGUAGES}:
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            language,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            path=settings.LANGUAGE_COOKIE_PATH,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        )
+    return response

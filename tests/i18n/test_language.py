@@ -27,8 +27,9 @@ def test_it_switches_the_public_site_to_spanish_without_javascript(cast: SimpleN
     http = HttpClient()
     home = http.get("/")
     assert _lang(home) == "en"
+    assert not home.cookies  # reading the site sets no cookie until the visitor asks
     assert 'name="language" value="es"' in home.content.decode()
-    switched = csrf_post(http, reverse("set_language"), {"language": "es", "next": "/"})
+    switched = http.get(reverse("choose_language"), {"language": "es", "next": "/"})
     assert switched.status_code == 302
     assert switched["Location"] == "/"
     page = http.get("/")
@@ -36,6 +37,27 @@ def test_it_switches_the_public_site_to_spanish_without_javascript(cast: SimpleN
     assert SPANISH_HOME in page.content.decode()
     # The switch now offers English, named in English.
     assert 'value="en" lang="en">English</button>' in page.content.decode()
+
+
+def test_pages_with_a_form_post_the_switch_to_set_language(cast: SimpleNamespace) -> None:
+    http = HttpClient()
+    form = http.get(reverse("intake:consultation")).content.decode()
+    assert f'method="post" action="{reverse("set_language")}"' in form
+    next_url = reverse("intake:consultation")
+    switched = csrf_post(http, reverse("set_language"), {"language": "es", "next": next_url})
+    assert switched["Location"] == next_url
+    assert _lang(http.get(next_url)) == "es"
+
+
+def test_the_switch_never_leaves_the_site_nor_sets_an_unknown_language(
+    cast: SimpleNamespace,
+) -> None:
+    http = HttpClient()
+    response = http.get(
+        reverse("choose_language"), {"language": "xx", "next": "https://evil.example/"}
+    )
+    assert response["Location"] == "/"
+    assert settings.LANGUAGE_COOKIE_NAME not in response.cookies
 
 
 def test_it_shows_the_consultation_form_in_spanish_with_the_official_phq9(
