@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from rapport.core.widgets import RadioSelect
+from rapport.core.zones import zone_label
 from rapport.intake.models import ConsultationRequest, PublicPage
 
 Channel = ConsultationRequest.Channel
@@ -119,6 +120,7 @@ class ConsultationRequestForm(forms.ModelForm):
                     # Already in the clinic's zone: formatted here so templates don't convert.
                     "start": slot.start.strftime("%H:%M"),
                     "end": slot.end.strftime("%H:%M"),
+                    "zone": zone_label(slot.start),
                     "initials": slot.initials,
                     "checked": value == chosen,
                 }

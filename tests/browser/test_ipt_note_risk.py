@@ -20,7 +20,7 @@ from tests.measures.alerts_helpers import ASSESSMENT, SAFETY_PLAN, submit_phq9
 pytestmark = pytest.mark.browser
 
 DETAIL = "Passive thoughts of being better off dead since Sunday; no plan, no intent."
-SAVED = re.compile(r"^Saved at \d\d:\d\d$")
+SAVED = re.compile(r"^Saved at \d\d:\d\d [A-Z]{3,4}$")  # the zone named
 
 
 def _sign(page: Page) -> None:

@@ -28,7 +28,7 @@ from tests.ipt.notes_helpers import contract, held_sessions
 
 pytestmark = pytest.mark.browser
 
-SAVED = re.compile(r"^Saved at \d\d:\d\d$")
+SAVED = re.compile(r"^Saved at \d\d:\d\d [A-Z]{3,4}$")  # the zone named
 INTERVAL = "Interval events linked to mood"
 
 

@@ -60,7 +60,7 @@ def test_free_times_are_offered_by_day_with_initials_only(cast: SimpleNamespace)
     assert "<legend>Tuesday 13 October 2026</legend>" in body
     assert body.count('type="radio" name="slot" id="slot-2026') == 6
     initials = f"{cast.therapist.first_name[0]}.{cast.therapist.last_name[0]}."
-    assert f"09:00–09:50, with {initials}" in body
+    assert f"09:00–09:50 BST, with {initials}" in body  # the clinic's zone, named
     assert cast.therapist.last_name not in body
     assert "Secret Client" not in body
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from types import SimpleNamespace
 
 import time_machine
@@ -31,7 +32,7 @@ def test_it_saves_the_draft_and_returns_the_new_version(cast: SimpleNamespace) -
     response = _autosave(signed_in(cast.therapist), cast.note, symptom_review="Sleep better")
     assert response.status_code == 200
     assert response.json()["version"] == 2
-    assert response.json()["saved_at"]
+    assert re.fullmatch(r"\d\d:\d\d E[SD]T", response.json()["saved_at"])  # New York, named
     cast.note.refresh_from_db()
     assert (cast.note.symptom_review, cast.note.version) == ("Sleep better", 2)
     event = AuditEvent.objects.get(action="ipt.note.autosaved")

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from rapport.core import audit
 from rapport.core.access import Capability, requires
+from rapport.core.zones import in_zone, zone_label
 from rapport.ipt import catalogue
 from rapport.ipt import notes as service
 from rapport.ipt.catalogue import Phase, ProblemArea
@@ -61,7 +62,9 @@ def get_own_note(request: HttpRequest, public_id: uuid.UUID) -> SessionNote:
 
 
 def saved_time(moment: Any) -> str:
-    return formats.time_format(timezone.localtime(moment), "H:i")
+    """ "14:30 EST": the time of day of an autosave, on the reader's clock, the zone named."""
+    local = in_zone(moment, timezone.get_current_timezone())
+    return f"{formats.time_format(local, 'H:i')} {zone_label(local)}"
 
 
 # --- the list ---------------------------------------------------------------------------
