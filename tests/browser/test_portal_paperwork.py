@@ -16,7 +16,7 @@ from pypdf import PdfReader
 from pytest_django.live_server_helper import LiveServer
 
 from tests.browser.harness import click, confirm, expect_path, sign_in, visit
-from tests.browser.portal_helpers import portal_phone, sign_in_portal
+from tests.browser.portal_helpers import NARROWEST, PHONE, portal_phone, sign_in_portal
 from tests.factories import make_portal_account
 
 pytestmark = pytest.mark.browser
@@ -82,6 +82,9 @@ def test_a_client_signs_intake_paperwork_and_is_asked_again_for_a_new_version(
     visit(client, reverse("portal:home"))
     click(client, client.get_by_role("link", name="Read and sign: Consent to treatment"))
     expect(client.get_by_text("Our clinic's own words.")).to_be_visible()
+    client.set_viewport_size(NARROWEST)  # nothing wider than the narrowest phone
+    assert client.evaluate("document.documentElement.scrollWidth") <= NARROWEST["width"]
+    client.set_viewport_size(PHONE)
     click(client, client.get_by_role("link", name="Not now"))
     expect(
         client.get_by_text("The clinic has updated this document since you signed it")
