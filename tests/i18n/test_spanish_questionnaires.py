@@ -130,3 +130,23 @@ def test_a_stored_response_is_worded_as_it_was_answered() -> None:
     assert instruments.as_answered("phq9", "1").item("q1").text == (
         "Little interest or pleasure in doing things"
     )
+
+
+def test_a_spanish_portal_account_answers_the_official_spanish_phq9(
+    cast: SimpleNamespace,
+) -> None:
+    from tests.factories import csrf_post, make_portal_account, portal_signed_in
+
+    cast.client.preferred_language = "es"
+    cast.client.save()
+    invitation = schedule_invitation(cast.client, cast.episode)
+    send_and_read_token()
+    http = portal_signed_in(make_portal_account(cast.client))
+    url = reverse("portal:questionnaire", args=[invitation.public_id])
+    page = http.get(url).content.decode()
+    assert '<html lang="es">' in page
+    assert "Poco interés o placer en hacer cosas" in page
+    csrf_post(http, url, post_data({"phq9": phq9(item9=1), "gad7": gad7(0)}))
+    response = Response.objects.get(instrument="phq9")
+    assert response.instrument_version == "1-es"
+    assert SafetyAlert.objects.filter(response=response, item="q9").exists()
