@@ -9,3 +9,4 @@ class ReportsConfig(AppConfig):
 
     def ready(self) -> None:
         from rapport.reports import panels  # noqa: F401  (registers the documents panel)
+        from rapport.reports import panels_outcomes  # noqa: F401  (the outcomes link)
