@@ -8,5 +8,5 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Reports")
 
     def ready(self) -> None:
-        from rapport.reports import panels  # noqa: F401  (registers the documents panel)
-        from rapport.reports import panels_outcomes  # noqa: F401  (the outcomes link)
+        # Register the letters settings, the documents panel and the outcomes link.
+        from rapport.reports import clinic_settings, panels, panels_outcomes  # noqa: F401

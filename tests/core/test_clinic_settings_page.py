@@ -311,8 +311,9 @@ def test_its_cost_does_not_grow_with_closure_days(cast: SimpleNamespace) -> None
     # 1 session, 2 user, 3 OTP device, 4 clinic, 5 savepoint, 6 roles, 7 scheduling
     # settings, 8 measures settings (read once for three groups), 9 how many closure
     # days, 10 one page of them, 11 how many lie ahead, 12 the next one, 13 the portal
-    # settings (messages), 14 the intake paperwork group, 15 release, 16-18 session save.
-    assert few == PageCost(queries=18, decrypted=0)
+    # settings (messages), 14 the intake paperwork group, 15-16 the letters' wording and
+    # sending setting, 17 release, 18-20 session save.
+    assert few == PageCost(queries=20, decrypted=0)
 
 
 FIELDS = {

@@ -117,3 +117,24 @@ def test_a_clinic_template_is_used_and_unknown_placeholders_stay(cast, consent) 
     )
     text = write(cast, consent, kind="prescriber_start").context["form"].initial["body"]
     assert text == "Hello Dr Prescriber {nonsense}"
+
+
+def _letters_settings(**changes: str) -> dict[str, str]:
+    data = {"section": "letters"} | {f"letters-{k}": v for k, v in letters.BUILT_IN.items()}
+    return data | {f"letters-{k}": v for k, v in changes.items()}
+
+
+def test_an_admin_rewords_a_letter_and_allows_attachments(cast: SimpleNamespace) -> None:
+    http = signed_in(cast.admin)
+    url = reverse("core:clinic_settings")
+    page = http.get(url)
+    assert "Every letter uses the built-in wording." in page.content.decode()
+    data = _letters_settings(referrer_ack="Thanks, {recipient_name}.", send_as_attachment="on")
+    assert csrf_post(http, url, data).status_code in {200, 302}
+    assert LetterTemplate.objects.get(clinic=cast.clinic).body == "Thanks, {recipient_name}."
+    assert LetterSettings.objects.get(clinic=cast.clinic).send_as_attachment
+    event = AuditEvent.objects.get(action="reports.letters.settings_updated")
+    assert "referrer_ack: wording changed" in event.fields
+    # Putting the built-in wording back removes the clinic's own.
+    csrf_post(http, url, _letters_settings())
+    assert not LetterTemplate.objects.exists()
