@@ -77,9 +77,9 @@ def test_it_filters_by_event_and_date_pages_and_downloads(
     table = page.get_by_role("table", name="Audit events")
     expect(table.locator("tbody tr")).to_have_count(1)
     expect(table.locator("tbody tr")).to_contain_text("Session note signed")
-    # The clinic's zone, named once in the heading; the time on one line.
+    # The clinic's zone, named in the heading and beside each time; the time on one line.
     expect(table.get_by_role("columnheader", name="When (America/New_York)")).to_be_visible()
-    expect(table.locator("tbody time")).to_have_text("2024-02-01 10:00:00")
+    expect(table.locator("tbody time")).to_have_text("2024-02-01 10:00:00 EST")
     expect(table.locator("tbody time")).to_have_attribute("datetime", "2024-02-01T15:00:00Z")
     expect(table.locator("tbody td.nowrap")).to_have_css("white-space", "nowrap")
 
