@@ -121,7 +121,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "query": request.GET.urlencode(),
         "breakdown_label": dict(figures.BREAKDOWNS)[made.filters.breakdown] if made else "",
     }
-    return render(request, "reports/outcomes.html", context, status=200 if made else 400)
+    return render(request, "reports/outcomes.html", context)  # bad filters: the form says why
 
 
 def export(request: HttpRequest) -> HttpResponse:
