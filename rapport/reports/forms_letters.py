@@ -8,12 +8,14 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from rapport.core.inputs import sane_formfield
 from rapport.reports.letters import PLACEHOLDERS
 from rapport.reports.models import LetterKind, RecipientConsent
 
 
 class ConsentForm(forms.ModelForm):
     class Meta:
+        formfield_callback = sane_formfield
         model = RecipientConsent
         fields = [
             "recipient",
@@ -24,7 +26,7 @@ class ConsentForm(forms.ModelForm):
             "how",
         ]
         widgets = {
-            "given_on": forms.DateInput(attrs={"type": "date", "min": "1900-01-01"}),
+            "given_on": forms.DateInput(attrs={"type": "date"}),
             "recipient_address": forms.Textarea(attrs={"rows": 3}),
             "how": forms.TextInput(),
         }

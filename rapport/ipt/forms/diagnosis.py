@@ -9,10 +9,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from rapport.core.inputs import SaneDateField
 from rapport.ipt import diagnoses
 from rapport.ipt.models import EpisodeDiagnosis
-
-EARLIEST = date(1900, 1, 1)
 
 
 def code_choices(found: list[diagnoses.Code]) -> list[tuple[str, Any]]:
@@ -37,9 +36,8 @@ class DiagnosisForm(forms.Form):
             "A new primary diagnosis replaces the current primary one; so does a secondary."
         ),
     )
-    diagnosed_on = forms.DateField(
-        label=_("Date of diagnosis"),
-        widget=forms.DateInput(attrs={"type": "date", "min": EARLIEST.isoformat()}),
+    diagnosed_on = SaneDateField(
+        label=_("Date of diagnosis"), widget=forms.DateInput(attrs={"type": "date"})
     )
 
     def __init__(self, *args: Any, found: list[diagnoses.Code] | None = None, **kwargs: Any):
@@ -56,6 +54,4 @@ class DiagnosisForm(forms.Form):
         day = self.cleaned_data["diagnosed_on"]
         if day > timezone.localdate():
             raise forms.ValidationError(_("A diagnosis cannot be dated in the future."))
-        if day < EARLIEST:
-            raise forms.ValidationError(_("Enter a date from 1900 onwards."))
         return day
