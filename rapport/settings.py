@@ -354,6 +354,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "axes": {"level": "WARNING"},
+        # WeasyPrint narrates every render at INFO ("Step 2 - Fetching and parsing CSS").
+        "weasyprint": {"level": "WARNING"},
         # These write the path of refused requests: link tokens are masked at the source.
         "django.request": {"filters": ["no_phi"]},
         "django.security.csrf": {"filters": ["no_phi"]},

@@ -7,13 +7,14 @@ from typing import Any
 from django.contrib.staticfiles import finders
 from django.http import HttpResponse
 from django.template.loader import render_to_string
-from weasyprint import CSS, HTML
 
 STYLESHEET = "css/report-print.css"
 
 
 def render(template: str, context: dict[str, Any]) -> bytes:
     """The PDF of ``template``; nothing is fetched from the network (no base URL)."""
+    from weasyprint import CSS, HTML  # loads Pango: only in processes that make a PDF
+
     html = render_to_string(template, context)
     stylesheet = CSS(filename=finders.find(STYLESHEET))
     return HTML(string=html, base_url=None).write_pdf(stylesheets=[stylesheet])

@@ -58,7 +58,7 @@ def test_practice_from_assignment_to_the_next_notes_opening_review(
     visit(page, reverse("ipt:note", args=[cast.note.public_id]))
     assign = page.get_by_role("region", name="Assign practice before next session")
     assign.get_by_label("Daily mood rating").check()
-    assign.get_by_label("Communication analysis").check()
+    assign.get_by_label("Communication-analysis worksheet").check()
     assign.get_by_label("Instruction for the client").fill("Look at the Sunday phone call.")
     click(page, assign.get_by_role("button", name="Assign practice"))
     expect(page.locator(".messages")).to_contain_text("2 practices assigned")

@@ -33,7 +33,7 @@ class Migration(migrations.Migration):
                     models.CharField(
                         choices=[
                             ("mood", "Daily mood rating"),
-                            ("communication", "Communication analysis"),
+                            ("communication", "Communication-analysis worksheet"),
                             ("role_play", "Role-play preparation"),
                         ],
                         max_length=20,
@@ -111,7 +111,7 @@ class Migration(migrations.Migration):
                     models.CharField(
                         choices=[
                             ("mood", "Daily mood rating"),
-                            ("communication", "Communication analysis"),
+                            ("communication", "Communication-analysis worksheet"),
                             ("role_play", "Role-play preparation"),
                         ],
                         max_length=20,

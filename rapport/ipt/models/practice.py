@@ -25,7 +25,7 @@ class PracticeKind(models.TextChoices):
     # §1.5 "between-session plan"; communication analysis and role play: ipt-protocol.md
     # techniques table (communication analysis, role play).
     MOOD = "mood", _("Daily mood rating")
-    COMMUNICATION = "communication", _("Communication analysis")
+    COMMUNICATION = "communication", _("Communication-analysis worksheet")
     ROLE_PLAY = "role_play", _("Role-play preparation")
 
 
