@@ -51,6 +51,7 @@ from django.db.models import (
     Window,
 )
 from django.db.models.functions import (
+    Cast,
     Coalesce,
     ExtractDay,
     ExtractMonth,
@@ -209,7 +210,9 @@ def age_at_start() -> Any:
     (yyyymmdd of the start - yyyymmdd of the birth) integer-divided by 10 000."""
 
     def stamp(path: str) -> Any:
-        return ExtractYear(path) * 10000 + ExtractMonth(path) * 100 + ExtractDay(path)
+        # PostgreSQL's EXTRACT is numeric: cast, so the division below is an integer one.
+        parts = ExtractYear(path) * 10000 + ExtractMonth(path) * 100 + ExtractDay(path)
+        return Cast(parts, IntegerField())
 
     return (stamp("started_on") - stamp("client__date_of_birth")) / Value(10000)
 
