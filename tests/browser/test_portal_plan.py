@@ -10,11 +10,17 @@ from collections.abc import Callable
 from types import SimpleNamespace
 
 from django.urls import reverse
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from tests.browser.harness import audit, click, sign_in, visit
-from tests.browser.portal_helpers import NARROWEST, portal_phone, sign_in_portal
+from tests.browser.portal_helpers import (
+    NARROWEST,
+    PHONE,
+    link_from_outbox,
+    portal_phone,
+    sign_in_portal,
+)
 from tests.factories import make_portal_account
 from tests.portal import plan_helpers as h
 
@@ -124,3 +130,41 @@ def test_a_guardian_sees_only_what_the_therapist_shares(
     expect(phone.get_by_role("link", name="Open the safety plan to read or print")).to_have_count(0)
     _no_sideways_scroll(phone)
     audit(phone)
+
+
+def _submit(page: Page, target) -> None:
+    """Follow a link or press a button without scripts: a plain page load."""
+    with page.expect_navigation():
+        target.click()
+
+
+def test_the_agreement_is_acknowledged_without_javascript(
+    browser: Browser, live_server: LiveServer, cast: SimpleNamespace
+) -> None:
+    # axe needs scripts, so these pages are audited in the journeys above, with them on.
+    plan = _plan(cast)
+    h.approve_summary(plan.episode)
+    account = make_portal_account(cast.client)
+    context = browser.new_context(
+        base_url=live_server.url, locale="en-US", java_script_enabled=False, viewport=PHONE
+    )
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    try:
+        page.goto(reverse("portal:sign_in"))
+        page.get_by_label("Your e-mail address").fill(account.email)
+        _submit(page, page.get_by_role("button", name="Send me a sign-in link"))
+        page.goto(live_server.url + link_from_outbox(account.email))
+        _submit(page, page.get_by_role("button", name="Continue to my portal"))
+        _submit(page, page.get_by_role("link", name="My plan"))
+        page.get_by_label("I have read this agreement and I agree to it.").check()
+        _submit(page, page.get_by_role("button", name="Acknowledge my agreement"))
+        expect(page.get_by_text("Your acknowledgement is recorded.")).to_be_visible()
+        plan.contract.refresh_from_db()
+        assert plan.contract.portal_acknowledged_at is not None
+        _submit(page, page.get_by_role("link", name="Open the safety plan to read or print"))
+        expect(page.get_by_text(h.WARNING_SIGN)).to_be_visible()
+        # Without scripts there is no Print button: the browser's own Print command serves.
+        expect(page.get_by_role("button", name="Print")).to_be_hidden()
+    finally:
+        context.close()
