@@ -261,6 +261,9 @@ def bench_pages() -> list[Page]:
             pages.append(Page("public questionnaire", f"/q/{questionnaire_link(client)}/", ""))
     intake = User.objects.get(username="scale-intake")
     pages.append(Page("intake queue", "/intake/requests/", session_cookie(intake)))
+    admin = User.objects.get(username="scale-admin")
+    pages.append(Page("outcomes dashboard, clinic", "/reports/outcomes/", session_cookie(admin)))
+    pages.append(Page("outcomes dashboard, caseload", "/reports/outcomes/", cookie))
     return pages
 
 

@@ -32,6 +32,8 @@ PAGES = [
     "500-session client: notes list",
     "500-session client: measures tab",
     "intake queue",
+    "outcomes dashboard, clinic",
+    "outcomes dashboard, caseload",
 ]
 
 
