@@ -34,6 +34,11 @@ def enabled(clinic: Clinic) -> bool:
     return PortalSettings.of(clinic).messages_enabled
 
 
+def enabled_in(clinic_id: int) -> bool:
+    """``enabled`` by the clinic's key, for pages that have not loaded the clinic."""
+    return PortalSettings.objects.filter(clinic_id=clinic_id, messages_enabled=True).exists()
+
+
 def therapist_of(client: Client) -> User | None:
     """The one reader of the client's messages: their active assigned therapist."""
     therapist = client.assigned_therapist

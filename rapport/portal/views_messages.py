@@ -112,7 +112,7 @@ def messages_panel(request: HttpRequest, client: Any) -> tuple[str, dict[str, An
     """The client record's link to the thread, with its unread count (therapist only)."""
     if not Client.objects.permits(request.user, Capability.EDIT_CLINICAL, client):
         return None
-    if not messaging.enabled(client.clinic):
+    if not messaging.enabled_in(client.clinic_id):
         return None
     unread = Message.objects.filter(client=client).unread_from_client().count()
     return "portal/messages/panel.html", {"client": client, "unread": unread}

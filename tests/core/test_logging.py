@@ -108,7 +108,7 @@ def test_it_masks_tokens_in_the_development_server_access_log(caplog) -> None:
 
 
 # URL arguments that are free text but no secret: the log keeps them.
-NOT_SECRET = {"code", "slug", "index", "occasion"}
+NOT_SECRET = {"code", "slug", "index", "occasion", "kind"}
 
 
 def _route_arguments(resolver: URLResolver) -> set[str]:

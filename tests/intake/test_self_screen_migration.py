@@ -26,6 +26,15 @@ AFTER = [("intake", "0002_self_screen_is_a_response")]
 NOW = dt.datetime(2026, 11, 18, 14, 0, tzinfo=dt.UTC)
 
 
+@pytest.fixture(autouse=True)
+def _back_to_the_latest_schema() -> object:
+    """Leave the database as every later test expects it: all migrations applied."""
+    yield
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+
 def _migrate(targets: list[tuple[str, str]]) -> object:
     executor = MigrationExecutor(connection)
     executor.loader.build_graph()

@@ -469,12 +469,13 @@ def test_the_clinical_pages_cost_is_pinned_and_flat_with_history(cast: SimpleNam
     assert cost[small] == cost[large]
     # 1 session, 2 user, 3 OTP device, 4 clinic (time zone), 5 savepoint (atomic request),
     # 6 roles, 7 client, 8 audit insert (background viewed), 9 may read clinically and
-    # 10 open alerts (safety banner), 11 may read and 12 safety plan, 13 episodes and
-    # 14 may start one (episodes panel), then the charts: 15 may read clinically, 16 the
-    # current episode (latest response), 17 the windowed series (baseline + latest 52 per
-    # measure), 18 flags, 19 audit insert (outcomes viewed), 20 thresholds, 21 the
-    # episode's phases (one grouped query of its notes); the record's header: 22 may read
-    # clinically, 23 the current episode, 24 the next appointment, 25 open alerts, 26 the
-    # latest scores (their read already audited); 27 release, 28-30 session save.
-    # Nothing is decrypted.
-    assert cost[small] == PageCost(queries=30, decrypted=0)
+    # 10 open alerts (safety banner), 11 may read and 12 safety plan, 13 may write and
+    # 14 messages switched on (messages panel; its unread count only when on), 15 episodes
+    # and 16 may start one (episodes panel), 17 episodes (documents panel), then the
+    # charts: 18 may read clinically, 19 the current episode (latest response), 20 the
+    # windowed series (baseline + latest 52 per measure), 21 flags, 22 audit insert
+    # (outcomes viewed), 23 thresholds, 24 the episode's phases (one grouped query of its
+    # notes); the record's header: 25 may read clinically, 26 the current episode, 27 the
+    # next appointment, 28 open alerts, 29 the latest scores (their read already
+    # audited); 30 release, 31-33 session save. Nothing is decrypted.
+    assert cost[small] == PageCost(queries=33, decrypted=0)
