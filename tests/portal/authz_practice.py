@@ -13,17 +13,14 @@ def assignment(cast: SimpleNamespace) -> Any:
     from rapport.ipt import practice
     from rapport.ipt.models import PracticeKind
 
-    if not hasattr(cast, "mood_practice"):
-        cast.mood_practice = practice.assign(cast.note, PracticeKind.MOOD, "", by=cast.therapist)
-    return cast.mood_practice
+    # Made afresh for each row: the HTML check undoes each row's objects afterwards.
+    return practice.assign(cast.note, PracticeKind.MOOD, "", by=cast.therapist)
 
 
 def entry(cast: SimpleNamespace) -> Any:
     from rapport.ipt import practice
 
-    if not hasattr(cast, "mood_entry"):
-        cast.mood_entry = practice.record_entry(assignment(cast), mood=6, answers={}).entry
-    return cast.mood_entry
+    return practice.record_entry(assignment(cast), mood=6, answers={}).entry
 
 
 EXPECTED = {
