@@ -367,20 +367,19 @@ def paired_scores(context_ids: QuerySet) -> dict[Any, dict[str, list[int]]]:
         )
         .exclude(Exists(Response.objects.filter(corrects=OuterRef("pk"))))
         .annotate(
+            # One ordering (one sort): the position, and the series' length beside it.
             first=Window(
                 RowNumber(), partition_by=partition, order_by=[place.asc(), F("pk").asc()]
             ),
-            last=Window(
-                RowNumber(), partition_by=partition, order_by=[place.desc(), F("pk").desc()]
-            ),
+            scores=Window(Count("pk"), partition_by=partition),
         )
-        .filter(Q(first=1) | Q(last=1))
+        .filter(Q(first=1) | Q(first=F("scores")))
         .order_by()
-        .values("context_id", "instrument", "total", "first", "last")
+        .values("context_id", "instrument", "total", "first", "scores")
     )
     found: dict[Any, dict[str, list[int | None]]] = defaultdict(dict)
     for row in scores:
-        if row["first"] == 1 and row["last"] == 1:
+        if row["scores"] < 2:
             continue  # a single score: no pair
         pair = found[row["context_id"]].setdefault(row["instrument"], [None, None])
         pair[0 if row["first"] == 1 else 1] = row["total"]
