@@ -6,7 +6,7 @@ clients, prescribers and referrers (DESIGN.md, HIPAA psychotherapy notes).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -48,7 +48,6 @@ class EpisodeSummary:
     recovery: list[str]
     tasks: list[tuple[str, EpisodeTask]]
     plan: MaintenancePlan | None
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def attendance(episode: Episode) -> dict[str, int]:
