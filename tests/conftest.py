@@ -13,9 +13,11 @@ therapist's ``process_note`` on it (text: ``PROCESS_NOTE_SECRET``).
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from types import SimpleNamespace
 
 import pytest
+from django.utils import translation
 from hypothesis import settings as hypothesis_settings
 
 from rapport.core.models import Role
@@ -85,3 +87,13 @@ def _fast_password_hashing(settings) -> None:
 def _audit_checkpoints_in_tmp(settings, tmp_path) -> None:
     # The worker and verify_audit write and read checkpoints: never the installation's.
     settings.RAPPORT_AUDIT_CHECKPOINT_DIR = tmp_path / "audit-checkpoints"
+
+
+@pytest.fixture(autouse=True)
+def _each_test_starts_in_english() -> Iterator[None]:
+    """Django's LocaleMiddleware activates a request's language for its thread and leaves
+    it there; the next request resets it, but a test that calls code directly would
+    otherwise inherit the Spanish of a test before it on the same worker."""
+    translation.deactivate()
+    yield
+    translation.deactivate()

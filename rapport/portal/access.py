@@ -49,8 +49,10 @@ class PortalSessionMiddleware:
                 request.user.portal_role = account.role
                 request.user.portal_client_id = account.client_id
                 request.portal_account = account
-                translation.activate(account.language)
                 request.LANGUAGE_CODE = account.language
+                # For this request only: the thread serves other people next.
+                with translation.override(account.language):
+                    return self.get_response(request)
         return self.get_response(request)
 
 
