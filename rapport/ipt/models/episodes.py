@@ -95,6 +95,11 @@ class Episode(ClinicKeyed):
 
     class Meta:
         ordering = ["-started_on", "-pk"]
+        # The outcomes dashboard counts a clinic's courses by start and end date.
+        indexes = [
+            models.Index(fields=["clinic", "started_on"], name="episode_clinic_started"),
+            models.Index(fields=["clinic", "closed_on"], name="episode_clinic_closed"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~models.Q(primary_problem_area=models.F("secondary_problem_area"))
