@@ -1,8 +1,13 @@
 """What clients ask of an appointment from the portal: confirm they will come, or
-ask to move it. A reschedule request waits for the intake coordinator, who sees it
-on the dashboard (and its count on the navigation) and on the appointment's page.
+ask to move it.
 
-Moving or cancelling the appointment answers its open requests.
+A reschedule request reaches people at once: an e-mail (no name, no times: a link to
+the appointment) to the clinic's intake coordinators and to the appointment's
+therapist. It then waits on the dashboard (and in the navigation's count) of each
+coordinator, for all the clinic's requests, and of the therapist, for their own
+appointments, so a clinic without a coordinator still sees it; any of them may mark
+it handled on the appointment's page. Moving or cancelling the appointment answers
+its open requests.
 """
 
 from __future__ import annotations
@@ -10,23 +15,27 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.db.models import F
 from django.dispatch import receiver
 from django.http import HttpRequest
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from rapport.core import audit
 from rapport.core.access import Capability
 from rapport.core.hooks import dashboard_panel, needs_action_source
-from rapport.core.models import Role
+from rapport.core.models import Role, User
+from rapport.core.outbox import queue_email
 from rapport.scheduling.changes import CHANGEABLE, ChangeRefused
 from rapport.scheduling.models import Appointment, RescheduleRequest
 from rapport.scheduling.signals import appointment_cancelled
 
 PREFERRED_TIMES_MAX = 1000
 SHOWN = 10
+WAITING_EMAIL = "scheduling/emails/reschedule_waiting"
 
 
 def _check_open(appointment: Appointment, now: dt.datetime) -> None:
@@ -57,11 +66,38 @@ def request_reschedule(
         raise ChangeRefused(
             _("You have already asked to move this appointment. The clinic will contact you.")
         )
-    return RescheduleRequest.objects.create(
+    asked = RescheduleRequest.objects.create(
         appointment=appointment,
         preferred_times=preferred_times.strip()[:PREFERRED_TIMES_MAX],
         requested_by=by,
     )
+    _tell_staff(appointment)
+    return asked
+
+
+def people_to_tell(appointment: Appointment) -> list[User]:
+    """The clinic's active intake coordinators, then the appointment's therapist."""
+    staff = User.objects.filter(is_active=True, clinic_id=appointment.clinic_id)
+    found = list(staff.filter(staff_roles__role=Role.INTAKE_COORDINATOR).distinct().order_by("pk"))
+    therapist = appointment.therapist
+    if therapist.is_active and therapist.clinic_id == appointment.clinic_id:
+        found += [therapist] if therapist not in found else []
+    return found
+
+
+def _tell_staff(appointment: Appointment) -> None:
+    """E-mail that a request waits: no name, no times, only a link to the appointment.
+
+    Staff e-mails are in English whatever language the client's portal is in."""
+    link = settings.RAPPORT_BASE_URL + reverse(
+        "scheduling:appointment", args=[appointment.public_id]
+    )
+    with translation.override(settings.LANGUAGE_CODE):
+        for user in people_to_tell(appointment):
+            if user.email:
+                queue_email(
+                    WAITING_EMAIL, to=user.email, context={"link": link}, clinic=appointment.clinic
+                )
 
 
 def mark_handled(found: RescheduleRequest, *, by: Any, now: dt.datetime | None = None) -> None:
@@ -80,10 +116,14 @@ def _answered_by_change(sender: Any, appointment: Appointment, **kwargs: Any) ->
 
 
 def open_requests(user: Any) -> Any:
-    """Open requests the user handles: the clinic's, for an intake coordinator."""
-    if Role.INTAKE_COORDINATOR not in user.roles:
-        return RescheduleRequest.objects.none()
-    return RescheduleRequest.objects.visible_to(user, Capability.EDIT_DEMOGRAPHICS).open()
+    """Open requests the user handles: the clinic's for an intake coordinator, and a
+    therapist's own appointments' (within what they may change)."""
+    found = RescheduleRequest.objects.visible_to(user, Capability.EDIT_DEMOGRAPHICS).open()
+    if Role.INTAKE_COORDINATOR in user.roles:
+        return found
+    if Role.THERAPIST in user.roles:
+        return found.filter(appointment__therapist=user)
+    return RescheduleRequest.objects.none()
 
 
 @needs_action_source

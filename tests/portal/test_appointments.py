@@ -9,10 +9,16 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
-from rapport.core.models import AuditEvent, OutboundEmail
+from rapport.core.models import AuditEvent, OutboundEmail, Role
 from rapport.scheduling.booking import book
 from rapport.scheduling.models import Appointment, RescheduleRequest, SchedulingSettings
-from tests.factories import csrf_post, make_portal_account, portal_signed_in, signed_in
+from tests.factories import (
+    csrf_post,
+    make_portal_account,
+    make_staff,
+    portal_signed_in,
+    signed_in,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -146,7 +152,10 @@ def test_a_reschedule_request_reaches_the_coordinator_encrypted(cast):
     assert "Thursday mornings after 9" in dashboard
     assert "1 request to reschedule" in dashboard  # the navigation's count
     therapist = signed_in(cast.therapist).get(reverse("core:dashboard")).content.decode()
-    assert "Requests to reschedule" not in therapist  # the coordinator's to handle
+    assert "Thursday mornings after 9" in therapist  # their own appointment: theirs to see
+    assert "1 request to reschedule" in therapist
+    colleague = signed_in(cast.colleague).get(reverse("core:dashboard")).content.decode()
+    assert "Requests to reschedule" not in colleague  # not their appointment
     detail = coordinator.get(reverse("scheduling:appointment", args=[soon.public_id]))
     assert b"Thursday mornings after 9" in detail.content
     csrf_post(coordinator, reverse("scheduling:reschedule_request_handled", args=[asked.public_id]))
@@ -155,6 +164,61 @@ def test_a_reschedule_request_reaches_the_coordinator_encrypted(cast):
     assert (
         "Requests to reschedule" not in coordinator.get(reverse("core:dashboard")).content.decode()
     )
+
+
+def _waiting_emails() -> dict[str, OutboundEmail]:
+    return {row.recipient: row for row in OutboundEmail.objects.all()}
+
+
+def test_a_reschedule_request_emails_the_coordinators_and_the_therapist_without_phi(cast, settings):
+    settings.RAPPORT_BASE_URL = "https://rapport.example"
+    second = make_staff(cast.clinic, "intake2", Role.INTAKE_COORDINATOR)
+    gone = make_staff(cast.clinic, "intake3", Role.INTAKE_COORDINATOR)
+    gone.is_active = False
+    gone.save()
+    make_staff(cast.other_clinic, "intake4", Role.INTAKE_COORDINATOR)
+    soon = _book(cast, 72)
+    OutboundEmail.objects.all().delete()  # the booking's own e-mails
+    account = make_portal_account(cast.client)
+    account.language = "es"  # the client's Spanish does not reach staff e-mails
+    account.save()
+    http = portal_signed_in(account)
+    url = reverse("portal:appointment_reschedule", args=[soon.public_id])
+    csrf_post(http, url, {"preferred_times": "Thursday mornings after 9"})
+
+    sent = _waiting_emails()
+    assert set(sent) == {cast.intake.email, second.email, cast.therapist.email}
+    link = "https://rapport.example" + reverse("scheduling:appointment", args=[soon.public_id])
+    for row in sent.values():
+        assert row.subject == "A request to move an appointment is waiting"
+        assert link in row.text_body
+        for phi in (cast.client.given_name, cast.client.family_name, "Thursday"):
+            assert phi not in row.subject + row.text_body
+    csrf_post(http, url, {"preferred_times": "any time"})  # refused: no second e-mail
+    assert OutboundEmail.objects.count() == 3
+
+
+def test_without_an_intake_coordinator_the_therapist_gets_and_handles_the_request(cast):
+    cast.intake.staff_roles.all().delete()
+    soon = _book(cast, 72)
+    OutboundEmail.objects.all().delete()
+    _account, http = _portal(cast)
+    url = reverse("portal:appointment_reschedule", args=[soon.public_id])
+    csrf_post(http, url, {"preferred_times": "Any evening"})
+    assert set(_waiting_emails()) == {cast.therapist.email}
+
+    therapist = signed_in(cast.therapist)
+    dashboard = therapist.get(reverse("core:dashboard")).content.decode()
+    assert "Requests to reschedule" in dashboard
+    assert "Any evening" in dashboard
+    assert "1 request to reschedule" in dashboard
+    detail = therapist.get(reverse("scheduling:appointment", args=[soon.public_id]))
+    assert b"Mark as handled" in detail.content
+    asked = RescheduleRequest.objects.get()
+    csrf_post(therapist, reverse("scheduling:reschedule_request_handled", args=[asked.public_id]))
+    asked.refresh_from_db()
+    assert asked.handled_by == cast.therapist
+    assert "Requests to reschedule" not in therapist.get(reverse("core:dashboard")).content.decode()
 
 
 def test_moving_the_appointment_answers_the_request(cast):
