@@ -111,6 +111,7 @@ INSTALLED_APPS = [
     "rapport.intake",
     "rapport.portal",
     "rapport.reports",
+    "rapport.interop",  # FHIR API, bulk export, imports, full record (docs/fhir.md)
     "rapport.scale",  # synthetic practice-scale data for benchmarks (seed_scale)
 ]
 

@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from rapport.core import language
+from rapport.interop.urls import fhir_urlpatterns
 
 urlpatterns = [
     path("", include("rapport.core.urls")),
@@ -12,6 +13,9 @@ urlpatterns = [
     path("schedule/", include("rapport.scheduling.urls")),
     path("portal/", include("rapport.portal.urls")),
     path("reports/", include("rapport.reports.urls")),
+    # The FHIR R4 API (API keys, no session) and its staff pages.
+    path("fhir/", include((fhir_urlpatterns, "fhir"))),
+    path("interop/", include("rapport.interop.urls")),
     # The language switch on client-facing pages (Django's set_language; POST only changes).
     path("i18n/", include("django.conf.urls.i18n")),
     path("i18n/choose/", language.choose_language, name="choose_language"),

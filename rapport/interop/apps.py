@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class InteropConfig(AppConfig):
+    """FHIR R4 read API, bulk export, imports and a client's full record (issue 13)."""
+
+    name = "rapport.interop"
+    label = "interop"
+    verbose_name = _("Interoperability")
+
+    def ready(self) -> None:
+        # Register the bulk-export worker job and the full-record panel.
+        from rapport.interop import bulk, record_panels  # noqa: F401
