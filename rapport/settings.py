@@ -92,6 +92,11 @@ RAPPORT_AUDIT_CHECKPOINT_DIR = Path(
     env_str("RAPPORT_AUDIT_CHECKPOINT_DIR") or VAR_DIR / "audit-checkpoints"
 )
 RAPPORT_AUDIT_CHECKPOINT_HOURS = env_int("RAPPORT_AUDIT_CHECKPOINT_HOURS", 24)
+# FHIR bulk-export files (NDJSON): written by the worker, served by the app servers, so
+# on storage both reach; owner-only permissions; deleted by the worker once expired
+# (docs/fhir.md, "Bulk export").
+RAPPORT_EXPORT_DIR = Path(env_str("RAPPORT_EXPORT_DIR") or VAR_DIR / "exports")
+RAPPORT_EXPORT_HOURS = env_int("RAPPORT_EXPORT_HOURS", 24)
 
 INSTALLED_APPS = [
     "django.contrib.auth",

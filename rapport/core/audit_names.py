@@ -217,6 +217,16 @@ NAMES: dict[str, str] = {
     "scheduling.feed.created": _("Calendar feed created"),
     "scheduling.feed.revoked": _("Calendar feed revoked"),
     "scheduling.hours.updated": _("Working hours changed"),
+    # Interoperability: bulk export and a client's full record
+    "interop.export.requested": _("FHIR bulk export asked for"),
+    "interop.export.downloaded": _("FHIR bulk export file downloaded"),
+    "interop.export.deleted": _("FHIR bulk export deleted"),
+    "interop.record.generated": _("Full record made"),
+    "interop.record.requested": _("Copy of the record asked for in the portal"),
+    "interop.record.released": _("Copy of the record released to the client"),
+    "interop.record.declined": _("Request for a copy of the record declined"),
+    "interop.record.downloaded": _("Copy of the record downloaded in the portal"),
+    "interop.record.listed": _("Copies of the record opened in the portal"),
 }
 
 

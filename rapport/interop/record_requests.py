@@ -1,0 +1,87 @@
+"""The life of a portal request for a copy of the record: asked, then released or declined."""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from rapport.clients.models import Client
+from rapport.core.access import Capability
+from rapport.interop import record
+from rapport.interop.record_models import AVAILABLE_FOR, RecordRequest
+
+
+class AlreadyDecided(Exception):
+    """The request was released or declined meanwhile (another tab, a colleague)."""
+
+
+def open_requests_for(user: Any) -> QuerySet[RecordRequest]:
+    """Requests waiting for review on clients ``user`` may release records of."""
+    clients = Client.objects.visible_to(user, Capability.EDIT_CLINICAL, break_glass=False)
+    return RecordRequest.objects.filter(
+        status=RecordRequest.Status.REQUESTED, client__in=clients.values("pk")
+    )
+
+
+def ask(client: Client, by: Any) -> tuple[RecordRequest, bool]:
+    """The client's open request, or a new one due in 30 days; True when new."""
+    with transaction.atomic():
+        open_one = (
+            RecordRequest.objects.select_for_update()
+            .filter(client=client, status=RecordRequest.Status.REQUESTED)
+            .first()
+        )
+        if open_one is not None:
+            return open_one, False
+        now = timezone.now()
+        made = RecordRequest.objects.create(
+            client=client,
+            requested_by=by,
+            requested_at=now,
+            due_on=RecordRequest.due_date(timezone.localdate(now, client.clinic.zone)),
+        )
+        return made, True
+
+
+def release(request_row: RecordRequest, by: Any) -> RecordRequest:
+    """Build the record now and make it downloadable in the portal."""
+    content = record.build_zip(request_row.client)
+    now = timezone.now()
+    request_row.archive = base64.b64encode(content).decode()
+    return _decide(
+        request_row,
+        by,
+        status=RecordRequest.Status.RELEASED,
+        archive=request_row.archive,
+        available_until=now + AVAILABLE_FOR,
+    )
+
+
+def decline(request_row: RecordRequest, by: Any, reason: str) -> RecordRequest:
+    request_row.decline_reason = reason
+    return _decide(request_row, by, status=RecordRequest.Status.DECLINED, decline_reason=reason)
+
+
+def _decide(request_row: RecordRequest, by: Any, **values: Any) -> RecordRequest:
+    """Write the decision only if the request is still open: nobody decides it twice."""
+    with transaction.atomic():
+        locked = (
+            RecordRequest.objects.select_for_update()
+            .filter(pk=request_row.pk, status=RecordRequest.Status.REQUESTED)
+            .first()
+        )
+        if locked is None:
+            raise AlreadyDecided
+        for name, value in values.items():
+            setattr(locked, name, value)
+        locked.decided_by, locked.decided_at = by, timezone.now()
+        locked.save()
+    return locked
+
+
+def archive_bytes(request_row: RecordRequest) -> bytes:
+    return base64.b64decode(request_row.archive)
