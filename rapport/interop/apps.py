@@ -8,3 +8,7 @@ class InteropConfig(AppConfig):
     name = "rapport.interop"
     label = "interop"
     verbose_name = _("Interoperability")
+
+    def ready(self) -> None:
+        # Register the bulk-export worker job and the full-record panel.
+        from rapport.interop import bulk, record_panels  # noqa: F401

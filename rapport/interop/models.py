@@ -113,3 +113,10 @@ class ApiKey(models.Model):
         if key is None or not secrets.compare_digest(key.key_hash, hash_key(raw)):
             return None
         return key
+
+
+# Bulk export jobs and record requests live in their own modules (registered here).
+from rapport.interop.bulk_models import ExportJob  # noqa: E402
+from rapport.interop.record_models import RecordRequest  # noqa: E402
+
+__all__ = ["ApiKey", "ExportJob", "RecordRequest"]

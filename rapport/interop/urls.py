@@ -13,9 +13,11 @@ app_name = "interop"
 # Staff pages under /interop/.
 urlpatterns = [
     path("", include("rapport.interop.routes_keys")),
+    path("", include("rapport.interop.routes_record")),
 ]
 
 # The FHIR API under /fhir/.
 fhir_urlpatterns = [
     path("", include("rapport.interop.routes_fhir")),
+    path("", include("rapport.interop.routes_bulk")),
 ]
