@@ -13,32 +13,38 @@ A positive check notifies the therapist in the app (the dashboard and the
 navigation's count) and by e-mail with no clinical text. The client may then ask
 for a booster session, which reaches the therapist and the intake coordinators
 who book it. measures knows no episodes: the caller passes the course's id.
+
+A client with no active therapist (never assigned, or the therapist has left) is
+not left waiting: a positive check or a booster request reaches the intake
+coordinators, or the clinic admins when there is no coordinator, by e-mail and on
+their dashboard, until a therapist is assigned (the check then waits for them).
+Staff e-mails are in English, whatever language the client's portal is in.
 """
 
 from __future__ import annotations
 
-import logging
 import uuid
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from rapport.clients.models import Client
 from rapport.core import audit
+from rapport.core.models import Clinic, Role, User
 from rapport.core.outbox import queue_email
 from rapport.measures import forms, instruments, outcomes, services
 from rapport.measures.models import MeasuresSettings, Response, SelfCheck
 from rapport.measures.safety import intake_coordinators, is_active_therapist
 
-logger = logging.getLogger(__name__)
-
 CODE = "phq9"
 SAFETY, CASENESS, WORSENED = "safety", "caseness", "worsened"
 CHECK_EMAIL = "measures/emails/self_check"
 BOOSTER_EMAIL = "measures/emails/booster_request"
+UNOWNED_EMAIL = "measures/emails/self_check_unowned"
 
 
 def last_score(client: Client, context_id: uuid.UUID | None) -> Response | None:
@@ -150,18 +156,35 @@ def mark_booster_handled(check: SelfCheck, request: Any) -> bool:
     return bool(done)
 
 
+def without_a_therapist() -> Q:
+    """Checks of clients with no active therapist assigned (as a ``SelfCheck`` filter)."""
+    therapists = User.objects.filter(is_active=True, staff_roles__role=Role.THERAPIST)
+    return ~Q(client__assigned_therapist__in=therapists)
+
+
+def stand_ins(clinic: Clinic) -> list[User]:
+    """Who acts for a client with no therapist: intake coordinators, else clinic admins."""
+    coordinators = list(intake_coordinators(clinic))
+    if coordinators:
+        return coordinators
+    admins = User.objects.filter(is_active=True, clinic=clinic, staff_roles__role=Role.CLINIC_ADMIN)
+    return list(admins.distinct().order_by("pk"))
+
+
 def _tell(check: SelfCheck, template: str, *, with_intake: bool) -> None:
-    """E-mail (no name, no score: a link to the dashboard) the therapist, and intake."""
+    """E-mail (no name, no score: a link to the dashboard) the therapist, and intake;
+    without an active therapist, the people who stand in for one."""
     client = check.client
     therapist = client.assigned_therapist
-    recipients = [therapist] if is_active_therapist(therapist, client.clinic) else []
-    if with_intake:
-        recipients += [
-            user for user in intake_coordinators(client.clinic) if user not in recipients
-        ]
-    if not recipients:
-        logger.warning("self-check: nobody to tell", extra={"self_check": str(check.public_id)})
+    owned = is_active_therapist(therapist, client.clinic)
+    others = list(intake_coordinators(client.clinic)) if with_intake else []
+    if owned:
+        told = [(therapist, template)] + [(user, template) for user in others if user != therapist]
+    else:
+        others += [user for user in stand_ins(client.clinic) if user not in others]
+        told = [(user, template if with_intake else UNOWNED_EMAIL) for user in others]
     link = settings.RAPPORT_BASE_URL + reverse("core:dashboard")
-    for user in recipients:
-        if user.email:
-            queue_email(template, to=user.email, context={"link": link}, clinic=client.clinic)
+    with translation.override(settings.LANGUAGE_CODE):
+        for user, chosen in told:
+            if user.email:
+                queue_email(chosen, to=user.email, context={"link": link}, clinic=client.clinic)

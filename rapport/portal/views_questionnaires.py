@@ -33,6 +33,7 @@ from rapport.ipt.models import Episode, MaintenancePlan
 from rapport.measures import answering, charts, forms, instruments, self_checks
 from rapport.measures.instruments.base import Band
 from rapport.measures.models import Invitation, MeasuresSettings, Response, SafetyAlert, SelfCheck
+from rapport.measures.safety import is_active_therapist
 from rapport.portal.access import portal_client, portal_view
 from rapport.portal.due import DueItem, due_source
 
@@ -333,6 +334,8 @@ def self_check_result(request: HttpRequest, public_id: uuid.UUID) -> HttpRespons
         "check": check,
         "safety": self_checks.SAFETY in check.reasons,
         "positive": check.positive,
+        # Without a therapist the clinic's staff are told instead: the page says so.
+        "has_therapist": is_active_therapist(check.client.assigned_therapist, check.client.clinic),
     }
     return render(request, "portal/questionnaires/self_check_result.html", context)
 

@@ -392,6 +392,99 @@ def test_it_hides_another_clients_check_in(cast: SimpleNamespace) -> None:
     assert csrf_post(signed_in(cast.colleague), seen).status_code == 404
 
 
+def _therapist_leaves(cast: SimpleNamespace) -> None:
+    cast.therapist.is_active = False
+    cast.therapist.save()
+
+
+def test_a_check_in_without_a_therapist_reaches_the_intake_coordinators(
+    cast: SimpleNamespace,
+) -> None:
+    from rapport.clients.models import Client
+    from rapport.core.models import OutboundEmail
+    from rapport.measures.models import SelfCheck
+
+    _finish_course(cast)
+    _therapist_leaves(cast)
+    account = make_portal_account(cast.client)
+    account.language = "es"  # staff e-mails stay English
+    account.save()
+    http = portal_signed_in(account)
+    before = OutboundEmail.objects.count()
+    sent = _check_in(http, phq9(rest=2))  # 16
+    emails = list(OutboundEmail.objects.order_by("pk")[before:])
+    assert [e.recipient for e in emails] == [cast.intake.email]
+    assert emails[0].subject == "Rapport: a client's check-in has no therapist to review it"
+    assert reverse("core:dashboard") in emails[0].text_body
+    for phi in ("16", cast.client.given_name, cast.client.family_name):
+        assert phi not in emails[0].subject + emails[0].text_body
+    assert "Ya se le avisó a la clínica" in http.get(sent.url).content.decode()
+
+    dashboard = _dashboard(cast.intake)
+    assert "Check-ins with no therapist to review them" in dashboard
+    assert cast.client.display_name in dashboard
+    assert "PHQ-9" not in dashboard  # a name and a date: no score, no reason
+    assert "1 check-in after the course to review" in dashboard
+    assert "no therapist to review" not in _dashboard(cast.admin)  # intake holds it
+
+    # A therapist is assigned: the check-in now waits for them, and leaves intake's list.
+    Client.objects.filter(pk=cast.client.pk).update(assigned_therapist=cast.colleague)
+    assert "no therapist to review" not in _dashboard(cast.intake)
+    assert "a check-in in the portal needs your review" in _dashboard(cast.colleague)
+    check = SelfCheck.objects.get()
+    csrf_post(
+        signed_in(cast.colleague), reverse("measures:self_check_seen", args=[check.public_id])
+    )
+    check.refresh_from_db()
+    assert check.seen_by == cast.colleague
+
+
+def test_without_therapist_or_coordinator_the_clinic_admins_are_told(
+    cast: SimpleNamespace,
+) -> None:
+    from rapport.core.models import OutboundEmail
+    from rapport.measures.models import SelfCheck
+
+    _finish_course(cast)
+    _therapist_leaves(cast)
+    cast.intake.staff_roles.all().delete()
+    http = portal_signed_in(make_portal_account(cast.client))
+    before = OutboundEmail.objects.count()
+    _check_in(http, phq9(rest=2))
+    check = SelfCheck.objects.get()
+    csrf_post(http, reverse("portal:booster_request", args=[check.public_id]))
+    emails = list(OutboundEmail.objects.order_by("pk")[before:])
+    assert [(e.recipient, e.subject) for e in emails] == [
+        (cast.admin.email, "Rapport: a client's check-in has no therapist to review it"),
+        (cast.admin.email, "Rapport: a client asks for a booster session"),
+    ]
+
+    dashboard = _dashboard(cast.admin)
+    assert "Check-ins with no therapist to review them" in dashboard
+    assert "The client asks for a booster session." in dashboard
+    assert "PHQ-9" not in dashboard
+    assert "1 check-in after the course to review" in dashboard
+    admin = signed_in(cast.admin)
+    csrf_post(admin, reverse("measures:booster_handled", args=[check.public_id]))
+    check.refresh_from_db()
+    assert check.booster_handled_by == cast.admin
+    assert "The client asks for a booster session." not in _dashboard(cast.admin)
+    assert "Check-ins with no therapist to review them" in _dashboard(cast.admin)
+
+
+def test_a_calm_check_in_without_a_therapist_tells_no_one(cast: SimpleNamespace) -> None:
+    from rapport.core.models import OutboundEmail
+
+    _finish_course(cast)
+    _therapist_leaves(cast)
+    http = portal_signed_in(make_portal_account(cast.client))
+    before = OutboundEmail.objects.count()
+    page = http.get(_check_in(http, phq9(rest=0)).url).content.decode()
+    assert OutboundEmail.objects.count() == before
+    assert "Your answers are saved." in page
+    assert "no therapist to review" not in _dashboard(cast.intake)
+
+
 # ---------------------------------------------------------------- page cost
 
 

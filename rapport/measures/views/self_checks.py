@@ -2,8 +2,11 @@
 
 The therapist sees their clients' positive checks until marked seen, and booster
 requests until someone takes them in hand; intake coordinators, who book, see the
-booster requests only (a name and a date: no score, no reason). Each list is one
-query, however many checks there are (at most ``SHOWN`` rows).
+booster requests only (a name and a date: no score, no reason). A client with no
+active therapist still reaches someone: their positive checks wait on the intake
+coordinators' dashboard (the clinic admins' when there is no coordinator), a name and
+a date only, until a therapist is assigned. Each list is one query, however many
+checks there are (at most ``SHOWN`` rows).
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from rapport.core.hooks import dashboard_panel, needs_action_source
 from rapport.core.models import Role
 from rapport.measures import self_checks
 from rapport.measures.models import SelfCheck
+from rapport.measures.safety import intake_coordinators
 
 SHOWN = 20
 PANEL = "measures/self_checks/dashboard_panel.html"
@@ -47,6 +51,21 @@ def for_intake(user: Any) -> Any:
     return SelfCheck.objects.visible_to(user, Capability.EDIT_DEMOGRAPHICS).filter(
         booster_requested_at__isnull=False, booster_handled_at__isnull=True
     )
+
+
+def for_stand_in(user: Any) -> Any:
+    """Checks of clients with no active therapist, for those who stand in for one: positive
+    checks not yet seen (intake coordinators; clinic admins when there is no coordinator),
+    and booster requests too for those admins (intake already sees every booster request)."""
+    unseen = Q(seen_at__isnull=True) & ~Q(reasons=[])
+    if Role.INTAKE_COORDINATOR in user.roles:
+        waiting = unseen
+    elif Role.CLINIC_ADMIN in user.roles and not intake_coordinators(user.clinic).exists():
+        waiting = unseen | Q(booster_requested_at__isnull=False, booster_handled_at__isnull=True)
+    else:
+        return SelfCheck.objects.none()
+    found = SelfCheck.objects.visible_to(user, Capability.EDIT_DEMOGRAPHICS).filter(waiting)
+    return found.filter(self_checks.without_a_therapist())
 
 
 REASON_WORDS = {
@@ -71,22 +90,32 @@ def self_checks_panel(request: HttpRequest) -> tuple[str, dict[str, Any]] | None
     mine = list(
         without_encrypted(for_therapist(user), "client", "response").order_by("-created_at")[:SHOWN]
     )
+    unowned = list(
+        without_encrypted(for_stand_in(user), "client")
+        .exclude(pk__in=[check.pk for check in mine])
+        .order_by("created_at")[:SHOWN]
+    )
     booking = list(
         without_encrypted(for_intake(user), "client")
-        .exclude(pk__in=[check.pk for check in mine])
+        .exclude(pk__in=[check.pk for check in mine + unowned])
         .order_by("booster_requested_at")[:SHOWN]
     )
-    if not (mine or booking):
+    if not (mine or unowned or booking):
         return None
-    return PANEL, {"mine": [describe(check) for check in mine], "booking": booking}
+    return PANEL, {
+        "mine": [describe(check) for check in mine],
+        "unowned": [describe(check) for check in unowned],
+        "booking": booking,
+    }
 
 
 @needs_action_source
 def self_checks_needing_action(user: Any) -> list[tuple[str, int, str]]:
-    """One count query per role the user holds of the two."""
+    """One count query for the therapist's own, one for what intake or admins hold."""
     count = for_therapist(user).count()
-    if Role.INTAKE_COORDINATOR in user.roles:
-        count += for_intake(user).exclude(client__assigned_therapist=user).count()
+    if user.roles & {Role.INTAKE_COORDINATOR, Role.CLINIC_ADMIN}:
+        others = (for_intake(user) | for_stand_in(user)).distinct()
+        count += others.exclude(client__assigned_therapist=user).count()
     label = ngettext(
         "%(n)d check-in after the course to review",
         "%(n)d check-ins after the course to review",
