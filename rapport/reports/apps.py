@@ -8,5 +8,10 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Reports")
 
     def ready(self) -> None:
-        # Register the letters settings, the documents panel and the outcomes link.
-        from rapport.reports import clinic_settings, panels, panels_outcomes  # noqa: F401
+        # Register the letters and billing settings, the documents panel and the outcomes link.
+        from rapport.reports import (  # noqa: F401
+            clinic_settings,
+            clinic_settings_billing,
+            panels,
+            panels_outcomes,
+        )

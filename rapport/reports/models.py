@@ -139,3 +139,11 @@ class LetterDelivery(ClinicKeyed):
 
     def __str__(self) -> str:
         return f"delivery of {self.letter}"
+
+
+# Superbills' billing details live beside the letters (their own module).
+from rapport.reports.models_billing import (  # noqa: E402, F401
+    BillingSettings,
+    ClientBillingAddress,
+    TherapistBilling,
+)

@@ -5,13 +5,18 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils import timezone
 
-from rapport.core.access import Capability
+from rapport.core.access import Capability, can
 from rapport.core.hooks import client_panel, dashboard_panel
 from rapport.core.models import Role
 from rapport.ipt.models import Episode
 from rapport.ipt.views.base import EPISODE_TEXT
+from rapport.reports.forms_billing import PeriodForm
+from rapport.reports.views_billing import ISSUE
+from rapport.scheduling.models import Appointment
 
+HELD_LISTED = 5  # the latest held sessions, each with its superbill; a period covers more
 LISTED = 20  # a client has a handful of episodes; the panel stays bounded regardless
 
 
@@ -23,7 +28,21 @@ def documents(request: HttpRequest, client: Any) -> tuple[str, dict[str, Any]] |
         .defer(*EPISODE_TEXT)
         .order_by("-started_on", "-pk")[:LISTED]
     )
-    return "reports/panels/documents.html", {"episodes": list(episodes)}
+    context: dict[str, Any] = {"episodes": list(episodes), "may_bill": False}
+    if can(request.user, ISSUE):
+        # Superbills: the period form, and the latest held sessions one by one. The
+        # appointments come through the access layer, so a client out of reach lists none.
+        context["may_bill"] = True
+        context["held"] = list(
+            Appointment.objects.visible_to(request.user, ISSUE)
+            .filter(client=client, status=Appointment.Status.ATTENDED)
+            .only("public_id", "starts_at")
+            .order_by("-starts_at", "-pk")[:HELD_LISTED]
+        )
+        context["period"] = PeriodForm(
+            initial={"first": timezone.localdate().replace(day=1), "last": timezone.localdate()}
+        )
+    return "reports/panels/documents.html", context
 
 
 @dashboard_panel(order=125)

@@ -471,11 +471,13 @@ def test_the_clinical_pages_cost_is_pinned_and_flat_with_history(cast: SimpleNam
     # 6 roles, 7 client, 8 audit insert (background viewed), 9 may read clinically and
     # 10 open alerts (safety banner), 11 may read and 12 safety plan, 13 may write and
     # 14 messages switched on (messages panel; its unread count only when on), 15 episodes
-    # and 16 may start one (episodes panel), 17 episodes (documents panel), then the
-    # charts: 18 may read clinically, 19 the current episode (latest response), 20 the
-    # windowed series (baseline + latest 52 per measure), 21 flags, 22 audit insert
-    # (outcomes viewed), 23 thresholds, 24 the episode's phases (one grouped query of its
-    # notes); the record's header: 25 may read clinically, 26 the current episode, 27 the
-    # next appointment, 28 open alerts, 29 the latest scores (their read already
-    # audited); 30 release, 31-33 session save. Nothing is decrypted.
-    assert cost[small] == PageCost(queries=33, decrypted=0)
+    # and 16 may start one (episodes panel), 17 episodes and 18 the latest held sessions
+    # (documents panel: summaries, letters, superbills), 19 may read without break-glass,
+    # 20 may review and 21 requests (full-record panel), then the charts: 22 may read
+    # clinically, 23 the current episode (latest response), 24 the windowed series
+    # (baseline + latest 52 per measure), 25 flags, 26 audit insert (outcomes viewed),
+    # 27 thresholds, 28 the episode's phases (one grouped query of its notes); the
+    # record's header: 29 may read clinically, 30 the current episode, 31 the next
+    # appointment, 32 open alerts, 33 the latest scores (their read already audited);
+    # 34 release, 35-37 session save. Nothing is decrypted.
+    assert cost[small] == PageCost(queries=37, decrypted=0)
