@@ -13,6 +13,7 @@ app_name = "interop"
 # Staff pages under /interop/.
 urlpatterns = [
     path("", include("rapport.interop.routes_keys")),
+    path("", include("rapport.interop.routes_imports")),
     path("", include("rapport.interop.routes_record")),
 ]
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
@@ -77,6 +77,7 @@ class Row:
     band: str
     change: int | None  # from baseline; None on the baseline row itself
     is_baseline: bool
+    imported: bool = False  # brought in from earlier records (Response.Mode.IMPORTED)
 
 
 def rows(points: Sequence[tuple[int | None, date | None, int, str]]) -> list[Row]:
@@ -623,7 +624,12 @@ def build(
         ListedEvent(n, day, label, n in drawn_numbers)
         for n, (day, label, _x) in enumerate(placed, start=1)
     ]
-    table_rows = rows(table)
+    sources = chosen if per_session is not None else list(responses)
+    table_rows = [
+        # Read only if loaded (CHART_FIELDS has it): never a query per row.
+        replace(row, imported=getattr(source, "__dict__", {}).get("mode") == "imported")
+        for row, source in zip(rows(table), sources, strict=True)
+    ]
     count = max(count or 0, len(table_rows))
     return Chart(code, str(instrument.short_title), svg, table_rows, listed, caseness, count)
 
@@ -654,6 +660,7 @@ CHART_FIELDS = (
     "complete",
     "corrects_id",
     "submitted_at",
+    "mode",
 )
 
 

@@ -205,6 +205,7 @@ class Response(AboutPerson):
         CLINICIAN_RATED = "clinician", _("Clinician-rated")
         SELF_SCREEN = "self_screen", _("Self-screen with the consultation request")
         PORTAL = "portal", _("Completed by the client in the portal")
+        IMPORTED = "imported", _("Imported from earlier records")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     client = models.ForeignKey(
@@ -232,6 +233,10 @@ class Response(AboutPerson):
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="completed_by"
     )
     submitted_at = models.DateTimeField(db_index=True)
+    # An imported response (mode "imported"): the import it came with, and where in
+    # the import it was ("CSV row 4", "FHIR entry 2"); never a file name or other PHI.
+    import_id = models.UUIDField(null=True, blank=True, db_index=True)
+    source_detail = models.CharField(max_length=80, blank=True)
 
     objects = ResponseQuerySet.as_manager()
 
@@ -251,6 +256,10 @@ class Response(AboutPerson):
         if self.pk is not None:
             raise TypeError("Responses are immutable: record a correction instead.")
         super().save(*args, **kwargs)
+
+    @property
+    def imported(self) -> bool:
+        return self.mode == self.Mode.IMPORTED
 
 
 # Who holds an alert raised before the person is a client (AlertQuerySet.held_by_intake).

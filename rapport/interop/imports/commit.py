@@ -1,0 +1,84 @@
+"""Reading an import's input into a preview, and writing a preview with no error.
+
+``preview`` is all a page needs to show; ``commit`` reads the same input again,
+checks it again (clients may have been reassigned, a response recorded since), and
+writes every row or none, in one transaction, with its audit events: one for the
+import (kind, row count, no content) and one per stored response, filed under its
+client.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.http import HttpRequest
+
+from rapport.core import audit
+from rapport.interop.imports import csv_scores, fhir_responses
+from rapport.interop.imports.checking import Preview, check
+from rapport.measures.imported import record_imported
+from rapport.measures.models import Response
+
+CSV, FHIR = "csv", "fhir"
+KINDS = (CSV, FHIR)
+
+
+@dataclass
+class Outcome:
+    import_id: uuid.UUID
+    responses: list[Response]
+    alerts: int
+
+
+def preview(user: Any, kind: str, text: str) -> Preview:
+    if kind == CSV:
+        candidates, errors = csv_scores.read(text)
+        return check(user, candidates, errors)
+    candidates, errors, _others = fhir_responses.read(text)
+    return check(user, candidates, errors)
+
+
+class NotValid(Exception):
+    """The input no longer makes a preview without errors: nothing was written."""
+
+    def __init__(self, checked: Preview) -> None:
+        super().__init__(f"{len(checked.errors)} errors")
+        self.preview = checked
+
+
+def commit(request: HttpRequest, kind: str, text: str) -> Outcome:
+    """Write every row of ``text`` or none; NotValid (with the fresh preview) if any row fails."""
+    user = request.user
+    import_id = uuid.uuid4()
+    with transaction.atomic():
+        checked = preview(user, kind, text)
+        if not checked.ok:
+            raise NotValid(checked)
+        stored = []
+        for row in checked.rows:
+            response = record_imported(
+                client=row.client,
+                instrument=row.instrument,
+                answers=row.candidate.answers,
+                total=row.candidate.stated_total if row.total_only else None,
+                submitted_at=row.submitted_at,
+                entered_by=user,
+                import_id=import_id,
+                source_detail=row.candidate.source,
+                context_id=row.context_id,
+            )
+            fields = ["answers"] if row.candidate.answers else ["total"]
+            audit.record(request, "measures.response.imported", response, fields=fields)
+            stored.append(response)
+        alerts = sum(1 for row in checked.rows if row.raises_alert)
+        audit.record(
+            request,
+            "interop.import.committed",
+            object_type=f"interop.import.{kind}",
+            object_id=str(import_id),
+            fields=["responses"],
+        )
+    return Outcome(import_id, stored, alerts)
