@@ -44,6 +44,13 @@ NAMES: dict[str, str] = {
     "core.clinic.updated": _("Clinic details changed"),
     "core.audit.viewed": _("Audit log viewed"),
     "core.audit.exported": _("Audit log exported"),
+    # The FHIR API: its keys and every call made with one
+    "interop.api_keys.viewed": _("API keys opened"),
+    "interop.api_key.created": _("API key created"),
+    "interop.api_key.revoked": _("API key revoked"),
+    "interop.fhir.read": _("FHIR resource read with an API key"),
+    "interop.fhir.searched": _("FHIR search with an API key"),
+    "interop.fhir.refused": _("FHIR API call refused"),
     # Clients
     "clients.client.created": _("Client added"),
     "clients.client.viewed": _("Client record opened"),
