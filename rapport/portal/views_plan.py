@@ -44,7 +44,15 @@ PLAIN_AREAS = {
     ProblemArea.INTERPERSONAL_DEFICITS: gettext_lazy(
         "Feeling alone, and building closer relationships"
     ),
+    # Areas some variants add (variants.md §4.3 IPSRT, §7.1 perinatal).
+    "grief_lost_healthy_self": gettext_lazy("Grief for the life you had before your illness"),
+    "complicated_pregnancy": gettext_lazy("A difficult pregnancy"),
 }
+
+
+def plain_area(area: str) -> Any:
+    """An area in everyday words; one added later shows its catalogue name until it has them."""
+    return PLAIN_AREAS.get(area) or ProblemArea(area).label
 
 
 def visible_parts(user: Any, episode: Episode | None) -> frozenset[str]:
@@ -97,7 +105,7 @@ def goal_groups(episode: Episode, goals: list[Goal]) -> list[dict[str, Any]]:
     chosen = [a for a in (episode.primary_problem_area, episode.secondary_problem_area) if a]
     order = chosen + [a for a in ProblemArea.values if a not in chosen]
     groups = [
-        {"label": PLAIN_AREAS[area], "goals": [g for g in goals if g.problem_area == area]}
+        {"label": plain_area(area), "goals": [g for g in goals if g.problem_area == area]}
         for area in order
     ]
     return [group for group in groups if group["goals"]]

@@ -23,6 +23,8 @@ PREFIXES = (
     "rapport/templates/includes/",
     "rapport/intake/forms.py",
     "rapport/measures/engine.py",
+    "rapport/ipt/practice.py",  # the practice worksheets' questions, asked in the portal
+    "rapport/scheduling/ics.py",  # the calendar file a client downloads
 )
 
 # Staff pages that sit beside client-facing ones.
