@@ -97,6 +97,8 @@ def _concept(value: Any) -> str:
 
 
 def _label(resource: dict[str, Any]) -> str:
+    if resource["resourceType"] == "Goal" and isinstance(resource.get("description"), dict):
+        return _concept(resource["description"])  # the goal's own words
     for key in ("code", "type", "category", "serviceType"):
         if resource.get(key):
             label = _concept(resource[key])
@@ -105,8 +107,6 @@ def _label(resource: dict[str, Any]) -> str:
     for key in ("description", "title", "name"):
         if isinstance(resource.get(key), str):
             return resource[key]
-    if resource.get("description", {}) and isinstance(resource["description"], dict):
-        return _concept(resource["description"])
     return resource["resourceType"]
 
 

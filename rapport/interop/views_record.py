@@ -33,6 +33,7 @@ class DeclineForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=gettext_lazy("The client sees this in the portal."),
+        error_messages={"required": gettext_lazy("Write the reason the client will read.")},
     )
 
     def clean_reason(self) -> str:

@@ -8,6 +8,7 @@ from rapport.portal.routes import (
     plan,
     practice,
     questionnaires,
+    records,
     staff,
 )
 
@@ -27,6 +28,7 @@ urlpatterns = [
     *appointments.urlpatterns,
     *messages.urlpatterns,
     *paperwork.urlpatterns,
+    *records.urlpatterns,
     # Staff pages about a client's portal access (the client record links to them).
     *staff.urlpatterns,
 ]

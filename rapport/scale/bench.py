@@ -161,6 +161,8 @@ def run_one(args: argparse.Namespace) -> int:
     django.setup()
     from django.core.management import call_command
 
+    from rapport.scale import bench_export
+
     call_command("migrate", verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
     report: dict[str, Any] = {
@@ -174,6 +176,7 @@ def run_one(args: argparse.Namespace) -> int:
     }
     report.update(reused(args.factor) if args.reuse else seed(float(args.factor)))
     report["worker_idle_cycle_ms"] = idle_worker_cycle_ms(args.worker_runs)
+    report.update(bench_export.measure())  # FHIR bulk export, resources per second
     pages = bench_pages()
     costs = {page.name: in_process_cost(page) for page in pages}
     loads = serve_and_load(pages, args)
