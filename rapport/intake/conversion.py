@@ -26,7 +26,7 @@ from rapport.clients.models import Client
 from rapport.core.models import User
 from rapport.intake import services, waitlist
 from rapport.intake.models import ConsultationRequest
-from rapport.ipt import catalogue
+from rapport.ipt import variants
 from rapport.ipt.services import open_episode
 from rapport.measures import services as measures
 from rapport.scheduling.models import Appointment
@@ -58,11 +58,13 @@ def convert(
     date_of_birth: dt.date,
     therapist: User,
     started_on: dt.date,
+    variant: str = "",
     by: User | None = None,
 ) -> Converted:
     """Create the client and open their episode; raise ConversionError if already converted.
 
     ``by``: the coordinator converting (the actor of the audited hand-over).
+    ``variant``: the IPT manual chosen; by default the one the request's age group suggests.
     """
     if request.client_id is not None:
         raise ConversionError(_("This request was already converted into a client record."))
@@ -88,7 +90,7 @@ def convert(
             client,
             therapist=therapist,
             started_on=started_on,
-            variant=_variant(request),
+            variant=variant or variants.for_age_group(request.age_group),
             baseline_phq9=screen.total if screen is not None else None,
         )
         measures.adopt(request.public_id, client, episode.public_id, by=by)
@@ -99,12 +101,6 @@ def convert(
         )
     request.refresh_from_db()
     return Converted(client, episode)
-
-
-def _variant(request: ConsultationRequest) -> str:
-    if request.age_group == ConsultationRequest.AgeGroup.ADOLESCENT:
-        return catalogue.Variant.ADOLESCENT
-    return catalogue.Variant.STANDARD
 
 
 def _referral_background(request: ConsultationRequest) -> str:

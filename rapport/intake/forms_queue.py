@@ -14,6 +14,7 @@ from rapport.core.models import User
 from rapport.core.versioning import VersionedForm
 from rapport.intake import waitlist
 from rapport.intake.models import OPEN_STATUSES, ConsultationRequest, ContactAttempt
+from rapport.ipt.catalogue import Variant
 
 S = ConsultationRequest.Status
 # Changes a coordinator makes by hand. Waitlisted, consultation booked and accepted
@@ -90,6 +91,13 @@ class ConversionForm(forms.Form):
     )
     started_on = SaneDateField(
         label=_("Episode starts on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    # Issue 15 item 7: the IPT manual, suggested by the request's age group.
+    variant = forms.ChoiceField(
+        label=_("IPT manual"),
+        choices=Variant.choices,
+        required=False,  # without one, the age group's suggestion is used
+        help_text=_("What each manual brings is listed below the form."),
     )
 
     def __init__(self, *args: Any, clinic: Any, **kwargs: Any) -> None:

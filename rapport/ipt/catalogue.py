@@ -1,7 +1,8 @@
 """The IPT protocol as data: phases, tasks, problem areas, goals and techniques.
 
-Every entry cites the clinical specification (ipt-protocol.md, "§" below).
-Templates and views read from here; no clinical label is spelled elsewhere.
+Every entry cites the clinical specification (ipt-protocol.md, "§" below;
+variants.md where named). Templates and views read from here; no clinical label
+is spelled elsewhere. What each variant changes is data in rapport/ipt/variants.py.
 """
 
 from __future__ import annotations
@@ -21,10 +22,23 @@ class EpisodeType(models.TextChoices):
 
 
 class Variant(models.TextChoices):
-    """§1.1: the manual followed. Group IPT (WHO 2016) arrives later."""
+    """§1.1 and variants.md §0: the manual followed; its defaults are in variants.py.
+
+    Weissman, Markowitz & Klerman keeps its stored value "standard" (variants.md
+    calls it ``wmk``); the others use the spec's codes.
+    """
 
     STANDARD = "standard", _("Individual IPT (Weissman, Markowitz & Klerman)")
+    STUART_ROBERTSON = "stuart_robertson", _("Individual IPT (Stuart & Robertson)")
     ADOLESCENT = "ipt_a", _("IPT-A for adolescents (Mufson et al.)")
+    FAMILY_BASED = "fb_ipt", _("Family-based IPT for children 7–12 (Dietz et al.)")
+    GROUP_WHO = "group_who", _("Group IPT (WHO, 8 sessions)")
+    GROUP_WILFLEY = "ipt_g", _("Group IPT (Wilfley et al.)")
+    IPSRT = "ipsrt", _("IPSRT for bipolar disorder (Frank)")
+    EATING_DISORDERS = "ipt_ed", _("IPT for eating disorders (Fairburn; Wilfley)")
+    PTSD = "ipt_ptsd", _("IPT for PTSD (Markowitz)")
+    SOCIAL_ANXIETY = "ipt_sad", _("IPT for social anxiety disorder (Lipsitz)")
+    PERINATAL = "ipt_perinatal", _("Perinatal IPT (O'Hara & Stuart; Spinelli)")
 
 
 class Phase(models.TextChoices):
@@ -38,12 +52,25 @@ class Phase(models.TextChoices):
 
 
 class ProblemArea(models.TextChoices):
-    """§1.4: the four problem areas."""
+    """§1.4: the four problem areas, and those variants add (variants.md §0)."""
 
     GRIEF = "grief", _("Grief")
     ROLE_DISPUTE = "role_dispute", _("Role dispute")
     ROLE_TRANSITION = "role_transition", _("Role transition")
     INTERPERSONAL_DEFICITS = "interpersonal_deficits", _("Interpersonal deficits")
+    # variants.md §4.3: IPSRT only.
+    GRIEF_LOST_HEALTHY_SELF = "grief_lost_healthy_self", _("Grief for the lost healthy self")
+    # variants.md §7.1: antepartum IPT [VERIFY].
+    COMPLICATED_PREGNANCY = "complicated_pregnancy", _("Complicated pregnancy")
+
+
+# §1.4: the four areas every manual starts from; variants add, hide or relabel.
+CORE_AREAS = (
+    ProblemArea.GRIEF,
+    ProblemArea.ROLE_DISPUTE,
+    ProblemArea.ROLE_TRANSITION,
+    ProblemArea.INTERPERSONAL_DEFICITS,
+)
 
 
 class DisputeStage(models.TextChoices):
@@ -66,6 +93,9 @@ class Technique(models.TextChoices):
     ROLE_PLAY = "role_play", _("Role play")
     DIRECTIVE = "directive", _("Directive techniques")
     CONTRACT = "contract", _("Contract setting and administrative details")
+    # variants.md §6.1 (IPT for PTSD) and §4.1 (IPSRT): offered only by those variants.
+    AFFECTIVE_REATTUNEMENT = "affective_reattunement", _("Affective reattunement")
+    SOCIAL_RHYTHM = "social_rhythm", _("Regularising social rhythms")
 
 
 @dataclass(frozen=True)
@@ -73,12 +103,12 @@ class Task:
     code: str
     label: str
     hint: str
-    adolescent_label: str = ""
 
     def label_for(self, variant: str) -> str:
-        if variant == Variant.ADOLESCENT and self.adolescent_label:
-            return self.adolescent_label
-        return self.label
+        """The label this variant gives the task (IPT-A: "limited sick role")."""
+        from rapport.ipt import variants  # variants is data built on this module
+
+        return variants.get(variant).task_label(self)
 
 
 # §1.3: initial-phase tasks, each a checklist item with free text.
@@ -102,7 +132,6 @@ INITIAL_TASKS: tuple[Task, ...] = (
         "sick_role",
         _("Sick role"),
         _("Excuse some obligations for now, with the responsibility to work on recovery."),
-        adolescent_label=_("Limited sick role (keep up school and normal activities)"),
     ),
     Task(
         "inventory",
@@ -185,6 +214,13 @@ PROBLEM_AREA_GOALS: dict[str, tuple[str, ...]] = {
         _("Reduce social isolation."),
         _("Encourage the formation of new relationships."),
     ),
+    # variants.md §4.3: its strategies mirror grief (mourn, then rebuild realistic goals).
+    ProblemArea.GRIEF_LOST_HEALTHY_SELF: (
+        _("Mourn the person one was, or expected to be, before the illness."),
+        _("Rebuild realistic goals."),
+    ),
+    # variants.md §7.1 [VERIFY]: the spec gives no goals; the therapist writes them.
+    ProblemArea.COMPLICATED_PREGNANCY: (),
 }
 
 # §1.4: strategies shown beside the goals as prompts.
@@ -211,6 +247,11 @@ PROBLEM_AREA_STRATEGIES: dict[str, tuple[str, ...]] = {
         _("Discuss feelings about the therapist and seek parallels."),
         _("Role play new behaviours."),
     ),
+    ProblemArea.GRIEF_LOST_HEALTHY_SELF: (
+        _("Mourn the lost healthy self."),
+        _("Then rebuild realistic goals."),
+    ),
+    ProblemArea.COMPLICATED_PREGNANCY: (),
 }
 
 # §1.2: default phase boundaries, stored per episode and changeable.
@@ -219,18 +260,11 @@ DEFAULT_TERMINATION_SESSIONS = 3
 # §1.7: raise termination two to four sessions before the end.
 TERMINATION_PROMPT_WINDOW = (2, 4)
 
-# §4.1/§4.2: planned sessions. PHQ-9 ≥ 16 or clinician-rated severe → 16, else 12; IPT-A 12.
+# §4.1/§4.2: planned sessions. PHQ-9 ≥ 16 or clinician-rated severe → 16, else 12; each
+# variant's own count is in variants.py (VariantDefinition.default_planned).
 SESSIONS_MIN, SESSIONS_MAX = 12, 16
 SEVERE_PHQ9 = 16
 MAX_EXTENSION = 4  # §4.1 extensions are renegotiated; more only for severe cases
-
-
-def default_planned_sessions(variant: str, *, phq9: int | None, clinician_severe: bool) -> int:
-    if variant == Variant.ADOLESCENT:
-        return 12
-    if clinician_severe or (phq9 is not None and phq9 >= SEVERE_PHQ9):
-        return 16
-    return 12
 
 
 # §4.4: maintenance defaults to monthly sessions.

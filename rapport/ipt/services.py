@@ -11,8 +11,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from rapport.clients.models import Client
-from rapport.ipt import catalogue
-from rapport.ipt.models import Contract, Episode, EpisodeTask, Goal
+from rapport.ipt import catalogue, variants
+from rapport.ipt.models import Contract, Episode, EpisodeTask, Goal, VariantChange
 from rapport.measures import schedule
 
 
@@ -35,26 +35,41 @@ def open_episode(
     baseline_phq9: int | None = None,
     clinician_rated_severe: bool = False,
 ) -> Episode:
-    """Start a course of IPT with the initial-phase checklist (§1.3) in place."""
+    """Start a course of IPT with its variant's phases, initial-phase checklist (§1.3)
+    and measurement schedule in place (variants.py)."""
     if client.episodes.active().exists():
         raise EpisodeError(_("This client already has an active episode; close it first."))
+    definition = variants.get(variant)
     episode = Episode.objects.create(
         client=client,
         therapist=therapist,
         started_on=started_on,
         episode_type=episode_type,
-        variant=variant,
+        variant=definition.code,
         baseline_phq9=baseline_phq9,
         clinician_rated_severe=clinician_rated_severe,
+        initial_phase_sessions=definition.initial_sessions,
+        termination_phase_sessions=definition.termination_sessions,
     )
     EpisodeTask.objects.bulk_create(
-        EpisodeTask(episode=episode, code=task.code) for task in catalogue.INITIAL_TASKS
+        EpisodeTask(episode=episode, code=task.code) for task in definition.all_initial_tasks()
     )
-    # measures.md §2.10: the default measurement schedule for this variant.
-    schedule.apply_defaults(
-        client, episode.public_id, adolescent=variant == catalogue.Variant.ADOLESCENT
-    )
+    apply_measure_defaults(episode)
     return episode
+
+
+def apply_measure_defaults(episode: Episode) -> list[Any]:
+    """measures.md §2.10 and the variant's schedule (variants.py): add what is missing.
+
+    A grief focus adds the grief measure at start and end, whatever the variant.
+    """
+    rows = variants.of(episode).schedule_rows()
+    if catalogue.ProblemArea.GRIEF in (
+        episode.primary_problem_area,
+        episode.secondary_problem_area,
+    ):
+        rows += schedule.GRIEF_DEFAULTS
+    return schedule.apply_rows(episode.client, episode.public_id, rows)
 
 
 def ensure_termination_tasks(episode: Episode) -> None:
@@ -62,7 +77,7 @@ def ensure_termination_tasks(episode: Episode) -> None:
     have = set(episode.tasks.values_list("code", flat=True))
     EpisodeTask.objects.bulk_create(
         EpisodeTask(episode=episode, code=task.code)
-        for task in catalogue.TERMINATION_TASKS
+        for task in variants.of(episode).all_termination_tasks()
         if task.code not in have
     )
 
@@ -78,11 +93,9 @@ def prefill_goals(episode: Episode, area: str) -> None:
 
 
 def planned_sessions_default(episode: Episode) -> int:
-    """§4.2: PHQ-9 ≥ 16 or clinician-rated severe → 16 sessions, otherwise 12; IPT-A 12."""
-    return catalogue.default_planned_sessions(
-        episode.variant,
-        phq9=episode.baseline_phq9,
-        clinician_severe=episode.clinician_rated_severe,
+    """The variant's session count; standard IPT asks 16 when severe (§4.2), else 12."""
+    return variants.of(episode).default_planned(
+        phq9=episode.baseline_phq9, clinician_severe=episode.clinician_rated_severe
     )
 
 
@@ -94,8 +107,12 @@ def is_severe(episode: Episode) -> bool:
 
 def planned_sessions_reason(episode: Episode) -> str:
     """Why planned_sessions_default chose its number, in words the therapist can check."""
-    if episode.variant == catalogue.Variant.ADOLESCENT:
-        return _("IPT-A is a 12-session course.")
+    definition = variants.of(episode)
+    if not definition.severe_sessions:
+        return _("%(manual)s: a %(n)s-session course by default.") % {
+            "manual": definition.label,
+            "n": definition.planned_sessions,
+        }
     if episode.clinician_rated_severe:
         return _("You rated the depression severe, so 16 sessions are suggested.")
     if is_severe(episode):
@@ -145,11 +162,11 @@ def default_focus(episode: Episode) -> str:
     if not episode.primary_problem_area:
         return ""
     focus = _("Primary problem area: %(area)s.") % {
-        "area": catalogue.ProblemArea(episode.primary_problem_area).label
+        "area": variants.of(episode).area_label(episode.primary_problem_area)
     }
     if episode.secondary_problem_area:
         focus += " " + _("Secondary: %(area)s.") % {
-            "area": catalogue.ProblemArea(episode.secondary_problem_area).label
+            "area": variants.of(episode).area_label(episode.secondary_problem_area)
         }
     return focus
 
@@ -242,9 +259,60 @@ def choose_problem_areas(episode: Episode) -> None:
     prefill_goals(episode, episode.secondary_problem_area)
     areas = {episode.primary_problem_area, episode.secondary_problem_area}
     if catalogue.ProblemArea.GRIEF in areas:
-        schedule.apply_defaults(
-            episode.client,
-            episode.public_id,
-            adolescent=episode.variant == catalogue.Variant.ADOLESCENT,
-            grief=True,
-        )
+        apply_measure_defaults(episode)
+
+
+def variant_change_problem(episode: Episode, to_variant: str) -> str | None:
+    """Why the episode cannot move to this variant now, or None (variants.md §0)."""
+    if to_variant == episode.variant:
+        return _("The episode already follows this manual.")
+    target = variants.get(to_variant)
+    for area in (episode.primary_problem_area, episode.secondary_problem_area):
+        if area and area not in target.problem_areas:
+            return _(
+                "%(manual)s does not use the problem area “%(area)s”: change the focus in "
+                "the formulation first."
+            ) % {"manual": target.label, "area": variants.of(episode).area_label(area)}
+    return None
+
+
+@transaction.atomic
+def change_variant(episode: Episode, *, to_variant: str, reason: str, by: Any) -> VariantChange:
+    """Move a running episode to another manual: explicit, with its reason, kept.
+
+    The new manual's phase split, checklist items and measures are added; nothing
+    recorded is removed, and the contract stays as agreed (renegotiate it to change
+    the session count).
+    """
+    problem = variant_change_problem(episode, to_variant)
+    if problem:
+        raise EpisodeError(problem)
+    target = variants.get(to_variant)
+    change = VariantChange.objects.create(
+        episode=episode,
+        from_variant=episode.variant,
+        to_variant=target.code,
+        reason=reason,
+        changed_by=by,
+    )
+    episode.variant = target.code
+    episode.initial_phase_sessions = target.initial_sessions
+    episode.termination_phase_sessions = target.termination_sessions
+    episode.version += 1
+    episode.save(
+        update_fields=[
+            "variant",
+            "initial_phase_sessions",
+            "termination_phase_sessions",
+            "version",
+        ]
+    )
+    have = set(episode.tasks.values_list("code", flat=True))
+    wanted = list(target.all_initial_tasks())
+    if have & {task.code for task in catalogue.TERMINATION_TASKS}:
+        wanted += target.all_termination_tasks()
+    EpisodeTask.objects.bulk_create(
+        EpisodeTask(episode=episode, code=task.code) for task in wanted if task.code not in have
+    )
+    apply_measure_defaults(episode)
+    return change

@@ -23,7 +23,8 @@ from datetime import date, timedelta
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from rapport.ipt.catalogue import ProblemArea
+from rapport.ipt import variants
+from rapport.ipt.catalogue import CORE_AREAS, ProblemArea
 from rapport.ipt.models import ClosenessRating, Episode, InventoryPerson, TimelineEvent
 
 # "Near onset": from a year before the onset to three months after it [GK].
@@ -99,7 +100,14 @@ def review(episode: Episode) -> tuple[list[Suggestion], list[Suggestion]]:
         ProblemArea.ROLE_TRANSITION: lambda: _why_not_transition(events, onset),
         ProblemArea.INTERPERSONAL_DEFICITS: lambda: _why_not_deficits(people, rings, fired),
     }
-    others = [Suggestion(area, [why[area]()]) for area in ProblemArea.values if area not in fired]
+    # The rules are the protocol's four areas (§1.4); a variant that hides one skips it.
+    offered = set(variants.of(episode).problem_areas)
+    ranked = [s for s in ranked if s.area in offered]
+    others = [
+        Suggestion(area, [why[area]()])
+        for area in CORE_AREAS
+        if area not in fired and area in offered
+    ]
     return ranked, others
 
 
@@ -171,7 +179,7 @@ def rank(
 ) -> list[Suggestion]:
     """The rules, on rows already loaded: ``rings`` maps a person's pk to their intake ring."""
     onset = onset_date(started_on, events)
-    found = {area: Suggestion(area) for area in ProblemArea.values}
+    found = {area: Suggestion(area) for area in CORE_AREAS}
     for person in people:
         ring = rings.get(person.pk)
         if reason := _grief_reason(person, onset):
@@ -199,7 +207,7 @@ def rank(
             )
         )
     ranked = [s for s in found.values() if s.reasons]
-    return sorted(ranked, key=lambda s: (-s.strength, ProblemArea.values.index(s.area)))
+    return sorted(ranked, key=lambda s: (-s.strength, CORE_AREAS.index(s.area)))
 
 
 def _relation(person: InventoryPerson) -> str:

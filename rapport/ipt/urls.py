@@ -13,4 +13,5 @@ urlpatterns = [
     path("", include("rapport.ipt.routes.booking")),
     path("", include("rapport.ipt.routes.plan")),
     path("", include("rapport.ipt.routes.diagnosis")),
+    path("", include("rapport.ipt.routes.variants")),
 ]

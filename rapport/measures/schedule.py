@@ -71,6 +71,27 @@ def apply_defaults(
     return created
 
 
+@transaction.atomic
+def apply_rows(
+    client: Client, context_id: uuid.UUID, rows: Iterable[tuple[str, str]]
+) -> list[ScheduledMeasure]:
+    """Add the (instrument, cadence) rows the caller's episode variant asks for, with
+    HRSD-17 when the clinic uses it; rows the therapist removed stay removed."""
+    wanted = list(rows)
+    if clinic_settings(client.clinic).hrsd_enabled:
+        wanted += HRSD_DEFAULTS
+    created = []
+    for code, cadence in wanted:
+        row, was_created = ScheduledMeasure.objects.get_or_create(
+            context_id=context_id,
+            instrument=code,
+            defaults={"client": client, "cadence": cadence},
+        )
+        if was_created:
+            created.append(row)
+    return created
+
+
 # Depression first (the primary outcome), then anxiety, then the occasional measures.
 DISPLAY_ORDER = ("phq9", "phqa", "epds", "gad7", "hrsd17", "pg13r", "whodas12", "cssrs_screener")
 

@@ -27,11 +27,15 @@ def test_it_starts_an_episode_and_shows_the_initial_phase(
     expect_path(page, "ipt:episode_start", newcomer.public_id)
 
     page.get_by_label("Baseline PHQ-9").fill("31")
-    click(page, page.get_by_role("button", name="Start episode"))
+    click(page, page.get_by_role("button", name="Review and start"))
     expect(page.get_by_role("alert")).to_contain_text("less than or equal to 27")
     assert not Episode.objects.filter(client=newcomer).exists()
 
     page.get_by_label("Baseline PHQ-9").fill("17")
+    click(page, page.get_by_role("button", name="Review and start"))
+    # The manual's defaults are shown before anything is created.
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Start an episode of")
+    assert not Episode.objects.filter(client=newcomer).exists()
     click(page, page.get_by_role("button", name="Start episode"))
     episode = Episode.objects.get(client=newcomer)
     expect_path(page, "ipt:episode", episode.public_id)

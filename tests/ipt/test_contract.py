@@ -65,7 +65,7 @@ def _reneg_data(contract: Contract, **changes: object) -> dict[str, object]:
         (
             {"variant": catalogue.Variant.ADOLESCENT, "baseline_phq9": 20},
             12,
-            "IPT-A is a 12-session course.",
+            "IPT-A for adolescents (Mufson et al.): a 12-session course by default.",
         ),
     ],
 )

@@ -13,7 +13,12 @@ from tests.factories import csrf_post, make_client, make_episode, signed_in
 
 
 def _start(cast: SimpleNamespace, client, **data: object):
-    form = {"episode_type": "acute", "variant": "standard", "started_on": "2026-11-20"} | data
+    form = {
+        "episode_type": "acute",
+        "variant": "standard",
+        "started_on": "2026-11-20",
+        "confirmed": "True",
+    } | data
     url = reverse("ipt:episode_start", args=[client.public_id])
     return csrf_post(signed_in(cast.therapist), url, form)
 
@@ -27,6 +32,8 @@ def test_it_starts_an_episode_with_the_initial_checklist(cast: SimpleNamespace) 
     assert episode.baseline_phq9 == 18
     codes = set(episode.tasks.values_list("code", flat=True))
     assert codes == {task.code for task in catalogue.INITIAL_TASKS}
+    assert episode.initial_phase_sessions == 3
+    assert episode.termination_phase_sessions == 3
     assert AuditEvent.objects.filter(
         action="ipt.episode.created", subject_id=client.public_id
     ).exists()

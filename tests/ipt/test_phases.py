@@ -8,7 +8,8 @@ from types import SimpleNamespace
 from hypothesis import given
 from hypothesis import strategies as st
 
-from rapport.ipt.catalogue import EpisodeType, Phase, Variant, default_planned_sessions
+from rapport.ipt import variants
+from rapport.ipt.catalogue import EpisodeType, Phase, Variant
 from rapport.ipt.models import Contract, Episode, SessionNote
 from rapport.ipt.models.episodes import SessionAttendance
 from tests.factories import make_note
@@ -71,7 +72,8 @@ def test_only_attended_sessions_move_the_phase_on(cast: SimpleNamespace) -> None
 
 def test_planned_sessions_default_by_severity() -> None:
     # §4.2: PHQ-9 ≥ 16 or clinician-rated severe → 16, otherwise 12; IPT-A always 12.
-    assert default_planned_sessions(Variant.STANDARD, phq9=15, clinician_severe=False) == 12
-    assert default_planned_sessions(Variant.STANDARD, phq9=16, clinician_severe=False) == 16
-    assert default_planned_sessions(Variant.STANDARD, phq9=None, clinician_severe=True) == 16
-    assert default_planned_sessions(Variant.ADOLESCENT, phq9=22, clinician_severe=True) == 12
+    standard, adolescent = variants.get(Variant.STANDARD), variants.get(Variant.ADOLESCENT)
+    assert standard.default_planned(phq9=15, clinician_severe=False) == 12
+    assert standard.default_planned(phq9=16, clinician_severe=False) == 16
+    assert standard.default_planned(phq9=None, clinician_severe=True) == 16
+    assert adolescent.default_planned(phq9=22, clinician_severe=True) == 12

@@ -53,6 +53,7 @@ from rapport.intake.forms_queue import (
     WaitlistRemoveForm,
 )
 from rapport.intake.models import ConsultationRequest, ContactAttempt, WaitlistEntry
+from rapport.ipt import variants
 from rapport.measures.models import SafetyAlert
 from rapport.measures.views.alerts import trigger_text
 from rapport.scheduling import booking, confirmations, grid, reminders
@@ -275,6 +276,7 @@ def convert(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             "family_name": family,
             "started_on": timezone.localdate(),
             "therapist": consulted,
+            "variant": variants.for_age_group(req.age_group),
         },
     )
     if consulted is not None:
@@ -299,6 +301,7 @@ def convert(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         "req": req,
         "form": form,
         "open_alerts": held.filter(status=SafetyAlert.Status.OPEN).exists(),
+        "variant_catalogue": list(variants.DEFINITIONS.values()),
     }
     return render(request, "intake/queue/convert.html", context)
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from rapport.core.inputs import sane_formfield
-from rapport.ipt import catalogue, services
+from rapport.ipt import services, variants
 from rapport.ipt.forms.initial import RadioGroup
 from rapport.ipt.models import Contract, Episode
 
@@ -58,13 +58,14 @@ class ContractForm(forms.ModelForm):
         # The unsaved instance's empty values would win over field initials: set the form's.
         self.initial.update(
             planned_sessions=services.planned_sessions_default(episode),
+            session_minutes=variants.of(episode).session_minutes,
             start_on=max(timezone.localdate(), episode.started_on),
             focus=services.default_focus(episode),
         )
 
     def clean_planned_sessions(self) -> int:
         planned = self.cleaned_data["planned_sessions"]
-        low, high = catalogue.SESSIONS_MIN, catalogue.SESSIONS_MAX
+        low, high = variants.of(self.episode).sessions_range
         if services.acute_range_applies(self.episode) and not low <= planned <= high:
             raise forms.ValidationError(
                 _(

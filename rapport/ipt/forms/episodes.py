@@ -24,8 +24,11 @@ class EpisodeStartForm(forms.ModelForm):
         widgets = {"started_on": forms.DateInput(attrs={"type": "date"})}
         help_texts = {
             "baseline_phq9": _("Used to suggest 12 or 16 sessions (16 when 16 or more)."),
-            "variant": _("IPT-A is for adolescents aged 12 to 18."),
+            "variant": _("You will see what the manual brings before the episode starts."),
         }
+
+    # Set by the review page: the episode opens once the manual's defaults were shown.
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -11,8 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from rapport.core.inputs import sane_formfield
 from rapport.core.versioning import VersionedForm
-from rapport.ipt import catalogue
-from rapport.ipt.catalogue import ProblemArea
+from rapport.ipt import catalogue, variants
 from rapport.ipt.models import DisputeStageAssessment, Episode, EpisodeTask, Goal
 
 STALE_ROW = _(
@@ -156,8 +155,10 @@ class FormulationForm(VersionedForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["primary_problem_area"].required = True
-        self.fields["primary_problem_area"].choices = [("", _("Choose an area")), *_areas()]
-        self.fields["secondary_problem_area"].choices = [("", _("None")), *_areas()]
+        # The variant's areas, under its labels (variants.py: added, hidden, renamed).
+        areas = variants.of(self.instance).area_choices()
+        self.fields["primary_problem_area"].choices = [("", _("Choose an area")), *areas]
+        self.fields["secondary_problem_area"].choices = [("", _("None")), *areas]
 
     def clean_formulation_agreed_on(self) -> Any:
         day = self.cleaned_data["formulation_agreed_on"]
@@ -174,10 +175,6 @@ class FormulationForm(VersionedForm):
                 _("Choose a different secondary area, or none: it is already the primary one."),
             )
         return data
-
-
-def _areas() -> list[tuple[str, Any]]:
-    return list(ProblemArea.choices)
 
 
 def goal_fingerprint(goal: Goal) -> str:
@@ -212,7 +209,9 @@ class GoalAddForm(forms.Form):
         super().__init__(*args, **kwargs)
         chosen = [episode.primary_problem_area, episode.secondary_problem_area]
         self.fields["problem_area"].choices = [
-            (value, label) for value, label in _areas() if value in chosen
+            (value, label)
+            for value, label in variants.of(episode).area_choices()
+            if value in chosen
         ]
 
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from rapport.core.inputs import sane_formfield
 from rapport.core.widgets import RadioSelect
-from rapport.ipt import catalogue
+from rapport.ipt import catalogue, variants
 from rapport.ipt.catalogue import ProblemArea
 from rapport.ipt.models import Addendum, FidelityRating, SessionNote
 from rapport.ipt.notes import NOTE_FIELDS
@@ -67,6 +67,7 @@ class SessionNoteForm(forms.ModelForm):
         ]
         self.fields["suicidality"].required = False
         episode = self.instance.episode
+        self.fields["techniques"].choices = variants.of(episode).technique_choices()
         # §1.4: the dispute is staged only when a role dispute is an agreed focus.
         if ProblemArea.ROLE_DISPUTE not in (
             episode.primary_problem_area,

@@ -8,8 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from rapport.ipt import summaries
-from rapport.ipt.catalogue import Variant
+from rapport.ipt import summaries, variants
 from rapport.ipt.models import Episode, Goal
 
 SUMMARY_GUIDANCE = _(
@@ -91,7 +90,7 @@ def plan_panels(
         "summary_form": summary_form,
         "sharing_form": sharing_form,
         # IPT-A only (§1.8), or wherever something is already shared.
-        "offers_sharing": episode.variant == Variant.ADOLESCENT
+        "offers_sharing": variants.of(episode).involves_guardians
         or shares
         or any(goal.shared_with_guardian for goal in goals),
     }

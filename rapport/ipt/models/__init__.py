@@ -14,14 +14,23 @@ from rapport.ipt.models.notes import (
     ProcessNote,
     SessionNote,
 )
+from rapport.ipt.models.participants import (
+    ConfidentialityAgreement,
+    ConsentRecord,
+    Participant,
+    ParticipantAttendance,
+)
 from rapport.ipt.models.plan import ClientSummary
 from rapport.ipt.models.practice import PracticeAssignment, PracticeEntry, PracticeKind
 from rapport.ipt.models.termination import MaintenancePlan
+from rapport.ipt.models.variants import VariantChange
 
 __all__ = [
     "Addendum",
     "ClientSummary",
     "ClosenessRating",
+    "ConfidentialityAgreement",
+    "ConsentRecord",
     "Contract",
     "CosignReview",
     "DisputeStageAssessment",
@@ -32,10 +41,13 @@ __all__ = [
     "Goal",
     "InventoryPerson",
     "MaintenancePlan",
+    "Participant",
+    "ParticipantAttendance",
     "PracticeAssignment",
     "PracticeEntry",
     "PracticeKind",
     "ProcessNote",
     "SessionNote",
     "TimelineEvent",
+    "VariantChange",
 ]

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from rapport.clients.models import Client
 from rapport.core.fields import EncryptedTextField
 from rapport.core.models import ClinicKeyed, User
-from rapport.ipt import catalogue
+from rapport.ipt import catalogue, variants
 from rapport.ipt.catalogue import DisputeStage, EpisodeType, Phase, ProblemArea, Variant
 from rapport.ipt.models.base import (
     EpisodeScopedQuerySet,
@@ -175,7 +175,7 @@ class EpisodeTask(ClinicKeyed):
 
     @property
     def task(self) -> catalogue.Task:
-        return catalogue.TASKS_BY_CODE[self.code]
+        return variants.TASKS_BY_CODE[self.code]
 
 
 class Goal(ClinicKeyed, SoftRemovable, PublicModel):

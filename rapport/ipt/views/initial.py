@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from rapport.core import audit
 from rapport.core.access import Capability, requires
-from rapport.ipt import catalogue
+from rapport.ipt import variants
 from rapport.ipt.forms.initial import EpisodeSettingsForm, TaskForm
 from rapport.ipt.models import Episode, EpisodeTask
 from rapport.ipt.views import checklist
@@ -49,7 +49,7 @@ def _workspace_facts(episode: Episode, rows: list[EpisodeTask]) -> dict[str, Any
 
 INITIAL = checklist.Checklist(
     section="initial",
-    tasks=catalogue.INITIAL_TASKS,
+    tasks=variants.ALL_INITIAL_TASKS,
     workspace_url="ipt:initial_phase",
     task_url="ipt:initial_task",
     audit_action="ipt.task.updated",

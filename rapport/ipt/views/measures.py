@@ -23,8 +23,9 @@ from django.views.decorators.http import require_POST
 
 from rapport.core import audit
 from rapport.core.access import Capability, requires
-from rapport.ipt import chart_phases
-from rapport.ipt.catalogue import ProblemArea, Variant
+from rapport.ipt import chart_phases, variants
+from rapport.ipt import services as episode_services
+from rapport.ipt.catalogue import ProblemArea
 from rapport.ipt.models import Episode
 from rapport.ipt.views.base import episode_context, get_episode
 from rapport.measures import charts, forms, instruments, invitations, schedule, services
@@ -34,13 +35,9 @@ from rapport.measures.views.charts import NOT_ON_TRACK, caseness, describe, hist
 RESPONSES_PAGE = 25
 
 
-def schedule_defaults_for(episode: Episode) -> dict[str, bool]:
-    """What the episode tells the measures schedule (measures.md §2.10)."""
-    return {
-        "adolescent": episode.variant == Variant.ADOLESCENT,
-        "grief": ProblemArea.GRIEF
-        in (episode.primary_problem_area, episode.secondary_problem_area),
-    }
+def grief_is_focus(episode: Episode) -> bool:
+    """A grief focus asks for the grief measure (measures.md §2.10)."""
+    return ProblemArea.GRIEF in (episode.primary_problem_area, episode.secondary_problem_area)
 
 
 def next_session(episode: Episode, held: int) -> int:
@@ -147,13 +144,14 @@ def _page(
     editable = context["can_edit"] and episode.status == Episode.Status.ACTIVE
     scheduled_codes = {row.instrument for row in rows}
     grief_missing = (
-        schedule_defaults_for(episode)["grief"]
+        grief_is_focus(episode)
         and not episode.client.scheduled_measures.filter(
             context_id=episode.public_id, instrument="pg13r"
         ).exists()
     )
     context.update(
         schedule_rows=schedule.describe(rows),
+        variant=variants.of(episode),
         schedule_form=schedule_form or forms.ScheduleForm(),
         invite_form=invite_form
         or forms.InvitationForm(
@@ -238,9 +236,7 @@ def schedule_remove(request: HttpRequest, public_id: uuid.UUID, code: str) -> Ht
 def schedule_defaults(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     """Add the defaults the episode lacks now (e.g. the grief measure once grief is the focus)."""
     episode = get_episode(request, public_id, Capability.EDIT_CLINICAL)
-    added = schedule.apply_defaults(
-        episode.client, episode.public_id, **schedule_defaults_for(episode)
-    )
+    added = episode_services.apply_measure_defaults(episode)
     if added:
         audit.record(request, "measures.schedule.updated", episode, fields=["instrument"])
     messages.success(request, _("Recommended questionnaires added to the schedule."))

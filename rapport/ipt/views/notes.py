@@ -19,9 +19,9 @@ from django.views.decorators.http import require_POST
 from rapport.core import audit
 from rapport.core.access import Capability, requires
 from rapport.core.zones import in_zone, zone_label
-from rapport.ipt import catalogue
+from rapport.ipt import catalogue, variants
 from rapport.ipt import notes as service
-from rapport.ipt.catalogue import Phase, ProblemArea
+from rapport.ipt.catalogue import Phase
 from rapport.ipt.forms.notes import AddendumForm, FidelityForm, ReviewForm, SessionNoteForm
 from rapport.ipt.models import FidelityRating, SessionNote
 from rapport.ipt.models.episodes import SessionAttendance
@@ -110,17 +110,20 @@ def note_new(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 def phase_prompts(note: SessionNote, contract: Any) -> dict[str, Any]:
     """What the phase asks of this session (§1.3, §1.7)."""
     episode = note.episode
+    definition = variants.of(episode)
     done = set(episode.tasks.filter(done=True).values_list("code", flat=True))
     prompts: dict[str, Any] = {}
     if note.phase == Phase.INITIAL:
         prompts["initial_tasks"] = [
-            task.label_for(episode.variant)
-            for task in catalogue.INITIAL_TASKS
+            definition.task_label(task)
+            for task in definition.all_initial_tasks()
             if task.code not in done
         ]
     if note.phase == Phase.TERMINATION:
         prompts["termination_tasks"] = [
-            task.label for task in catalogue.TERMINATION_TASKS if task.code not in done
+            definition.task_label(task)
+            for task in definition.all_termination_tasks()
+            if task.code not in done
         ]
     if contract and note.phase in (Phase.MIDDLE, Phase.TERMINATION):
         # §1.7: raise the ending two to four sessions before it; the contract counts held
@@ -139,7 +142,9 @@ def focus_areas(episode: Any) -> list[tuple[str, tuple[str, ...]]]:
     """§1.4: the agreed areas and their strategies, shown as prompts for the work."""
     areas = [episode.primary_problem_area, episode.secondary_problem_area]
     return [
-        (ProblemArea(area).label, catalogue.PROBLEM_AREA_STRATEGIES[area]) for area in areas if area
+        (variants.of(episode).area_label(area), catalogue.PROBLEM_AREA_STRATEGIES[area])
+        for area in areas
+        if area
     ]
 
 

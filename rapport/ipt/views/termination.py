@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from rapport.core import audit
 from rapport.core.access import Capability, requires
 from rapport.core.versioning import update_if_current
-from rapport.ipt import catalogue, services
+from rapport.ipt import services, variants
 from rapport.ipt.catalogue import EpisodeType, ProblemArea
 from rapport.ipt.forms.initial import TaskForm
 from rapport.ipt.forms.termination import EpisodeCloseForm, MaintenancePlanForm
@@ -27,7 +27,6 @@ from rapport.ipt.models import Episode, EpisodeTask, MaintenancePlan
 from rapport.ipt.views import checklist
 from rapport.ipt.views.base import episode_context, get_episode
 
-TERMINATION_CODES = [task.code for task in catalogue.TERMINATION_TASKS]
 CLOSED_MESSAGE = gettext_lazy("This episode is closed: it can no longer be changed.")
 
 
@@ -37,7 +36,8 @@ CLOSED_MESSAGE = gettext_lazy("This episode is closed: it can no longer be chang
 def termination_tasks(episode: Episode) -> list[EpisodeTask]:
     """§1.7's checklist rows, created the first time an active episode needs them."""
     tasks = TERMINATION.rows(episode)
-    if len(tasks) < len(TERMINATION_CODES) and episode.status == Episode.Status.ACTIVE:
+    expected = len(variants.of(episode).all_termination_tasks())
+    if len(tasks) < expected and episode.status == Episode.Status.ACTIVE:
         services.ensure_termination_tasks(episode)
         tasks = TERMINATION.rows(episode)
     return tasks
@@ -54,7 +54,7 @@ def missing_for_completion(
     done = {task.code for task in tasks if task.done}
     missing = [
         _("tick “%(task)s”") % {"task": item.label_for(episode.variant)}
-        for item in catalogue.TERMINATION_TASKS
+        for item in variants.of(episode).all_termination_tasks()
         if item.code not in done
     ]
     if plan is None:
@@ -99,7 +99,7 @@ def _closing_facts(episode: Episode, tasks: list[EpisodeTask]) -> dict[str, Any]
 # updates the "Closing the episode" panel, which lists the tasks still to tick.
 TERMINATION = checklist.Checklist(
     section="termination",
-    tasks=catalogue.TERMINATION_TASKS,
+    tasks=variants.ALL_TERMINATION_TASKS,
     workspace_url="ipt:termination",
     task_url="ipt:termination_task",
     audit_action="ipt.termination_tasks.updated",
