@@ -72,7 +72,12 @@ def is_recent(submitted_at: datetime, now: datetime | None = None) -> bool:
     return (now or timezone.now()) - submitted_at <= RECENT
 
 
-@transaction.atomic
+LOOK_UP = object()  # the clinic's settings are read here unless the caller has them
+
+
+# No savepoint inside the caller's transaction (an import writes thousands of rows in
+# one); a transaction of its own when called alone, so a response never lacks its alert.
+@transaction.atomic(savepoint=False)
 def record_imported(
     *,
     client: Client,
@@ -84,14 +89,18 @@ def record_imported(
     import_id: uuid.UUID,
     source_detail: str,
     context_id: uuid.UUID | None = None,
+    settings: Any = LOOK_UP,
 ) -> Response:
     """Store one imported response, scored afresh; a recent safety answer raises its alert.
 
     Raises engine.InvalidAnswers (nothing stored) when the answers cannot be scored.
+    ``settings``: the clinic's MeasuresSettings (or None: it has none), read once by a
+    caller storing many rows.
     """
     from rapport.measures import outcomes, safety
 
-    settings = MeasuresSettings.objects.filter(clinic_id=client.clinic_id).first()
+    if settings is LOOK_UP:
+        settings = MeasuresSettings.objects.filter(clinic_id=client.clinic_id).first()
     band_set = outcomes.thresholds(instrument, settings).band_set
     with translation.override(None):  # the catalogue's own band label, as record_response
         result = score_imported(instrument, answers, total)

@@ -164,3 +164,11 @@ def test_the_preview_total_is_the_sum_of_the_items(cast, items):
     checked = preview(cast.therapist, "csv", csv_text(phq9_row(cast.client, "2024-03-18", items)))
     assert checked.ok
     assert checked.rows[0].result.total == sum(items)
+
+
+def test_a_bad_birth_date_is_one_error_not_also_not_found(cast):
+    header = "family_name,given_name,date_of_birth,date,instrument,total"
+    text = csv_text("Doe,Jane,01/02/1990,2024-02-01,PHQ-9,12", header=header)
+    assert [
+        (row, column) for row, column, _m in errors_of(preview(cast.therapist, "csv", text))
+    ] == [(2, "date_of_birth")]

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection, reset_queries
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from rapport.measures.models import Response
+from tests import test_html_valid as html_check
 from tests.factories import csrf_post, signed_in
 from tests.interop.imports_helpers import by_id, csv_text, phq9_response, phq9_row
 
@@ -91,3 +95,54 @@ def test_another_therapists_import_is_not_found(cast):
     text = csv_text(phq9_row(cast.client, "2024-03-18", MILD))
     done = csrf_post(http, commit_url(), {"text": text})["Location"]
     assert signed_in(cast.colleague).get(done).status_code == 404
+
+
+def test_the_preview_and_the_result_cost_the_same_queries_for_2_or_40_rows(cast):
+    # Per page: session, user and roles; the clients in scope by identifier; their
+    # episodes; responses already recorded; the audit event. None of them per row.
+    def rows(year, n):
+        days = [f"{year}-{1 + i // 28:02d}-{1 + i % 28:02d}" for i in range(n)]
+        return csv_text(*(phq9_row(cast.client, day, MILD) for day in days))
+
+    def queries(call):
+        reset_queries()  # each request starts a fresh log: count one request only
+        with CaptureQueriesContext(connection) as captured:
+            response = call()
+        assert response.status_code == 200
+        return len(captured)
+
+    http = signed_in(cast.therapist)
+    http.get(reverse("interop:imports"))
+    token = http.cookies["csrftoken"].value
+    counts = []
+    for year, n in ((2022, 2), (2023, 40)):
+        text = rows(year, n)
+        data = {"csv-text": text, "csrfmiddlewaretoken": token}
+        previewed = queries(lambda data=data: http.post(preview_url(), data))
+        done = http.post(commit_url(), {"text": text, "csrfmiddlewaretoken": token})
+        listed = queries(lambda done=done: http.get(done["Location"]))
+        counts.append((previewed, listed))
+    assert counts[0] == counts[1]
+    assert min(counts[0]) > 0
+
+
+@pytest.mark.skipif(not html_check.JAVA, reason="needs Java: `make test` installs it")
+def test_the_import_pages_are_valid_html(cast, tmp_path):
+    # The matrix's walk reaches only the GET pages; the previews come from a POST.
+    http = signed_in(cast.therapist)
+    bad = csv_text(phq9_row(cast.client, "2024-03-18", [1, 1, 1, 1, 1, 1, 0, 0, 7]))
+    good = csv_text(phq9_row(cast.client, "2023-05-02", ITEM9, total="13"))
+    pages = [
+        http.get(reverse("interop:imports")),
+        csrf_post(http, preview_url(), {"csv-text": bad}),
+        csrf_post(http, preview_url(), {"csv-text": good}),
+        csrf_post(http, commit_url(), {"text": good}),  # the safety answer not confirmed
+    ]
+    done = csrf_post(http, commit_url(), {"text": good, "safety_seen": "on"})
+    pages.append(http.get(done["Location"]))
+    files = []
+    for number, page in enumerate(pages):
+        assert page.status_code == 200
+        files.append(tmp_path / f"page{number}.html")
+        files[-1].write_bytes(page.content)
+    assert html_check._vnu_errors(files) == []

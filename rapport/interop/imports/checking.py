@@ -27,6 +27,7 @@ IMPORTABLE = ("phq9", "gad7")
 # A date before the questionnaire was published is a typing mistake: the PHQ-9 came
 # with PRIME-MD in 1999, the GAD-7 in 2006 (Spitzer et al.; measures.md §2.2, §2.3).
 PUBLISHED = {"phq9": date(1999, 1, 1), "gad7": date(2006, 1, 1)}
+NAME_COLUMNS = ("family_name", "given_name", "date_of_birth")
 # A date without a time is stored at noon in the clinic's zone: the same day everywhere.
 NOON = time(12, 0)
 
@@ -120,7 +121,8 @@ def check(user: Any, candidates: list[Candidate], errors: list[RowError] | None 
     pending: list[tuple[Candidate, Client, Instrument, datetime]] = []
     for candidate in candidates:
         client, message = finder.find(candidate.client)
-        if client is None:
+        said = {e.column for e in candidate.errors} & {candidate.client_column, *NAME_COLUMNS}
+        if client is None and not said:  # a birth date already refused is reason enough
             candidate.refuse(candidate.client_column, message)
         instrument = _instrument(candidate)
         submitted_at = _when(candidate, client, instrument)

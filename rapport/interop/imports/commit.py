@@ -20,7 +20,7 @@ from rapport.core import audit
 from rapport.interop.imports import csv_scores, fhir_responses
 from rapport.interop.imports.checking import Preview, check
 from rapport.measures.imported import record_imported
-from rapport.measures.models import Response
+from rapport.measures.models import MeasuresSettings, Response
 
 CSV, FHIR = "csv", "fhir"
 KINDS = (CSV, FHIR)
@@ -58,6 +58,8 @@ def commit(request: HttpRequest, kind: str, text: str) -> Outcome:
         if not checked.ok:
             raise NotValid(checked)
         stored = []
+        # Read once: every client found is in the importer's clinic.
+        settings = MeasuresSettings.objects.filter(clinic_id=user.clinic_id).first()
         for row in checked.rows:
             response = record_imported(
                 client=row.client,
@@ -69,6 +71,7 @@ def commit(request: HttpRequest, kind: str, text: str) -> Outcome:
                 import_id=import_id,
                 source_detail=row.candidate.source,
                 context_id=row.context_id,
+                settings=settings,
             )
             fields = ["answers"] if row.candidate.answers else ["total"]
             audit.record(request, "measures.response.imported", response, fields=fields)
