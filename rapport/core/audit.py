@@ -18,7 +18,7 @@ from django.db.models import Count, Min
 from django.http import HttpRequest
 from django.utils import timezone
 
-from rapport.core import jobs
+from rapport.core import audit_sql, jobs
 from rapport.core.models.audit import (
     CHAINED_FIELDS,
     GENESIS,
@@ -217,6 +217,7 @@ def verify_chain(
     incremental: bool = False,
     batch_size: int = 2000,
     exported: Checkpoint | None = None,
+    in_database: bool | None = None,
 ) -> ChainReport:
     """Walk one clinic's sealed rows in chain order and report where they disagree.
 
@@ -225,6 +226,8 @@ def verify_chain(
     pass moves the checkpoint to the chain's last sealed row. ``exported`` is
     the chain's last checkpoint kept off the database: the chain must still
     reach it, with the same hash there (a truncated tail shows only that way).
+    ``in_database`` (the default on PostgreSQL) lets the database hash the rows
+    (``rapport.core.audit_sql``); False keeps the audit key in this process.
     """
     _chain_row(clinic_id)
     chain = AuditChain.objects.get(chain=clinic_id or 0)
@@ -243,18 +246,10 @@ def verify_chain(
                     "the row at the last checkpoint was changed or removed",
                 )
             )
-    rows = (
-        sealed_events(clinic_id)
-        .filter(seq__gte=expected_seq)
-        .order_by("seq")
-        .values_list("pk", "hash", *CHAINED_FIELDS)  # tuples: no model per row
-    )
-    for pk, stored_hash, *chained in rows.iterator(chunk_size=batch_size):
-        row = _SealedRow(pk, chained[1], chained[-1], stored_hash, seal_hash(canonical(*chained)))
-        report.problems.extend(_check(clinic_id, row, expected_seq, prev_hash))
-        report.verified += 1
-        expected_seq, prev_hash = row.seq + 1, row.hash
-    report.head_seq, report.head_hash = expected_seq - 1, prev_hash
+    if in_database is None:
+        in_database = audit_sql.available()
+    walk = _walk_in_database if in_database else _walk_in_python
+    walk(clinic_id, report, expected_seq, prev_hash, batch_size)
     if chain.head_seq > report.head_seq:
         report.problems.append(
             ChainProblem(
@@ -273,6 +268,46 @@ def verify_chain(
             checkpoint_at=timezone.now(),
         )
     return report
+
+
+def _walk_in_python(
+    clinic_id: int | None, report: ChainReport, expected_seq: int, prev_hash: str, batch: int
+) -> None:
+    """Fetch every row from ``expected_seq`` on and check it here: the key stays local."""
+    rows = (
+        sealed_events(clinic_id)
+        .filter(seq__gte=expected_seq)
+        .order_by("seq")
+        .values_list("pk", "hash", *CHAINED_FIELDS)  # tuples: no model per row
+    )
+    for pk, stored_hash, *chained in rows.iterator(chunk_size=batch):
+        row = _SealedRow(pk, chained[1], chained[-1], stored_hash, seal_hash(canonical(*chained)))
+        report.problems.extend(_check(clinic_id, row, expected_seq, prev_hash))
+        report.verified += 1
+        expected_seq, prev_hash = row.seq + 1, row.hash
+    report.head_seq, report.head_hash = expected_seq - 1, prev_hash
+
+
+def _walk_in_database(
+    clinic_id: int | None, report: ChainReport, expected_seq: int, prev_hash: str, batch: int
+) -> None:
+    """Let the database check every row; judge here only the rows it could not confirm."""
+    found = audit_sql.verify(clinic_id, expected_seq, prev_hash)
+    unconfirmed = [row.pk for row in found.disagreements if not row.as_sealed]
+    recomputed: dict[int, str] = {}
+    for start in range(0, len(unconfirmed), batch):
+        rows = sealed_events(clinic_id).filter(pk__in=unconfirmed[start : start + batch])
+        for pk, *chained in rows.values_list("pk", *CHAINED_FIELDS):
+            recomputed[pk] = seal_hash(canonical(*chained))
+    for row in found.disagreements:
+        again = row.hash if row.as_sealed else recomputed.get(row.pk, "")
+        sealed = _SealedRow(row.pk, row.seq, row.prev_hash, row.hash, again)
+        report.problems.extend(_check(clinic_id, sealed, row.before_seq + 1, row.before_hash))
+    report.verified = found.rows
+    if found.head_seq is not None:
+        report.head_seq, report.head_hash = found.head_seq, found.head_hash
+    else:
+        report.head_seq, report.head_hash = expected_seq - 1, prev_hash
 
 
 def _against_export(

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from rapport.core import audit, audit_checkpoints
+from rapport.core import audit, audit_checkpoints, audit_sql
 from rapport.core.audit_checkpoints import Checkpoint
 
 
@@ -23,6 +23,13 @@ class Command(BaseCommand):
             help="Check only rows sealed since the last clean verification (its checkpoint).",
         )
         parser.add_argument(
+            "--key-stays-local",
+            action="store_true",
+            help="On PostgreSQL, hash the rows here instead of in the database, so the audit "
+            "key never reaches the database server (about 25 s per million rows instead of "
+            "under 1 s). SQLite always hashes here.",
+        )
+        parser.add_argument(
             "--checkpoint",
             action="append",
             default=[],
@@ -35,12 +42,14 @@ class Command(BaseCommand):
         checkpoints = self._checkpoints(options["checkpoint"])
         exported = audit_checkpoints.latest(checkpoints)
         forged = [cp for cp in checkpoints if not cp.authentic]
+        in_database = audit_sql.available() and not options["key_stays_local"]
         ids = set(audit.chain_ids()) | {chain or None for chain in exported}
         reports = [
             audit.verify_chain(
                 clinic_id,
                 incremental=options["incremental"],
                 exported=exported.get(clinic_id or 0),
+                in_database=in_database,
             )
             for clinic_id in sorted(ids, key=lambda c: c or 0)
         ]
