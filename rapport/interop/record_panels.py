@@ -1,17 +1,15 @@
-"""The full-record section of a client's clinical page, and the reviewers' badge."""
+"""The full-record section of a client's clinical page: the download, and portal requests."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.http import HttpRequest
-from django.utils.translation import ngettext
 
 from rapport.clients.models import Client
 from rapport.core.access import Capability
-from rapport.core.hooks import client_panel, needs_action_source
+from rapport.core.hooks import client_panel
 from rapport.interop.record_models import RecordRequest
-from rapport.interop.record_requests import open_requests_for
 
 LISTED = 10  # a client asks a handful of times at most; the panel stays bounded
 
@@ -32,16 +30,3 @@ def full_record(request: HttpRequest, client: Any) -> tuple[str, dict[str, Any]]
         .order_by("-requested_at", "-pk")[:LISTED]
     )
     return "interop/panels/record.html", {"requests": list(requests), "may_review": may_review}
-
-
-@needs_action_source
-def record_requests_waiting(user: Any) -> list[tuple[str, int, str]]:
-    count = open_requests_for(user).count()
-    if not count:
-        return []
-    label = ngettext(
-        "%(count)d request for a copy of the record",
-        "%(count)d requests for copies of the record",
-        count,
-    ) % {"count": count}
-    return [("record_requests", count, label)]

@@ -6,25 +6,15 @@ import base64
 from typing import Any
 
 from django.db import transaction
-from django.db.models import QuerySet
 from django.utils import timezone
 
 from rapport.clients.models import Client
-from rapport.core.access import Capability
 from rapport.interop import record
 from rapport.interop.record_models import AVAILABLE_FOR, RecordRequest
 
 
 class AlreadyDecided(Exception):
     """The request was released or declined meanwhile (another tab, a colleague)."""
-
-
-def open_requests_for(user: Any) -> QuerySet[RecordRequest]:
-    """Requests waiting for review on clients ``user`` may release records of."""
-    clients = Client.objects.visible_to(user, Capability.EDIT_CLINICAL, break_glass=False)
-    return RecordRequest.objects.filter(
-        status=RecordRequest.Status.REQUESTED, client__in=clients.values("pk")
-    )
 
 
 def ask(client: Client, by: Any) -> tuple[RecordRequest, bool]:

@@ -261,8 +261,9 @@ def test_an_idle_pass_is_a_few_probes_however_much_waits_for_later(db: None) -> 
         OutboundEmail(recipient="a@example.org", subject="Later", due_at=later) for _ in range(300)
     )
     assert _idle_pass_queries() == quiet
-    # 1 heartbeat update, 4 claim probes (reminders, invitations, escalations, outbox),
-    # 1 audit chains with unsealed events: no transaction, no lock, no row read.
-    assert quiet == 6
+    # 1 heartbeat update, 5 claim probes (reminders, invitations, escalations, outbox,
+    # FHIR bulk exports), 1 audit chains with unsealed events: no transaction, no lock,
+    # no row read.
+    assert quiet == 7
     # Once a minute, one more: the audit chains due for a checkpoint export.
     assert _idle_pass_queries(checkpoint_probe=True) == quiet + 1

@@ -242,11 +242,3 @@ def test_only_the_clients_therapist_reviews(record_cast, role: str, status: int)
     assert response.status_code == status
     row.refresh_from_db()
     assert row.status == RecordRequest.Status.REQUESTED
-
-
-def test_the_therapist_sees_waiting_requests_as_needing_action(record_cast) -> None:
-    from rapport.interop.record_panels import record_requests_waiting
-
-    ask(record_cast)
-    assert record_requests_waiting(record_cast.therapist)[0][1] == 1
-    assert record_requests_waiting(record_cast.colleague) == []
