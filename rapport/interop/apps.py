@@ -10,5 +10,6 @@ class InteropConfig(AppConfig):
     verbose_name = _("Interoperability")
 
     def ready(self) -> None:
-        # Register the bulk-export worker job, the full-record and earlier-scores panels.
-        from rapport.interop import bulk, imports_panel, record_panels  # noqa: F401
+        # Register the bulk-export worker job, the full-record and earlier-scores panels,
+        # and the API keys' dashboard link.
+        from rapport.interop import bulk, imports_panel, panels_keys, record_panels  # noqa: F401

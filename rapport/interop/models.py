@@ -45,7 +45,10 @@ class ApiKey(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="+")
     name = models.CharField(_("name"), max_length=100)
-    lookup = models.CharField(max_length=LOOKUP_CHARS, unique=True, editable=False)
+    # Not unique: a key is found before its clinic is known, and a constraint across
+    # clinics would not hold on a sharded database (tests/test_clinic_key.py). Two keys
+    # sharing 32 random bits is unlikely and harmless: each candidate's hash is compared.
+    lookup = models.CharField(max_length=LOOKUP_CHARS, db_index=True, editable=False)
     key_hash = models.CharField(max_length=64, editable=False)
     scope = models.CharField(
         _("scope"), max_length=20, choices=KeyScope.choices, default=KeyScope.CLINIC
@@ -109,10 +112,11 @@ class ApiKey(models.Model):
         if not raw.startswith(KEY_PREFIX):
             return None
         lookup = raw[len(KEY_PREFIX) : len(KEY_PREFIX) + LOOKUP_CHARS]
-        key = cls.objects.select_related("clinic", "practitioner").filter(lookup=lookup).first()
-        if key is None or not secrets.compare_digest(key.key_hash, hash_key(raw)):
-            return None
-        return key
+        digest = hash_key(raw)
+        candidates = cls.objects.select_related("clinic", "practitioner").filter(lookup=lookup)
+        return next(
+            (key for key in candidates if secrets.compare_digest(key.key_hash, digest)), None
+        )
 
 
 # Bulk export jobs and record requests live in their own modules (registered here).

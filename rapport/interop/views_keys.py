@@ -32,7 +32,7 @@ def key_list(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = ApiKeyForm(request.POST, clinic=request.user.clinic)
         if not form.is_valid():
-            return _page(request, form, status=400)
+            return _page(request, form)
         key, raw = ApiKey.issue(
             clinic=request.user.clinic, created_by=request.user, **form.key_fields()
         )

@@ -27,7 +27,7 @@ class Migration(migrations.Migration):
                 ),
                 ("public_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
                 ("name", models.CharField(max_length=100, verbose_name="name")),
-                ("lookup", models.CharField(editable=False, max_length=8, unique=True)),
+                ("lookup", models.CharField(db_index=True, editable=False, max_length=8)),
                 ("key_hash", models.CharField(editable=False, max_length=64)),
                 (
                     "scope",
