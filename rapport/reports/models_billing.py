@@ -71,7 +71,7 @@ class TherapistBilling(ClinicKeyed):
     """A therapist's credentials as a superbill prints them (the rendering provider)."""
 
     clinic_from = "therapist"
-    therapist = models.OneToOneField(User, on_delete=models.CASCADE, related_name="+")
+    therapist = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
     credentials = models.CharField(
         _("credential letters"), max_length=60, help_text=_("For example: PhD, LCSW or LPC.")
     )
@@ -81,6 +81,14 @@ class TherapistBilling(ClinicKeyed):
     )
     npi = models.CharField(_("NPI (type 1)"), max_length=10)
     updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        # One row per therapist; the clinic key keeps the rule within one clinic (sharding).
+        constraints = [
+            models.UniqueConstraint(
+                fields=["clinic", "therapist"], name="one_billing_row_per_therapist"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"billing details of {self.therapist_id}"

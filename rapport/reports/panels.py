@@ -45,6 +45,14 @@ def documents(request: HttpRequest, client: Any) -> tuple[str, dict[str, Any]] |
     return "reports/panels/documents.html", context
 
 
+@dashboard_panel(order=127)
+def billing_details_link(request: HttpRequest) -> tuple[str, dict[str, Any]] | None:
+    """Therapists reach their own billing details (superbills print them); no query."""
+    if Role.THERAPIST not in request.user.roles or not can(request.user, ISSUE):
+        return None
+    return "reports/panels/billing_link.html", {}
+
+
 @dashboard_panel(order=125)
 def supervision_link(request: HttpRequest) -> tuple[str, dict[str, Any]] | None:
     """Supervisors reach their supervisees' overview from the dashboard."""

@@ -340,3 +340,11 @@ def test_the_documents_panel_offers_superbills(billable: SimpleNamespace) -> Non
         reverse("clients:clinical", args=[billable.client.public_id])
     )
     assert "Superbills" not in supervisor_page.content.decode()
+
+
+def test_therapists_find_their_billing_details_on_the_dashboard(cast: SimpleNamespace) -> None:
+    link = reverse("reports:billing_own")
+    assert link in signed_in(cast.therapist).get(reverse("core:dashboard")).content.decode()
+    for role in ("intake", "admin", "supervisor"):
+        page = signed_in(getattr(cast, role)).get(reverse("core:dashboard")).content.decode()
+        assert link not in page, role
