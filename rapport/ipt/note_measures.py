@@ -173,27 +173,34 @@ def session_day_end(note: SessionNote) -> datetime:
 
 
 def panel(
-    note: SessionNote, responses: Sequence[Response], flags: Iterable[OutcomeFlag]
+    note: SessionNote,
+    responses: Sequence[Response],
+    flags: Iterable[OutcomeFlag],
+    *,
+    scheduled: Iterable[str] | None = None,
+    overrides: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The slot from the given responses and advisories, as JSON-ready data.
 
     Every scheduled measure has a row (empty until scored); baseline is the first
     score of the episode (measures.md §3). Two queries: the schedule, the clinic's
-    thresholds.
+    thresholds (none when the caller passes ``scheduled`` and ``overrides``, as a
+    bulk seeder of signed notes does).
     """
     episode = note.episode
     zone = _zone(note)
-    scheduled = set(
-        ScheduledMeasure.objects.filter(context_id=episode.public_id, active=True).values_list(
-            "instrument", flat=True
-        )
-    )
+    if scheduled is None:
+        scheduled = ScheduledMeasure.objects.filter(
+            context_id=episode.public_id, active=True
+        ).values_list("instrument", flat=True)
+    scheduled = set(scheduled)
     series = charts.by_instrument(responses)
     codes = sorted(
         (code for code in instruments.CATALOGUE if code in scheduled or code in series),
         key=charts.display_order,
     )
-    overrides = thresholds(episode.client.clinic_id)
+    if overrides is None:
+        overrides = thresholds(episode.client.clinic_id)
     measures = [_measure(code, series.get(code, []), overrides, zone) for code in codes]
     return {
         # Nothing scored yet: the slot's empty state, not a table of dashes.

@@ -10,11 +10,13 @@ and what grows is the clinic's history), except the 500-session client.
 Everything is drawn from one seeded random generator, so two runs on the same day
 write the same content (public ids aside). Rows go in with ``bulk_create``, which
 still seals every encrypted field for its row (``pre_save``); signals, audit events
-and outcome flags are not produced. Fictional data only.
+and outcome flags are not produced. Each signed note carries the snapshot its
+signature would have taken, built from the scores in hand. Fictional data only.
 """
 
 from __future__ import annotations
 
+import json
 import random
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -29,13 +31,14 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from rapport.clients.models import Client
 from rapport.core.models import Clinic, Role, StaffRole, Supervision, User
 from rapport.intake.models import OPEN_STATUSES, ConsultationRequest, RequestStatus
-from rapport.ipt import catalogue
+from rapport.ipt import catalogue, note_measures
 from rapport.ipt.catalogue import EpisodeType, Phase, ProblemArea, Technique
 from rapport.ipt.demo_measures import GAD7_ITEMS, answers, phq9_answers
 from rapport.ipt.models import Contract, Episode, EpisodeTask, FidelityRating, Goal, SessionNote
 from rapport.measures import engine, instruments
 from rapport.measures.models import Response, ScheduledMeasure
 from rapport.measures.schedule import clinic_settings as measures_settings
+from rapport.measures.views.charts import thresholds
 from rapport.scheduling.models import Appointment, Reminder, SchedulingSettings
 
 SEED = 20261130
@@ -52,6 +55,7 @@ PER_FACTOR = {
     "requests": 2_500,
 }
 GIANT_SESSIONS = 500
+SCHEDULED = ("phq9", "gad7")  # every session, for every client
 ACTIVE_EVERY = 4  # one client in four is in treatment now; the rest finished earlier
 SESSION = timedelta(minutes=50)
 WEEK = timedelta(weeks=1)
@@ -194,6 +198,7 @@ class Seeder:
             self.clinic = Clinic.objects.create(name=CLINIC_NAME)
             self.zone = self.clinic.zone
             measures_settings(self.clinic)
+            self.thresholds = thresholds(self.clinic)
             SchedulingSettings.objects.get_or_create(clinic=self.clinic)
             staff = self._staff()
         therapists = staff["therapists"]
@@ -331,7 +336,7 @@ class Seeder:
             )
         for n, text in enumerate(catalogue.PROBLEM_AREA_GOALS[spec.area]):
             yield Goal(episode=episode, problem_area=spec.area, text=str(text), position=n)
-        for code in ("phq9", "gad7"):
+        for code in SCHEDULED:
             yield ScheduledMeasure(
                 client=episode.client,
                 context_id=episode.public_id,
@@ -360,13 +365,18 @@ class Seeder:
     def _sessions(self, spec: ClientSpec, episode: Episode) -> Iterator[models.Model]:
         rng = self.rng
         drop = rng.uniform(0.0, 1.2)
+        given: list[Response] = []  # the baselines and the last two sessions' scores
         for number in range(1, spec.held + 1):
             held_on = spec.last_on - WEEK * (spec.held - number)
-            yield self._note(spec, episode, number, held_on)
+            note = self._note(spec, episode, number, held_on)
+            yield note
             depression = round(spec.baseline - drop * (number - 1) + rng.uniform(-2, 2))
             answered = self._at(held_on, time(8, 30))
             for code, total in (("phq9", depression), ("gad7", round(depression * 0.7))):
-                yield self._response(episode, number, code, total, answered)
+                given.append(self._response(episode, number, code, total, answered))
+                yield given[-1]
+            del given[2:-4]
+            note.signed_snapshot = self._snapshot(note, given)
             # The first session predates the system's calendar; each later one was booked.
             if number > 1 or not spec.active:
                 yield self._appointment(spec, episode, held_on, Appointment.Status.ATTENDED)
@@ -394,6 +404,12 @@ class Seeder:
             signed_at=signed,
             signed_by=spec.therapist,
         )
+
+    def _snapshot(self, note: SessionNote, given: list[Response]) -> str:
+        """What signing stores (``note_measures.snapshot``), from the scores in hand:
+        the note page then shows a seeded note as it shows every note signed in use."""
+        slot = note_measures.panel(note, given, [], scheduled=SCHEDULED, overrides=self.thresholds)
+        return json.dumps({"format": note_measures.SNAPSHOT_FORMAT, **slot}, ensure_ascii=False)
 
     def _response(
         self, episode: Episode, number: int, code: str, total: int, answered: datetime

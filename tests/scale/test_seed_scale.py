@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from io import StringIO
 
 import pytest
@@ -12,7 +13,9 @@ from django.utils import timezone
 from rapport.clients.models import Client
 from rapport.core.models import Role, User
 from rapport.intake.models import ConsultationRequest
+from rapport.ipt import note_measures
 from rapport.ipt.models import Episode, SessionNote
+from rapport.ipt.note_measures import as_recorded
 from rapport.measures import engine, instruments
 from rapport.measures.models import Response, ScheduledMeasure
 from rapport.scale import seeding
@@ -103,6 +106,19 @@ def test_a_seeded_therapist_and_intake_coordinator_use_their_pages(db) -> None:
         assert http.get(url).status_code == 200, url
     intake = User.objects.get(username="scale-intake")
     assert signed_in(intake).get("/intake/requests/").status_code == 200
+
+
+def test_a_seeded_signed_note_keeps_the_snapshot_its_signature_would_have_taken(db) -> None:
+    seed()
+    giant = Episode.objects.get(notes__number=GIANT)
+    notes = SessionNote.objects.filter(episode__in=[Episode.objects.order_by("pk").first(), giant])
+    for number in (1, 2, 3, 57, GIANT):
+        for note in notes.filter(number=number).select_related("episode__client__clinic"):
+            kept = json.loads(note.signed_snapshot)
+            # The rebuild from what had been recorded by the end of the session day.
+            assert kept == {"format": note_measures.SNAPSHOT_FORMAT, **as_recorded(note)}
+            assert kept["measures"][0]["latest"]["session"] == number
+    assert note_measures.for_note(note)["basis"] == note_measures.SIGNED  # not rebuilt
 
 
 def fingerprint() -> tuple:
