@@ -27,9 +27,9 @@ TARGET = 5_000
 def measure() -> dict[str, Any]:
     """Run one system-level export of the scale clinic in this process; its throughput."""
     from django.conf import settings
-    from django.core.management import call_command
 
     from rapport.core.models import Clinic, Role, User
+    from rapport.interop import bulk
     from rapport.interop.bulk_models import ExportJob
     from rapport.interop.exports_types import registry
     from rapport.interop.models import ApiKey
@@ -45,7 +45,8 @@ def measure() -> dict[str, Any]:
             clinic=clinic, api_key=key, types=list(registry()), request_url="bench"
         )
         started, cpu_started = time.perf_counter(), time.process_time()
-        call_command("worker", "--drain", "--interval=0", "--name=bench-export")
+        while bulk.run_due_exports("bench-export"):  # the worker's export job, alone
+            pass
         seconds = time.perf_counter() - started
         cpu_seconds = time.process_time() - cpu_started
         job.refresh_from_db()
