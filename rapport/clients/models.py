@@ -47,8 +47,31 @@ class ClientQuerySet(models.QuerySet):
         return in_clinic.filter(scope)
 
     def permits(self, user: Any, capability: Capability, client: Client) -> bool:
-        """Whether ``user`` may use ``capability`` on this one client (e.g. to show a button)."""
-        return self.visible_to(user, capability).filter(pk=client.pk).exists()
+        """Whether ``user`` may use ``capability`` on this one client (e.g. to show a button).
+
+        Asked by several panels of one page, so the answer is kept on the request's
+        user for the rest of the request (the user object lives for one request).
+        """
+        if self.query.where:
+            return self.visible_to(user, capability).filter(pk=client.pk).exists()
+        answers = _answers(user)
+        key = (capability, client.pk)
+        if key not in answers:
+            answers[key] = self.visible_to(user, capability).filter(pk=client.pk).exists()
+        return answers[key]
+
+    def permitted(self, user: Any, capability: Capability, client: Client) -> Client:
+        """Note that ``client`` was just loaded through ``visible_to(user, capability)``."""
+        _answers(user)[(capability, client.pk)] = True
+        return client
+
+
+def _answers(user: Any) -> dict[tuple[Capability, int], bool]:
+    answers = getattr(user, "_client_permits", None)
+    if answers is None:
+        answers = {}
+        user._client_permits = answers
+    return answers
 
     def search(self, text: str) -> ClientQuerySet:
         query = Q()

@@ -29,10 +29,11 @@ def _get_client(
     """
     queryset = Client.objects.visible_to(request.user, capability)
     if not shown:
-        return get_object_or_404(
-            without_encrypted(queryset, "assigned_therapist"), public_id=public_id
-        )
-    return get_object_or_404(queryset.select_related("assigned_therapist"), public_id=public_id)
+        queryset = without_encrypted(queryset, "assigned_therapist")
+    else:
+        queryset = queryset.select_related("assigned_therapist")
+    client = get_object_or_404(queryset, public_id=public_id)
+    return Client.objects.permitted(request.user, capability, client)
 
 
 @requires(Capability.VIEW_CLIENTS)

@@ -55,6 +55,6 @@ def test_the_client_record_cost_is_pinned_and_flat(cast: SimpleNamespace) -> Non
     # with their therapist (background deferred), 8 audit insert, 9 may edit details
     # (intake holds no clinical reach: no query for that), the header's 10 current
     # episode and 11 next appointment, the paperwork's 12 current documents and
-    # 13 the client's signatures, the portal access section's 14 accounts and 15 who may
-    # invite, 16 release, 17-19 session save.
-    assert small == PageCost(queries=19, decrypted=0)
+    # 13 the client's signatures, the portal access section's 14 accounts (who may invite
+    # is 9's answer, kept for the request), 15 release, 16-18 session save.
+    assert small == PageCost(queries=18, decrypted=0)

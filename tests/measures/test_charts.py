@@ -468,16 +468,17 @@ def test_the_clinical_pages_cost_is_pinned_and_flat_with_history(cast: SimpleNam
     }
     assert cost[small] == cost[large]
     # 1 session, 2 user, 3 OTP device, 4 clinic (time zone), 5 savepoint (atomic request),
-    # 6 roles, 7 client, 8 audit insert (background viewed), 9 may read clinically and
-    # 10 open alerts (safety banner), 11 may read and 12 safety plan, 13 may write and
-    # 14 messages switched on (messages panel; its unread count only when on), 15 episodes
-    # and 16 may start one (episodes panel), 17 episodes and 18 the latest held sessions
-    # (documents panel: summaries, letters, superbills), 19 may read without break-glass,
-    # 20 may review and 21 requests (full-record panel), then the charts: 22 may read
-    # clinically, 23 the current episode (latest response), 24 the windowed series
-    # (baseline + latest 52 per measure), 25 flags, 26 audit insert (outcomes viewed),
-    # 27 thresholds, 28 the episode's phases (one grouped query of its notes); the
-    # record's header: 29 may read clinically, 30 the current episode, 31 the next
-    # appointment, 32 open alerts, 33 the latest scores (their read already audited);
-    # 34 release, 35-37 session save. Nothing is decrypted.
-    assert cost[small] == PageCost(queries=37, decrypted=0)
+    # 6 roles, 7 client, 8 audit insert (background viewed), 9 may write clinically (the
+    # edit link). Answers to "may … this client" are kept for the request: loading the
+    # client answered "may read clinically" and 9 "may write", so the panels' and the
+    # header's own asks cost nothing. 10 open alerts (safety banner), 11 safety plan,
+    # 12 messages switched on (messages panel; its unread count only when on), 13 episodes
+    # and 14 may start one (episodes panel), 15 episodes and 16 the latest held sessions
+    # (documents panel: summaries, letters, superbills), 17 may read without break-glass
+    # and 18 requests (full-record panel), then the charts: 19 the current episode (latest
+    # response), 20 the windowed series (baseline + latest 52 per measure), 21 flags,
+    # 22 audit insert (outcomes viewed), 23 thresholds, 24 the episode's phases (one
+    # grouped query of its notes); the record's header: 25 the current episode, 26 the
+    # next appointment, 27 open alerts, 28 the latest scores (their read already audited);
+    # 29 release, 30-32 session save. Nothing is decrypted.
+    assert cost[small] == PageCost(queries=32, decrypted=0)
