@@ -248,9 +248,6 @@ NAMES: dict[str, str] = {
     "interop.import.previewed": _("Import of earlier scores checked"),
     "interop.import.committed": _("Earlier scores imported"),
     "interop.import.viewed": _("Imported scores opened"),
-    "interop.import.previewed": _("Import of earlier scores checked"),
-    "interop.import.committed": _("Earlier scores imported"),
-    "interop.import.viewed": _("Imported scores opened"),
     # Reports: summaries, letters, superbills, the outcomes dashboard, supervision
     "reports.summary.generated": _("Episode summary generated"),
     "reports.letters.viewed": _("Letters opened"),
