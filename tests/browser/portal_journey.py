@@ -74,8 +74,8 @@ def calendar_file(page: Page, link_name: str) -> str:
 def therapist_sees_it_all_in_the_next_note(
     page: Page, cast: SimpleNamespace, words: dict[str, str], *, phq9_total: int
 ) -> None:
-    """The therapist's next note: the PHQ-9 among the scores, the practice in the opening
-    review; the contract page shows the client's acknowledgement."""
+    """The therapist's next note: the PHQ-9 among the scores, the practice and the
+    contract's acknowledgement in the opening review; the contract page shows it too."""
     sign_in(page, cast.therapist)
     second = make_note(cast.episode, number=2, held_on=timezone.localdate())
     visit(page, reverse("ipt:note", args=[second.public_id]))
@@ -85,8 +85,16 @@ def therapist_sees_it_all_in_the_next_note(
     for text in words.values():
         expect(review).to_contain_text(text)
     expect(review.locator(".mood-list li")).to_have_count(1)
+    expect(review).to_contain_text(
+        f"The client acknowledged the treatment contract (version {cast_contract_version(cast)})"
+        " in the portal"
+    )
     assert PracticeEntry.objects.count() == 2
     assert Response.objects.get(client=cast.client).mode == Response.Mode.PORTAL
 
     visit(page, reverse("ipt:contract", args=[cast.episode.public_id]))
     expect(page.get_by_text("Acknowledged electronically in the client portal on")).to_be_visible()
+
+
+def cast_contract_version(cast: SimpleNamespace) -> int:
+    return cast.episode.contracts.get(portal_acknowledged_at__isnull=False).version

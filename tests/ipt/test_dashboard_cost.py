@@ -41,15 +41,16 @@ def test_the_therapist_dashboard_cost_is_pinned(cast: SimpleNamespace) -> None:
     large = page_cost(http, DASHBOARD)
     assert large == small
     # 1 session, 2 user, 3 OTP device, 4 clinic (time zone), 5 savepoint, 6 roles,
-    # 7 my open alerts, 8 not-on-track flags, 9 today's and this week's appointments
-    # (none here: the clinical details of a day are pinned in tests/ipt/test_today.py),
-    # 10 caseload count, 11 caseload audit insert, 12 active episodes with their counts,
-    # 13 drafts, 14 draft count, 15 dashboard audit insert, the navigation's badges:
-    # 16 open alerts, 17 drafts and returned notes, 18 clients' unread messages;
-    # 19 caseload page (read by the template), 20 release, 21-23 session save, and two
-    # more from the after-the-course check-ins. Names are plain columns: nothing is
-    # decrypted.
-    assert small == PageCost(queries=25, decrypted=0)
+    # 7 my open alerts, 8 after-the-course check-ins to review, 9 today's and this
+    # week's appointments (none here: the clinical details of a day are pinned in
+    # tests/ipt/test_today.py), 10 not-on-track flags, 11 clients' requests to
+    # reschedule, 12 caseload count, 13 caseload audit insert, 14 active episodes with
+    # their counts, 15 drafts, 16 draft count, 17 dashboard audit insert; the
+    # navigation's badges: 18 reschedule requests, 19 open alerts, 20 drafts and
+    # returned notes, 21 clients' unread messages, 22 check-ins; 23 caseload page (read
+    # by the template), 24 release, 25-27 session save. Names are plain columns:
+    # nothing is decrypted.
+    assert small == PageCost(queries=27, decrypted=0)
 
 
 @time_machine.travel(NOON)

@@ -143,13 +143,13 @@ PINNED = {
     # previous and latest score (one windowed query), 20 schedule, 21 thresholds,
     # 22 advisories; the practice panels: 23 neighbouring notes (the review's window),
     # 24 the window's latest mood ratings, 25 its worksheets (count; none here to page),
-    # 26 practice assigned now. Decrypted: the six text fields in the form and the
-    # rating's comment.
-    "draft": PageCost(queries=30, decrypted=7),
+    # 26 the contract acknowledged in the portal since, 27 practice assigned now.
+    # Decrypted: the six text fields in the form and the rating's comment.
+    "draft": PageCost(queries=31, decrypted=7),
     # As the draft to 18, then 19 each measure's latest score since signing; the slot
-    # itself is the signed snapshot; then the four practice queries. Decrypted: six text
+    # itself is the signed snapshot; then the five practice-panel queries. Decrypted: six text
     # fields, the snapshot, the comment.
-    "signed": PageCost(queries=27, decrypted=8),
+    "signed": PageCost(queries=28, decrypted=8),
     # 7 episode with client, 8 audit insert, 9 checklist (done or not, not its notes),
     # 10–12 layout. Decrypted: nothing (no free text is shown on the overview).
     "overview": PageCost(queries=16, decrypted=0),
@@ -173,9 +173,9 @@ def test_a_note_signed_before_snapshots_costs_the_same_with_a_long_history(
     assert page_cost(http, url("ipt:note", course.signed)) == short
     # As the signed note to 18, then 19–22 the slot rebuilt as of the session day (its
     # scores, schedule, thresholds, the advisory then), 23 the latest scores since and
-    # 24–27 the practice panels. Decrypted: the six text fields and the comment (there is
-    # no snapshot).
-    assert short == PageCost(queries=31, decrypted=7)
+    # 24–28 the practice panels with the contract's acknowledgement. Decrypted: the six
+    # text fields and the comment (there is no snapshot).
+    assert short == PageCost(queries=32, decrypted=7)
 
 
 # --- what the pages show from a long history -------------------------------------------------

@@ -8,6 +8,7 @@ audited. Assigning and stopping are the therapist's (EDIT_CLINICAL).
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import Any
 
 from django.contrib import messages
@@ -23,7 +24,7 @@ from rapport.core import audit
 from rapport.core.access import Capability, requires
 from rapport.ipt import practice
 from rapport.ipt.forms.practice import AssignPracticeForm
-from rapport.ipt.models import PracticeAssignment, PracticeEntry, PracticeKind
+from rapport.ipt.models import Contract, PracticeAssignment, PracticeEntry, PracticeKind
 from rapport.ipt.views.base import episode_context, get_episode
 from rapport.ipt.views.notes import get_note
 from rapport.measures import alert_sources
@@ -118,6 +119,7 @@ def opening_review(request: HttpRequest, note: Any) -> dict[str, Any]:
     if moods or page.object_list:
         audit.record(request, "ipt.practice.reviewed", note)
     return {
+        "contract_acknowledged": portal_acknowledgement(note, start, end),
         "window_start": start,
         "moods": [shown(entry) for entry in moods],
         "mood_points": mood_points(moods),
@@ -126,6 +128,17 @@ def opening_review(request: HttpRequest, note: Any) -> dict[str, Any]:
         "worksheet_page": page,
         "note": note,
     }
+
+
+def portal_acknowledgement(note: Any, start: datetime, end: datetime | None) -> Any:
+    """The contract version the client acknowledged in the portal within the window, if any:
+    the next note tells the therapist, as it tells them of the practice."""
+    contracts = Contract.objects.filter(
+        episode_id=note.episode_id, portal_acknowledged_at__gte=start
+    )
+    if end is not None:
+        contracts = contracts.filter(portal_acknowledged_at__lt=end)
+    return contracts.only("version", "portal_acknowledged_at").order_by("-version").first()
 
 
 def mood_points(moods: list[PracticeEntry]) -> list[dict[str, int]]:
