@@ -195,7 +195,9 @@ def _check(http: HttpClient, method: str, url: str, pairs: list[tuple[str, str]]
     assert status < 500, (what, status)
     if 400 <= status < 500 and status != 405:
         assert response.content.strip(), (what, status, "a refusal without a message")
-    if status == 200 and method == "post":
+    # A form whose answer is a file (a record's zip, a PDF) re-renders no form.
+    is_page = response.get("Content-Type", "").startswith("text/html")
+    if status == 200 and method == "post" and is_page:
         missing = _shown_errors_missing(response)
         # Sign-in shows one deliberate summary (no hint which half was wrong).
         summarised = 'class="error-summary"' in response.content.decode()
