@@ -65,14 +65,6 @@ class ClientQuerySet(models.QuerySet):
         _answers(user)[(capability, client.pk)] = True
         return client
 
-
-def _answers(user: Any) -> dict[tuple[Capability, int], bool]:
-    answers = getattr(user, "_client_permits", None)
-    if answers is None:
-        answers = {}
-        user._client_permits = answers
-    return answers
-
     def search(self, text: str) -> ClientQuerySet:
         query = Q()
         for word in text.split():
@@ -82,6 +74,14 @@ def _answers(user: Any) -> dict[tuple[Capability, int], bool]:
                 | Q(preferred_name__icontains=word)
             )
         return self.filter(query)
+
+
+def _answers(user: Any) -> dict[tuple[Capability, int], bool]:
+    answers = getattr(user, "_client_permits", None)
+    if answers is None:
+        answers = {}
+        user._client_permits = answers
+    return answers
 
 
 class Client(models.Model):
