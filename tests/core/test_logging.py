@@ -108,7 +108,8 @@ def test_it_masks_tokens_in_the_development_server_access_log(caplog) -> None:
 
 
 # URL arguments that are free text but no secret: the log keeps them.
-NOT_SECRET = {"code", "slug", "index", "occasion", "kind"}
+# "name" is a bulk export file's resource type ("Patient.ndjson"), never a secret.
+NOT_SECRET = {"code", "slug", "index", "occasion", "kind", "name"}
 
 
 def _route_arguments(resolver: URLResolver) -> set[str]:
