@@ -62,15 +62,15 @@ def refuse(request: HttpRequest, key: ApiKey | None, why: str) -> JsonResponse:
     return outcome(401, "login", "A valid, unexpired and unrevoked API key is required.")
 
 
-def api_key_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Pass the caller's usable key to ``view(request, key, …)``; else 401.
+def api_key_authenticated(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Pass the caller's usable key to ``view(request, key, …)``; else an audited 401.
 
     A signed-in session is no credential here (the API takes no cookies, so no CSRF).
-    FhirError raised by the view becomes its OperationOutcome.
+    FhirError raised by the view becomes its OperationOutcome. Any HTTP method passes:
+    the bulk status URL also answers DELETE.
     """
 
     @csrf_exempt
-    @require_safe
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         raw = bearer_token(request)
@@ -92,3 +92,8 @@ def api_key_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRes
             return outcome(error.status, error.code, error.text)
 
     return wrapped
+
+
+def api_key_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A read-only API view (GET or HEAD) behind :func:`api_key_authenticated`."""
+    return csrf_exempt(require_safe(api_key_authenticated(view)))

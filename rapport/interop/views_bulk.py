@@ -22,8 +22,8 @@ from rapport.core import audit
 from rapport.core.models import Role, User
 from rapport.interop.bulk_models import ExportJob
 from rapport.interop.exports_types import registry
+from rapport.interop.fhir_http import api_key_authenticated, outcome
 from rapport.interop.models import ApiKey, KeyScope
-from rapport.interop.views_bulk_auth import authenticated, outcome
 
 NDJSON = "application/fhir+ndjson"
 OUTPUT_FORMATS = {NDJSON, "application/ndjson", "ndjson"}
@@ -31,13 +31,13 @@ KNOWN_PARAMETERS = {"_outputFormat", "_type", "_since"}
 
 
 @require_GET
-@authenticated
+@api_key_authenticated
 def export_system(request: HttpRequest, key: ApiKey) -> HttpResponse:
     return _kick_off(request, key, group=None)
 
 
 @require_GET
-@authenticated
+@api_key_authenticated
 def export_group(request: HttpRequest, key: ApiKey, group_id: uuid.UUID) -> HttpResponse:
     group = _caseload_owner(key, group_id)
     if group is None:
@@ -127,7 +127,7 @@ def _job(key: ApiKey, job_id: uuid.UUID) -> ExportJob | HttpResponse:
 
 
 @require_http_methods(["GET", "DELETE"])
-@authenticated
+@api_key_authenticated
 def export_status(request: HttpRequest, key: ApiKey, job_id: uuid.UUID) -> HttpResponse:
     job = _job(key, job_id)
     if isinstance(job, HttpResponse):
@@ -179,7 +179,7 @@ def _delete(request: HttpRequest, key: ApiKey, job: ExportJob) -> HttpResponse:
 
 
 @require_GET
-@authenticated
+@api_key_authenticated
 def export_file(request: HttpRequest, key: ApiKey, job_id: uuid.UUID, name: str) -> HttpResponse:
     job = _job(key, job_id)
     if isinstance(job, HttpResponse):

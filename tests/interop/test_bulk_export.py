@@ -200,6 +200,11 @@ def test_a_revoked_key_is_refused(cast) -> None:
     status_url = kick_off(api(raw))["Content-Location"]
     ApiKey.objects.update(revoked_at=timezone.now())
     assert api(raw).get(status_url).status_code == 401
+    assert api(raw).delete(status_url).status_code == 401
+    assert kick_off(api(None)).status_code == 401
+    refused = AuditEvent.objects.filter(action="interop.fhir.refused").order_by("pk")
+    assert [event.fields[-1] for event in refused] == ["revoked key", "revoked key", "no key"]
+    assert ExportJob.objects.get().status != ExportJob.Status.DELETED
 
 
 def test_files_are_readable_by_the_server_account_only(cast) -> None:
