@@ -15,7 +15,9 @@ Instrument-specific rules stay data in the definitions; the engine reads them:
   without a total (C-SSRS screener, measures.md §2.8);
 * ``Instrument.extra["band_sets"]`` — alternative band conventions (HRSD-17, §2.6);
 * ``Instrument.extra["band_requires"]`` — a band that also needs other criteria met
-  (PG-13-R: ≥30 plus ≥12 months and impairment, §2.9).
+  (PG-13-R: ≥30 plus ≥12 months and impairment, §2.9);
+* ``Instrument.extra["cluster_rule"]`` — a diagnostic rule over subscales, reported
+  apart from the total (PCL-5's DSM-5 rule, variants.md §6.3).
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ class Result:
     subscales: dict[str, int] = field(default_factory=dict)
     complete: bool = True
     unanswered: tuple[str, ...] = ()  # an incomplete result's questions still to answer
+    rule_met: bool | None = None  # the instrument's cluster rule, if it has one
 
 
 ALL_ITEMS = "__all__"  # an error about the answers as a whole, not one item
@@ -181,7 +184,22 @@ def score(
     if total is not None:
         band = band_for(instrument, total, band_set)
         band = _apply_band_requires(instrument, answers, band)
-    return Result(total=total, band=band, hits=hits, subscales=subscales)
+    rule_met = cluster_rule_met(instrument, answers)
+    return Result(total=total, band=band, hits=hits, subscales=subscales, rule_met=rule_met)
+
+
+def cluster_rule_met(instrument: Instrument, answers: dict[str, int]) -> bool | None:
+    """Each cluster has enough items rated at or above the rule's minimum (PCL-5 §6.3:
+    items rated ≥2 count; ≥1 B, ≥1 C, ≥2 D, ≥2 E). None for an instrument without one."""
+    rule = instrument.extra.get("cluster_rule")
+    if not rule:
+        return None
+    counts: dict[str, int] = {}
+    for item in instrument.scored_items:
+        value = answers.get(item.key)
+        if value is not None and item_score(item, value) >= rule["item_minimum"]:
+            counts[item.subscale] = counts.get(item.subscale, 0) + 1
+    return all(counts.get(cluster, 0) >= needed for cluster, needed in rule["clusters"].items())
 
 
 def bands_for(instrument: Instrument, band_set: str | None = None) -> Sequence[Band]:

@@ -30,8 +30,11 @@ from rapport.measures.instruments import (  # noqa: E402, F401
     epds,
     gad7,
     hrsd17,
+    pcl5,
+    pcptsd5,
     pg13r,
     phq9,
     phqa,
+    scoff,
     whodas12,
 )

@@ -26,8 +26,13 @@ POSITIONS = (
 )
 
 
+# variants.md §7.2: the EPDS-3A anxiety subscale, items 3–5 [GK/VERIFY].
+ANXIETY_3A = "anxiety_3a"
+
+
 def _item(number: int, topic: str, reverse: bool) -> Item:
-    return Item(f"q{number}", topic, POSITIONS, reverse=reverse)
+    subscale = ANXIETY_3A if number in (3, 4, 5) else ""
+    return Item(f"q{number}", topic, POSITIONS, reverse=reverse, subscale=subscale)
 
 
 EPDS = register(
@@ -70,6 +75,13 @@ EPDS = register(
                 "Values record the position of the answer on the licensed form."
             ),
             "sensitive_caseness": 10,
+            # variants.md §7.2: items 3–5 as an anxiety subscale (0–9); no cut-off given.
+            "subscale_notes": {
+                ANXIETY_3A: _(
+                    "EPDS-3A anxiety subscale: items 3–5 (0–9). No cut-off is given by the "
+                    "specification [VERIFY]."
+                ),
+            },
         },
     )
 )
