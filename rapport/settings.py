@@ -113,6 +113,7 @@ INSTALLED_APPS = [
     "rapport.scheduling",
     "rapport.measures",
     "rapport.ipt",
+    "rapport.groups",  # Group IPT: groups, members, group session notes (docs/groups.md)
     "rapport.intake",
     "rapport.portal",
     "rapport.reports",

@@ -10,6 +10,7 @@ urlpatterns = [
     # Public questionnaire links (signed, single-use): no sign-in.
     path("q/", include(("rapport.measures.routes.public", "questionnaires"))),
     path("episodes/", include("rapport.ipt.urls")),
+    path("groups/", include("rapport.groups.urls")),
     path("schedule/", include("rapport.scheduling.urls")),
     path("portal/", include("rapport.portal.urls")),
     path("reports/", include("rapport.reports.urls")),

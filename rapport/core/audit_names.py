@@ -268,6 +268,23 @@ NAMES: dict[str, str] = {
     "reports.billing.settings_updated": _("Billing settings changed"),
     "ipt.diagnosis.recorded": _("Working diagnosis recorded"),
     "ipt.diagnosis.ended": _("Working diagnosis ended"),
+    # Group IPT (docs/groups.md): the group, its notes, and each member's part
+    "groups.group.listed": _("Groups listed"),
+    "groups.group.created": _("Group created"),
+    "groups.group.viewed": _("Group opened"),
+    "groups.member.added": _("Member added to a group"),
+    "groups.member.viewed": _("Group member's meeting form opened"),
+    "groups.meeting.recorded": _("Individual meeting with a group member recorded"),
+    "groups.series.booked": _("Group sessions booked"),
+    "groups.note.started": _("Group note started"),
+    "groups.note.viewed": _("Group note opened"),
+    "groups.note.saved": _("Group note saved"),
+    "groups.note.autosaved": _("Group note draft saved"),
+    "groups.note.conflict": _("Group note edit conflict"),
+    "groups.note.signed": _("Group note signed"),
+    "groups.member_part.viewed": _("Member's part of a group note opened"),
+    "groups.member_part.saved": _("Member's part of a group note saved"),
+    "groups.addendum.created": _("Addendum to a group note added"),
 }
 
 

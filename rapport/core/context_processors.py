@@ -25,6 +25,7 @@ def rapport(request: HttpRequest) -> dict[str, Any]:
             "audit": user is not None and can(user, Capability.VIEW_AUDIT),
             "clinic_settings": user is not None and can(user, Capability.MANAGE_CLINIC),
             "intake": user is not None and can(user, Capability.ADD_CLIENT),
+            "groups": user is not None and can(user, Capability.VIEW_CLINICAL),
             "calendar": user is not None
             and bool(getattr(user, "roles", None))
             and is_verified_staff(user),

@@ -497,7 +497,7 @@ GROUP_WHO = VariantDefinition(
     verify=(
         _("Session length, single-gender groups as a default, attendance rules."),
         _("Session frequency is not given by the specification."),
-        _("The group itself (members, facilitators, group notes) is not built yet."),
+        _("Group size and gender policy are shown, not enforced (docs/groups.md)."),
     ),
 )
 
@@ -546,7 +546,7 @@ GROUP_WILFLEY = VariantDefinition(
     maintenance=PROTOCOL_MAINTENANCE,
     verify=(
         _("Session length."),
-        _("The group itself (members, facilitators, group notes) is not built yet."),
+        _("Group size and gender policy are shown, not enforced (docs/groups.md)."),
     ),
 )
 
