@@ -69,8 +69,7 @@ def build_bundle(client: Client, made_at: datetime) -> dict[str, Any]:
 def _resources(client: Client) -> Iterator[dict[str, Any]]:
     seen: set[tuple[str, str]] = set()
     for resource_type in registry().values():
-        for row in resource_type.rows(client.clinic, patient=client):
-            resource = resource_type.build(row)
+        for resource in resource_type.stream(resource_type.rows(client.clinic, patient=client)):
             key = (resource["resourceType"], str(resource.get("id")))
             if key not in seen:  # a practitioner or questionnaire shared by several rows
                 seen.add(key)

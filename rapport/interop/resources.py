@@ -21,17 +21,20 @@ closing notes and correction reasons. Resource ids are the rows' opaque public i
 from __future__ import annotations
 
 import html
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
-from django.db.models import Model, Prefetch, Q
+from django.db.models import Model, Prefetch, Q, QuerySet
 from django.utils import translation
 
 from rapport.clients.models import Client
 from rapport.core.models import Clinic, User
+from rapport.interop import rows as row_reading
 from rapport.interop import scope
+from rapport.interop.rows import Row, choice_label, from_instance
 from rapport.ipt import diagnoses
 from rapport.ipt.models import Episode, EpisodeDiagnosis, Goal, MaintenancePlan, SessionNote
 from rapport.ipt.models.episodes import SessionAttendance
@@ -113,38 +116,58 @@ def english(builder: Callable[[Any], dict[str, Any]]) -> Callable[[Any], dict[st
 # --- builders -------------------------------------------------------------------------
 
 
+PATIENT_COLUMNS = (
+    "public_id",
+    "updated_at",
+    "archived_at",
+    "family_name",
+    "given_name",
+    "preferred_name",
+    "email",
+    "phone",
+    "date_of_birth",
+    "preferred_language",
+    "assigned_therapist__public_id",
+)
+
+
 @english
 def build_patient(client: Client) -> dict[str, Any]:
-    names = [{"use": "official", "family": client.family_name, "given": [client.given_name]}]
-    if client.preferred_name:
-        names.append(
-            {"use": "usual", "family": client.family_name, "given": [client.preferred_name]}
-        )
+    return patient_resource(from_instance(client, PATIENT_COLUMNS))
+
+
+def patient_resource(client: Row) -> dict[str, Any]:
+    family = client["family_name"]
+    names = [{"use": "official", "family": family, "given": [client["given_name"]]}]
+    if client["preferred_name"]:
+        names.append({"use": "usual", "family": family, "given": [client["preferred_name"]]})
     telecom = []
-    if client.email:
-        telecom.append({"system": "email", "value": client.email})
-    if client.phone:
-        telecom.append({"system": "phone", "value": client.phone})
-    therapist = client.assigned_therapist
+    if client["email"]:
+        telecom.append({"system": "email", "value": client["email"]})
+    if client["phone"]:
+        telecom.append({"system": "phone", "value": client["phone"]})
+    therapist = client["assigned_therapist__public_id"]
     return drop_empty(
         {
             "resourceType": "Patient",
-            "id": str(client.public_id),
-            "meta": meta("Patient", client.updated_at),
-            "identifier": uuid_identifier(client.public_id),
-            "active": client.archived_at is None,
+            "id": str(client["public_id"]),
+            "meta": meta("Patient", client["updated_at"]),
+            "identifier": uuid_identifier(client["public_id"]),
+            "active": client["archived_at"] is None,
             "name": names,
             "telecom": telecom,
-            "birthDate": day(client.date_of_birth),
+            "birthDate": day(client["date_of_birth"]),
             "communication": [
                 {
                     "language": {
-                        "coding": [{"system": "urn:ietf:bcp:47", "code": client.preferred_language}]
+                        "coding": [
+                            {"system": "urn:ietf:bcp:47", "code": client["preferred_language"]}
+                        ]
                     },
                     "preferred": True,
                 }
             ],
-            "generalPractitioner": [ref("Practitioner", therapist.public_id)] if therapist else [],
+            "generalPractitioner": [ref("Practitioner", therapist)] if therapist else [],
         }
     )
 
@@ -167,34 +190,70 @@ def build_practitioner(user: User) -> dict[str, Any]:
     )
 
 
+EPISODE_COLUMNS = (
+    "id",
+    "public_id",
+    "created_at",
+    "status",
+    "episode_type",
+    "started_on",
+    "closed_on",
+    "client__public_id",
+    "therapist__public_id",
+)
+
+
 @english
 def build_episode_of_care(episode: Episode) -> dict[str, Any]:
-    current = [d for d in episode.diagnoses.all() if d.replaced_at is None]
+    row = from_instance(episode, EPISODE_COLUMNS)
+    row["diagnoses"] = [
+        (d.public_id, d.rank) for d in episode.diagnoses.all() if d.replaced_at is None
+    ]
+    return episode_of_care_resource(row)
+
+
+def _attach_diagnoses(batch: list[Row]) -> None:
+    """Each episode's current diagnoses (public id, rank): one query for the batch."""
+    found: dict[int, list[tuple[Any, int]]] = {row["id"]: [] for row in batch}
+    current = EpisodeDiagnosis.objects.current().filter(episode_id__in=list(found))
+    for episode_id, public_id, rank, replaced_at in current.values_list(
+        "episode_id", "public_id", "rank", "replaced_at"
+    ):
+        if replaced_at is None:
+            found[episode_id].append((public_id, rank))
+    for row in batch:
+        row["diagnoses"] = found[row["id"]]
+
+
+def episode_of_care_resource(episode: Row) -> dict[str, Any]:
+    kind = choice_label(Episode, "episode_type", episode["episode_type"])
     return drop_empty(
         {
             "resourceType": "EpisodeOfCare",
-            "id": str(episode.public_id),
-            "meta": meta("EpisodeOfCare", episode.created_at),
-            "status": "active" if episode.status == Episode.Status.ACTIVE else "finished",
+            "id": str(episode["public_id"]),
+            "meta": meta("EpisodeOfCare", episode["created_at"]),
+            "status": "active" if episode["status"] == Episode.Status.ACTIVE else "finished",
             "type": [
                 {
                     "coding": [
                         {
                             "system": f"{RAPPORT}:episode-type",
-                            "code": episode.episode_type,
-                            "display": str(episode.get_episode_type_display()),
+                            "code": episode["episode_type"],
+                            "display": kind,
                         }
                     ],
-                    "text": f"Interpersonal psychotherapy, {episode.get_episode_type_display()}",
+                    "text": f"Interpersonal psychotherapy, {kind}",
                 }
             ],
             "diagnosis": [
-                {"condition": ref("Condition", d.public_id), "rank": d.rank}
-                for d in sorted(current, key=lambda d: d.rank)
+                {"condition": ref("Condition", public_id), "rank": rank}
+                for public_id, rank in sorted(episode["diagnoses"], key=lambda d: d[1])
             ],
-            "patient": ref("Patient", episode.client.public_id),
-            "period": drop_empty({"start": day(episode.started_on), "end": day(episode.closed_on)}),
-            "careManager": ref("Practitioner", episode.therapist.public_id),
+            "patient": ref("Patient", episode["client__public_id"]),
+            "period": drop_empty(
+                {"start": day(episode["started_on"]), "end": day(episode["closed_on"])}
+            ),
+            "careManager": ref("Practitioner", episode["therapist__public_id"]),
         }
     )
 
@@ -203,26 +262,40 @@ def build_episode_of_care(episode: Episode) -> dict[str, Any]:
 PSYCHOTHERAPY = {"system": SNOMED, "code": "75516001", "display": "Psychotherapy"}
 
 
+ENCOUNTER_COLUMNS = (
+    "public_id",
+    "number",
+    "held_on",
+    "saved_at",
+    "episode__public_id",
+    "episode__client__public_id",
+    "author__public_id",
+)
+
+
 @english
 def build_encounter(note: SessionNote) -> dict[str, Any]:
+    return encounter_resource(from_instance(note, ENCOUNTER_COLUMNS))
+
+
+def encounter_resource(note: Row) -> dict[str, Any]:
     """A held session: when, who, which course. Never the note's text."""
-    episode = note.episode
     return {
         "resourceType": "Encounter",
-        "id": str(note.public_id),
-        "meta": meta("Encounter", note.saved_at),
-        "identifier": uuid_identifier(note.public_id),
+        "id": str(note["public_id"]),
+        "meta": meta("Encounter", note["saved_at"]),
+        "identifier": uuid_identifier(note["public_id"]),
         "status": "finished",
         "class": {
             "system": "http://terminology.hl7.org/CodeSystem/v3-ActCode",
             "code": "AMB",
             "display": "ambulatory",
         },
-        "type": [{"coding": [PSYCHOTHERAPY], "text": f"IPT session {note.number}"}],
-        "subject": ref("Patient", episode.client.public_id),
-        "episodeOfCare": [ref("EpisodeOfCare", episode.public_id)],
-        "participant": [{"individual": ref("Practitioner", note.author.public_id)}],
-        "period": {"start": day(note.held_on), "end": day(note.held_on)},
+        "type": [{"coding": [PSYCHOTHERAPY], "text": f"IPT session {note['number']}"}],
+        "subject": ref("Patient", note["episode__client__public_id"]),
+        "episodeOfCare": [ref("EpisodeOfCare", note["episode__public_id"])],
+        "participant": [{"individual": ref("Practitioner", note["author__public_id"])}],
+        "period": {"start": day(note["held_on"]), "end": day(note["held_on"])},
     }
 
 
@@ -236,37 +309,54 @@ APPOINTMENT_STATUS = {
 }
 
 
+APPOINTMENT_COLUMNS = (
+    "public_id",
+    "created_at",
+    "status",
+    "kind",
+    "starts_at",
+    "ends_at",
+    "client__public_id",
+    "therapist__public_id",
+)
+
+
 @english
 def build_appointment(appointment: Appointment) -> dict[str, Any]:
+    return appointment_resource(from_instance(appointment, APPOINTMENT_COLUMNS))
+
+
+def appointment_resource(appointment: Row) -> dict[str, Any]:
     """When and with whom; never the video link (a credential to the call)."""
-    minutes = int((appointment.ends_at - appointment.starts_at).total_seconds() // 60)
+    starts, ends = appointment["starts_at"], appointment["ends_at"]
+    minutes = int((ends - starts).total_seconds() // 60)
     return drop_empty(
         {
             "resourceType": "Appointment",
-            "id": str(appointment.public_id),
-            "meta": meta("Appointment", appointment.created_at),
-            "status": APPOINTMENT_STATUS[appointment.status],
+            "id": str(appointment["public_id"]),
+            "meta": meta("Appointment", appointment["created_at"]),
+            "status": APPOINTMENT_STATUS[appointment["status"]],
             "appointmentType": {
                 "coding": [
                     {
                         "system": f"{RAPPORT}:appointment-kind",
-                        "code": appointment.kind,
-                        "display": str(appointment.get_kind_display()),
+                        "code": appointment["kind"],
+                        "display": choice_label(Appointment, "kind", appointment["kind"]),
                     }
                 ]
             },
-            "start": instant(appointment.starts_at),
-            "end": instant(appointment.ends_at),
+            "start": instant(starts),
+            "end": instant(ends),
             "minutesDuration": minutes if minutes > 0 else None,
-            "created": day(appointment.created_at.date()),
+            "created": day(appointment["created_at"].date()),
             "participant": [
                 {
-                    "actor": ref("Patient", appointment.client.public_id),
+                    "actor": ref("Patient", appointment["client__public_id"]),
                     "required": "required",
                     "status": "accepted",
                 },
                 {
-                    "actor": ref("Practitioner", appointment.therapist.public_id),
+                    "actor": ref("Practitioner", appointment["therapist__public_id"]),
                     "required": "required",
                     "status": "accepted",
                 },
@@ -284,22 +374,41 @@ def _status(system: str, code: str) -> dict[str, Any]:
     return {"coding": [{"system": system, "code": code}]}
 
 
+CONDITION_COLUMNS = (
+    "public_id",
+    "replaced_at",
+    "end_reason",
+    "recorded_at",
+    "code_system_version",
+    "code",
+    "title",
+    "diagnosed_on",
+    "episode__client__public_id",
+    "recorded_by__public_id",
+)
+
+
 @english
 def build_condition(diagnosis: EpisodeDiagnosis) -> dict[str, Any]:
+    return condition_resource(from_instance(diagnosis, CONDITION_COLUMNS))
+
+
+def condition_resource(diagnosis: Row) -> dict[str, Any]:
     """The working diagnosis; an earlier one stays, resolved, inactive or in error."""
-    ended = diagnosis.replaced_at is not None
-    in_error = ended and diagnosis.end_reason == "entered in error"
+    replaced_at, end_reason = diagnosis["replaced_at"], diagnosis["end_reason"]
+    ended = replaced_at is not None
+    in_error = ended and end_reason == "entered in error"
     if in_error:
         clinical = None
     elif not ended:
         clinical = "active"
     else:
-        clinical = "resolved" if diagnosis.end_reason == "resolved" else "inactive"
+        clinical = "resolved" if end_reason == "resolved" else "inactive"
     return drop_empty(
         {
             "resourceType": "Condition",
-            "id": str(diagnosis.public_id),
-            "meta": meta("Condition", diagnosis.replaced_at or diagnosis.recorded_at),
+            "id": str(diagnosis["public_id"]),
+            "meta": meta("Condition", replaced_at or diagnosis["recorded_at"]),
             "clinicalStatus": _status(CLINICAL_STATUS, clinical) if clinical else None,
             "verificationStatus": _status(
                 VERIFICATION_STATUS, "entered-in-error" if in_error else "confirmed"
@@ -319,18 +428,18 @@ def build_condition(diagnosis: EpisodeDiagnosis) -> dict[str, Any]:
                 "coding": [
                     {
                         "system": diagnoses.CODE_SYSTEM_URI,
-                        "version": diagnosis.code_system_version,
-                        "code": diagnosis.code,
-                        "display": diagnosis.title,
+                        "version": diagnosis["code_system_version"],
+                        "code": diagnosis["code"],
+                        "display": diagnosis["title"],
                     }
                 ],
-                "text": diagnosis.title,
+                "text": diagnosis["title"],
             },
-            "subject": ref("Patient", diagnosis.episode.client.public_id),
-            "onsetDateTime": day(diagnosis.diagnosed_on),
-            "abatementDateTime": instant(diagnosis.replaced_at) if clinical == "resolved" else None,
-            "recordedDate": instant(diagnosis.recorded_at),
-            "recorder": ref("Practitioner", diagnosis.recorded_by.public_id),
+            "subject": ref("Patient", diagnosis["episode__client__public_id"]),
+            "onsetDateTime": day(diagnosis["diagnosed_on"]),
+            "abatementDateTime": instant(replaced_at) if clinical == "resolved" else None,
+            "recordedDate": instant(diagnosis["recorded_at"]),
+            "recorder": ref("Practitioner", diagnosis["recorded_by__public_id"]),
         }
     )
 
@@ -422,63 +531,130 @@ def build_questionnaire(instrument: Instrument) -> dict[str, Any]:
 QR_STATUS_CORRECTED = "entered-in-error"
 
 
-def _response_status(response: Response) -> str:
-    if getattr(response, "corrected_by", None) is not None:
+@dataclass(frozen=True)
+class _FormItem:
+    item: Item
+    text: str | None  # the wording, where the licence allows it
+    codings: dict[int, dict[str, Any]]  # each option's answer coding, by value
+
+
+@dataclass(frozen=True)
+class _Form:
+    """An instrument as its responses are exported: wording and codings worked out once."""
+
+    instrument: Instrument
+    items: tuple[_FormItem, ...]
+    total_code: dict[str, Any]
+
+    def answer(self, entry: _FormItem, value: int) -> dict[str, Any]:
+        coding = entry.codings.get(value)
+        if coding is None:  # a value outside the options: coded as it is, never labelled
+            return answer_coding(self.instrument, entry.item, value)
+        return dict(coding)
+
+
+@lru_cache(maxsize=256)
+def _form(code: str, form_version: str) -> _Form:
+    """The form a response was answered on, its labels in English (cached)."""
+    instrument = instruments.as_answered(code, form_version)
+    worded = instrument.licence != Licence.LICENSED
+    with translation.override("en"):
+        items = tuple(
+            _FormItem(
+                item,
+                str(item.text) if worded else None,
+                {o.value: answer_coding(instrument, item, o.value) for o in item.options},
+            )
+            for item in instrument.items
+        )
+        return _Form(instrument, items, observation_code(instrument))
+
+
+QR_COLUMNS = (
+    "public_id",
+    "instrument",
+    "instrument_version",
+    "answers",
+    "total",
+    "complete",
+    "mode",
+    "corrects_id",
+    "submitted_at",
+    "client__public_id",
+    "entered_by__public_id",
+    "corrected_by__id",
+)
+OBSERVATION_COLUMNS = (
+    "public_id",
+    "instrument",
+    "instrument_version",
+    "answers",
+    "total",
+    "band",
+    "complete",
+    "submitted_at",
+    "client__public_id",
+    "entered_by__public_id",
+)
+
+
+def _response_status(response: Row) -> str:
+    if response["corrected_by__id"] is not None:
         return QR_STATUS_CORRECTED  # superseded by a correction
-    if not response.complete:
+    if not response["complete"]:
         return "stopped"  # an early safety answer; completed by a later response
-    return "amended" if response.corrects_id else "completed"
+    return "amended" if response["corrects_id"] else "completed"
 
 
-def _author(response: Response) -> dict[str, str]:
-    if response.entered_by_id is not None:
-        return ref("Practitioner", response.entered_by.public_id)
-    return ref("Patient", response.client.public_id)
-
-
-def _episode_ref(response: Response) -> dict[str, str] | None:
-    episode_id = getattr(response, "episode_public_id", None)
-    return ref("EpisodeOfCare", episode_id) if episode_id else None
+def _author(response: Row) -> dict[str, str]:
+    if response["entered_by__public_id"] is not None:
+        return ref("Practitioner", response["entered_by__public_id"])
+    return ref("Patient", response["client__public_id"])
 
 
 @english
 def build_questionnaire_response(response: Response) -> dict[str, Any]:
+    return questionnaire_response_resource(from_instance(response, QR_COLUMNS))
+
+
+def questionnaire_response_resource(response: Row) -> dict[str, Any]:
     """The answers, coded; the wording only where the instrument's licence allows."""
-    instrument = instruments.as_answered(response.instrument, response.instrument_version)
-    worded = instrument.licence != Licence.LICENSED
-    answers = response.answers or {}
+    form = _form(response["instrument"], response["instrument_version"])
+    instrument = form.instrument
+    answers = response["answers"] or {}
     items = []
-    for item in instrument.items:
-        if item.key not in answers or answers[item.key] is None:
+    for entry in form.items:
+        value = answers.get(entry.item.key)
+        if value is None:
             continue
         items.append(
             drop_empty(
                 {
-                    "linkId": item.key,
-                    "text": str(item.text) if worded else None,
-                    "answer": [
-                        {"valueCoding": answer_coding(instrument, item, int(answers[item.key]))}
-                    ],
+                    "linkId": entry.item.key,
+                    "text": entry.text,
+                    "answer": [{"valueCoding": form.answer(entry, int(value))}],
                 }
             )
         )
-    if response.total is not None and instrument.has_total:
+    total = response["total"]
+    if total is not None and instrument.has_total:
         items.append(
-            {"linkId": "total", "text": "Total score", "answer": [{"valueInteger": response.total}]}
+            {"linkId": "total", "text": "Total score", "answer": [{"valueInteger": total}]}
         )
+    client = response["client__public_id"]
     return drop_empty(
         {
             "resourceType": "QuestionnaireResponse",
-            "id": str(response.public_id),
-            "meta": meta("QuestionnaireResponse", response.submitted_at),
-            "identifier": uuid_identifier(response.public_id)[0],
+            "id": str(response["public_id"]),
+            "meta": meta("QuestionnaireResponse", response["submitted_at"]),
+            "identifier": uuid_identifier(response["public_id"])[0],
             "questionnaire": f"{questionnaire_url(instrument.code)}|{instrument.version}",
             "status": _response_status(response),
-            "subject": ref("Patient", response.client.public_id),
-            "authored": instant(response.submitted_at),
+            "subject": ref("Patient", client),
+            "authored": instant(response["submitted_at"]),
             "author": _author(response),
-            "source": ref("Patient", response.client.public_id)
-            if response.mode in (Response.Mode.REMOTE, Response.Mode.PORTAL)
+            "source": ref("Patient", client)
+            if response["mode"] in (Response.Mode.REMOTE, Response.Mode.PORTAL)
             else None,
             "item": items,
         }
@@ -502,27 +678,32 @@ def observation_code(instrument: Instrument) -> dict[str, Any]:
 
 @english
 def build_observation(response: Response) -> dict[str, Any]:
+    return observation_resource(from_instance(response, OBSERVATION_COLUMNS))
+
+
+def observation_resource(response: Row) -> dict[str, Any]:
     """A questionnaire's score: the total, with each LOINC-coded item answer as a component."""
-    instrument = instruments.as_answered(response.instrument, response.instrument_version)
-    answers = response.answers or {}
+    form = _form(response["instrument"], response["instrument_version"])
+    answers = response["answers"] or {}
     components = [
         {
-            "code": {"coding": _item_codes(item)},
-            "valueCodeableConcept": {
-                "coding": [answer_coding(instrument, item, int(answers[item.key]))]
-            },
+            "code": {"coding": _item_codes(entry.item)},
+            "valueCodeableConcept": {"coding": [form.answer(entry, int(answers[entry.item.key]))]},
         }
-        for item in instrument.items
-        if item.loinc and answers.get(item.key) is not None
+        for entry in form.items
+        if entry.item.loinc and answers.get(entry.item.key) is not None
     ]
-    total = response.total if response.complete else None
-    interpretation = [{"text": str(response.band)}] if response.band and total is not None else []
+    complete = response["complete"]
+    total = response["total"] if complete else None
+    band = response["band"]
+    interpretation = [{"text": str(band)}] if band and total is not None else []
+    code = form.total_code
     return drop_empty(
         {
             "resourceType": "Observation",
-            "id": str(response.public_id),
-            "meta": meta("Observation", response.submitted_at),
-            "status": "final" if response.complete else "preliminary",
+            "id": str(response["public_id"]),
+            "meta": meta("Observation", response["submitted_at"]),
+            "status": "final" if complete else "preliminary",
             "category": [
                 {
                     "coding": [
@@ -539,10 +720,10 @@ def build_observation(response: Response) -> dict[str, Any]:
                     ]
                 },
             ],
-            "code": observation_code(instrument),
-            "subject": ref("Patient", response.client.public_id),
-            "effectiveDateTime": instant(response.submitted_at),
-            "issued": instant(response.submitted_at),
+            "code": {"coding": [dict(code["coding"][0])], "text": code["text"]},
+            "subject": ref("Patient", response["client__public_id"]),
+            "effectiveDateTime": instant(response["submitted_at"]),
+            "issued": instant(response["submitted_at"]),
             "performer": [_author(response)],
             "valueQuantity": {"value": total, "system": UCUM, "code": "{score}", "unit": "{score}"}
             if total is not None
@@ -558,7 +739,7 @@ def build_observation(response: Response) -> dict[str, Any]:
                 ]
             },
             "interpretation": interpretation,
-            "derivedFrom": [ref("QuestionnaireResponse", response.public_id)],
+            "derivedFrom": [ref("QuestionnaireResponse", response["public_id"])],
             "component": components,
         }
     )
@@ -569,55 +750,102 @@ def build_observation(response: Response) -> dict[str, Any]:
 CAREPLAN_CATEGORY = "http://hl7.org/fhir/us/core/CodeSystem/careplan-category"
 
 
+CAREPLAN_COLUMNS = (
+    "public_id",
+    "updated_at",
+    "decision",
+    "frequency",
+    "planned_sessions",
+    "gains",
+    "warning_signs",
+    "coping_strategies",
+    "supports",
+    "remaining_goals",
+    "referral_detail",
+    "updated_by__public_id",
+    "episode_id",
+    "episode__closed_on",
+    "episode__client__public_id",
+)
+PLAN_SECTIONS = (
+    ("Gains", "gains"),
+    ("Early warning signs", "warning_signs"),
+    ("What helps", "coping_strategies"),
+    ("People to turn to", "supports"),
+    ("Remaining goals", "remaining_goals"),
+    ("Referred to", "referral_detail"),
+)
+
+
 @english
 def build_care_plan(plan: MaintenancePlan) -> dict[str, Any]:
+    row = from_instance(plan, CAREPLAN_COLUMNS)
+    row["goals"] = [goal.public_id for goal in plan.episode.goals.all()]
+    return care_plan_resource(row)
+
+
+def _attach_goals(batch: list[Row]) -> None:
+    """Each plan's course's goals (public ids, in their order): one query for the batch."""
+    found: dict[int, list[Any]] = {row["episode_id"]: [] for row in batch}
+    goals = Goal.objects.filter(episode_id__in=list(found)).values_list("episode_id", "public_id")
+    for episode_id, public_id in goals:
+        found[episode_id].append(public_id)
+    for row in batch:
+        row["goals"] = found[row["episode_id"]]
+
+
+def care_plan_resource(plan: Row) -> dict[str, Any]:
     """The maintenance plan the client takes away at the end of a course."""
-    episode = plan.episode
-    when = f"{plan.get_frequency_display()}" if plan.frequency else ""
-    planned = f"{plan.planned_sessions} sessions planned" if plan.planned_sessions else ""
-    summary = ", ".join(part for part in (str(plan.get_decision_display()), when, planned) if part)
-    sections = [
-        ("Gains", plan.gains),
-        ("Early warning signs", plan.warning_signs),
-        ("What helps", plan.coping_strategies),
-        ("People to turn to", plan.supports),
-        ("Remaining goals", plan.remaining_goals),
-        ("Referred to", plan.referral_detail),
-    ]
-    notes = [f"{label}: {text}" for label, text in sections if text]
+    frequency = plan["frequency"]
+    when = choice_label(MaintenancePlan, "frequency", frequency) if frequency else ""
+    sessions = plan["planned_sessions"]
+    planned = f"{sessions} sessions planned" if sessions else ""
+    decision = choice_label(MaintenancePlan, "decision", plan["decision"])
+    summary = ", ".join(part for part in (decision, when, planned) if part)
+    notes = [f"{label}: {plan[name]}" for label, name in PLAN_SECTIONS if plan[name]]
+    closed_on = plan["episode__closed_on"]
     return drop_empty(
         {
             "resourceType": "CarePlan",
-            "id": str(plan.public_id),
-            "meta": meta("CarePlan", plan.updated_at),
+            "id": str(plan["public_id"]),
+            "meta": meta("CarePlan", plan["updated_at"]),
             "text": narrative("Maintenance plan", summary, *notes),
             "status": "active",
             "intent": "plan",
             "category": [{"coding": [{"system": CAREPLAN_CATEGORY, "code": "assess-plan"}]}],
             "title": "Maintenance plan",
             "description": summary,
-            "subject": ref("Patient", episode.client.public_id),
-            "period": {"start": day(episode.closed_on)} if episode.closed_on else None,
-            "author": ref("Practitioner", plan.updated_by.public_id),
-            "goal": [ref("Goal", goal.public_id) for goal in episode.goals.all()],
+            "subject": ref("Patient", plan["episode__client__public_id"]),
+            "period": {"start": day(closed_on)} if closed_on else None,
+            "author": ref("Practitioner", plan["updated_by__public_id"]),
+            "goal": [ref("Goal", public_id) for public_id in plan["goals"]],
             "note": [{"text": text} for text in notes],
         }
     )
 
 
+GOAL_COLUMNS = ("public_id", "achieved", "problem_area", "text", "episode__client__public_id")
+
+
 @english
 def build_goal(goal: Goal) -> dict[str, Any]:
+    return goal_resource(from_instance(goal, GOAL_COLUMNS))
+
+
+def goal_resource(goal: Row) -> dict[str, Any]:
+    area = choice_label(Goal, "problem_area", goal["problem_area"])
+    achieved = goal["achieved"]
     return drop_empty(
         {
             "resourceType": "Goal",
-            "id": str(goal.public_id),
+            "id": str(goal["public_id"]),
             "meta": meta("Goal"),
-            "lifecycleStatus": "completed" if goal.achieved else "active",
+            "lifecycleStatus": "completed" if achieved else "active",
             "achievementStatus": {
                 "coding": [
                     {
                         "system": "http://terminology.hl7.org/CodeSystem/goal-achievement",
-                        "code": "achieved" if goal.achieved else "in-progress",
+                        "code": "achieved" if achieved else "in-progress",
                     }
                 ]
             },
@@ -626,14 +854,14 @@ def build_goal(goal: Goal) -> dict[str, Any]:
                     "coding": [
                         {
                             "system": f"{RAPPORT}:problem-area",
-                            "code": goal.problem_area,
-                            "display": str(goal.get_problem_area_display()),
+                            "code": goal["problem_area"],
+                            "display": area,
                         }
                     ]
                 }
             ],
-            "description": {"text": goal.text or str(goal.get_problem_area_display())},
-            "subject": ref("Patient", goal.episode.client.public_id),
+            "description": {"text": goal["text"] or area},
+            "subject": ref("Patient", goal["episode__client__public_id"]),
         }
     )
 
@@ -658,6 +886,19 @@ class ResourceType:
     code_filter: Callable[[str, str], Q | None] | None = None
     ordering: tuple[str, ...] = ("pk",)
     search_params: tuple[str, ...] = field(default=())
+    # Exports read these columns with ``values()`` and build with ``from_row`` (``build``
+    # reads the same columns from an instance); ``attach`` adds a batch's related lists.
+    columns: tuple[str, ...] = ()
+    from_row: Callable[[Row], dict[str, Any]] | None = None
+    attach: Callable[[list[Row]], None] | None = None
+
+    def stream(self, rows: Any, chunk_size: int = 2000) -> Iterator[dict[str, Any]]:
+        """The resources of ``rows`` (from ``rows()``), read in chunks: flat memory."""
+        if self.from_row is not None and isinstance(rows, QuerySet):
+            return row_reading.stream(rows, self.columns, self.from_row, chunk_size, self.attach)
+        if isinstance(rows, QuerySet):
+            rows = rows.iterator(chunk_size=chunk_size)
+        return (self.build(row) for row in rows)
 
     def rows(
         self,
@@ -836,6 +1077,8 @@ _ALL = [
         "pk",
         date_field=None,
         updated_field="updated_at",
+        columns=PATIENT_COLUMNS,
+        from_row=patient_resource,
     ),
     ResourceType("Practitioner", build_practitioner, _practitioners, None),
     ResourceType(
@@ -845,6 +1088,9 @@ _ALL = [
         "client",
         date_field="started_on",
         updated_field="created_at",
+        columns=EPISODE_COLUMNS,
+        from_row=episode_of_care_resource,
+        attach=_attach_diagnoses,
     ),
     ResourceType(
         "Encounter",
@@ -853,6 +1099,8 @@ _ALL = [
         "episode__client",
         date_field="held_on",
         updated_field="saved_at",
+        columns=ENCOUNTER_COLUMNS,
+        from_row=encounter_resource,
     ),
     ResourceType(
         "Appointment",
@@ -861,6 +1109,8 @@ _ALL = [
         "client",
         date_field="starts_at",
         updated_field="created_at",
+        columns=APPOINTMENT_COLUMNS,
+        from_row=appointment_resource,
     ),
     ResourceType(
         "Condition",
@@ -870,6 +1120,8 @@ _ALL = [
         date_field="diagnosed_on",
         updated_field="recorded_at",
         code_filter=_condition_code,
+        columns=CONDITION_COLUMNS,
+        from_row=condition_resource,
     ),
     QuestionnaireType("Questionnaire", build_questionnaire, _questionnaires, None),
     ResourceType(
@@ -880,6 +1132,8 @@ _ALL = [
         date_field="submitted_at",
         updated_field="submitted_at",
         code_filter=_response_code,
+        columns=QR_COLUMNS,
+        from_row=questionnaire_response_resource,
     ),
     ResourceType(
         "Observation",
@@ -889,6 +1143,8 @@ _ALL = [
         date_field="submitted_at",
         updated_field="submitted_at",
         code_filter=_response_code,
+        columns=OBSERVATION_COLUMNS,
+        from_row=observation_resource,
     ),
     ResourceType(
         "CarePlan",
@@ -896,8 +1152,18 @@ _ALL = [
         _care_plans,
         "episode__client",
         updated_field="updated_at",
+        columns=CAREPLAN_COLUMNS,
+        from_row=care_plan_resource,
+        attach=_attach_goals,
     ),
-    ResourceType("Goal", build_goal, _episode_base(Goal, "episode__client"), "episode__client"),
+    ResourceType(
+        "Goal",
+        build_goal,
+        _episode_base(Goal, "episode__client"),
+        "episode__client",
+        columns=GOAL_COLUMNS,
+        from_row=goal_resource,
+    ),
 ]
 
 REGISTRY: dict[str, ResourceType] = {resource_type.name: resource_type for resource_type in _ALL}

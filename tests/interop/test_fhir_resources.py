@@ -41,3 +41,28 @@ def test_no_note_text_reaches_any_resource(cast) -> None:
     assert PROCESS_NOTE_SECRET not in out
     assert "SYMPTOM-TEXT-NOT-FOR-EXPORT" not in out
     assert "Grief after a loss" not in out  # the client's clinical background
+
+
+def test_exports_build_from_columns_exactly_what_the_api_builds(cast) -> None:
+    # Exports read plain columns (values()); the API builds from model instances.
+    fill_record(cast.client, cast.episode, cast.therapist)
+    for resource_type in REGISTRY.values():
+        rows = resource_type.rows(cast.client.clinic)
+        from_instances = [resource_type.build(row) for row in rows]
+        assert list(resource_type.stream(rows, chunk_size=2)) == from_instances
+
+
+def test_exports_decrypt_only_the_columns_a_resource_prints(cast) -> None:
+    from rapport.core.crypto import counting_decryptions
+
+    fill_record(cast.client, cast.episode, cast.therapist)
+    clinic = cast.client.clinic
+    for name in ("Patient", "Appointment", "Encounter", "EpisodeOfCare", "Condition"):
+        with counting_decryptions() as tally:
+            list(REGISTRY[name].stream(REGISTRY[name].rows(clinic)))
+        assert tally.count == 0, name  # no clinical background, note text or reasons
+    for name in ("QuestionnaireResponse", "Observation"):
+        rows = REGISTRY[name].rows(clinic)
+        with counting_decryptions() as tally:
+            list(REGISTRY[name].stream(rows))
+        assert tally.count == rows.count(), name  # the answers, never the client's columns
