@@ -340,3 +340,35 @@ def test_the_demo_has_a_who_group_of_four_with_a_signed_note() -> None:
     session = group.sessions.get()
     assert session.status == GroupSession.Status.SIGNED
     assert MemberEntry.objects.filter(note__status=SessionNote.Status.SIGNED).count() == 4
+
+
+def test_a_facilitator_cannot_add_a_client_they_do_not_treat(
+    cast: SimpleNamespace, setup: SimpleNamespace
+) -> None:
+    from rapport.ipt.services import open_episode
+
+    client = cast.colleague_client  # the colleague's client, not the lead's
+    episode = open_episode(
+        client,
+        therapist=cast.colleague,
+        started_on=dt.date(2026, 9, 1),
+        variant=setup.group.variant,
+    )
+    url = reverse("groups:member_add", args=[setup.group.public_id])
+    refused = csrf_post(signed_in(cast.therapist), url, {"episode": episode.pk})
+    assert refused.status_code == 400
+    assert not Membership.objects.filter(episode=episode).exists()
+
+
+def test_a_supervisor_reads_the_group_but_writes_nothing(
+    cast: SimpleNamespace, setup: SimpleNamespace
+) -> None:
+    session = written_note(cast, setup)
+    http = signed_in(cast.supervisor)  # supervises the lead facilitator
+    page = http.get(reverse("groups:session", args=[session.public_id]))
+    assert page.status_code == 200
+    assert SHARED["themes"] in page.content.decode()
+    start = csrf_post(http, reverse("groups:session_start", args=[setup.group.public_id]))
+    sign = csrf_post(http, reverse("groups:session_sign", args=[session.public_id]), {})
+    assert start.status_code == sign.status_code == 403
+    assert GroupSession.objects.get(pk=session.pk).status == GroupSession.Status.DRAFT
