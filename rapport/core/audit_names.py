@@ -197,6 +197,9 @@ NAMES: dict[str, str] = {
     "measures.response.adopted": _("Self-screen filed under the new client"),
     "measures.alert.adopted": _("Safety alert filed under the new client"),
     "measures.alert.handed_over": _("Safety alert handed to the therapist"),
+    # Physical observations and medical-risk prompts (variants.md §5.4–§5.5)
+    "measures.observation.listed": _("Physical observations opened"),
+    "measures.observation.recorded": _("Physical observation recorded"),
     "measures.safety_plan.adopted": _("Safety plan filed under the new client"),
     "measures.flags.viewed": _("Outcome flags viewed"),
     "measures.schedule.updated": _("Questionnaire schedule changed"),

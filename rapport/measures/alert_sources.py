@@ -39,10 +39,18 @@ def is_questionnaire(alert: SafetyAlert) -> bool:
     return alert.source == SafetyAlert.Source.QUESTIONNAIRE
 
 
+def needs_referral(alert: SafetyAlert) -> bool:
+    """A medical-risk prompt (variants.md §5.4): acknowledged by a referral, not a
+    suicide-risk assessment."""
+    return alert.source == SafetyAlert.Source.MEDICAL
+
+
 def summary(alert: SafetyAlert) -> str:
     """One line naming what raised a non-questionnaire alert, without the client's words."""
     if alert.item == MOOD:
         return _("mood rating %(value)d in practice") % {"value": alert.value}
+    if needs_referral(alert):
+        return _("a physical observation past a medical-risk threshold")
     if alert.source == SafetyAlert.Source.MESSAGE:
         return _("words on the clinic's risk-phrase list in a secure message")
     return _("words on the clinic's risk-phrase list in practice")
@@ -53,6 +61,9 @@ def trigger(alert: SafetyAlert) -> dict[str, Any]:
     if alert.item == MOOD:
         question = _("Daily mood rating (0 = worst, 10 = best)")
         answer = str(alert.value)
+    elif needs_referral(alert):
+        question = _("Medical-risk thresholds and red flags (variants.md §5.4) [VERIFY]")
+        answer = _medical_findings(alert)
     else:
         question = _("Words on the clinic's risk-phrase list")
         answer = _("Found in the client's own words")
@@ -63,3 +74,18 @@ def trigger(alert: SafetyAlert) -> dict[str, Any]:
         "answer": answer,
         "summary": summary(alert),
     }
+
+
+def _medical_findings(alert: SafetyAlert) -> str:
+    """What the observation showed, recomputed from the stored observation (§5.4)."""
+    from rapport.measures import variant_safety  # safety rules read models; import late
+    from rapport.measures.models import PhysicalObservation
+
+    observation = PhysicalObservation.objects.filter(
+        public_id=alert.source_id, client_id=alert.client_id
+    ).first()
+    if observation is None:
+        return _("The observation is no longer available.")
+    found = variant_safety.flags_of(observation)
+    words = {variant_safety.RED: _("red"), variant_safety.AMBER: _("amber")}
+    return "; ".join(f"{flag.text} ({words[flag.level]})" for flag in found)

@@ -93,3 +93,40 @@ class AcknowledgeForm(forms.Form):
         data["risk_level"] = self.cleaned_data["risk_level"]
         data["follow_up_on"] = self.cleaned_data["follow_up_on"]
         return data
+
+
+class ReferralForm(forms.Form):
+    """Acknowledging a medical-risk prompt (variants.md §5.4): the referral made."""
+
+    action_taken = forms.CharField(
+        label=_("Referral for medical assessment"),
+        help_text=_(
+            "To whom (the responsible physician, GP or emergency department), when, and "
+            "what was agreed. Rapport records and prompts; it does not diagnose."
+        ),
+        max_length=MAX_TEXT,
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": MAX_TEXT}),
+        error_messages={"required": _("Say what referral was made.")},
+    )
+    follow_up_on = SaneDateField(
+        label=_("Follow-up date"),
+        help_text=_("Today or later."),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"required": _("Enter the follow-up date.")},
+    )
+
+    def __init__(self, *args: Any, today: date, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.today = today
+
+    def clean_follow_up_on(self) -> date:
+        day = self.cleaned_data["follow_up_on"]
+        if day < self.today:
+            raise ValidationError(_("The follow-up date must be today or later."))
+        return day
+
+    def referral(self) -> dict[str, Any]:
+        return {
+            "action_taken": self.cleaned_data["action_taken"].strip(),
+            "follow_up_on": self.cleaned_data["follow_up_on"],
+        }

@@ -8,4 +8,5 @@ from rapport.measures import invitations  # noqa: F401  (the questionnaire_invit
 from rapport.measures import panels as _panels  # noqa: F401  (safety alert banners)
 from rapport.measures import settings_risk_phrases as _phrases  # noqa: F401  (settings page group)
 from rapport.measures.views import charts as _charts  # noqa: F401  (client + dashboard panels)
+from rapport.measures.views import observations as _observations  # noqa: F401  (client panel)
 from rapport.measures.views import safety_plans as _plans  # noqa: F401  (client panel)

@@ -311,6 +311,8 @@ class SafetyAlert(AboutPerson):
         QUESTIONNAIRE = "questionnaire", _("Questionnaire")
         PRACTICE = "practice", _("Between-session practice")
         MESSAGE = "message", _("Secure message")
+        # variants.md §5.4: a physical observation past a medical-risk threshold.
+        MEDICAL = "medical", _("Physical observation (medical risk)")
 
     class RiskLevel(models.TextChoices):
         LOW = "low", _("Low")
@@ -511,3 +513,68 @@ class SelfCheck(AboutClient, ClinicKeyed):
     @property
     def positive(self) -> bool:
         return bool(self.reasons)
+
+
+class PhysicalObservation(AboutClient, ClinicKeyed):
+    """One set of physical observations of a client (variants.md §5.5).
+
+    Entered by the therapist from the clinic, the GP or the client's own report.
+    Past a medical-risk threshold of §5.4 it raises a ``SafetyAlert`` of source
+    ``medical`` (rapport.measures.variant_safety): a prompt to refer for medical
+    assessment that stays open until acknowledged. Never changed once recorded.
+    """
+
+    class Source(models.TextChoices):
+        CLINIC = "clinic", _("Measured at the clinic")
+        GP = "gp", _("From the GP or physician")
+        SELF_REPORT = "self_report", _("Reported by the client")
+
+    clinic_from = "client"
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    client = models.ForeignKey(
+        Client, on_delete=models.PROTECT, related_name="physical_observations"
+    )
+    observed_on = models.DateField(_("date observed"))
+    source = models.CharField(_("source"), max_length=12, choices=Source.choices)
+    weight_kg = models.DecimalField(
+        _("weight (kg)"), max_digits=5, decimal_places=1, null=True, blank=True
+    )
+    height_cm = models.DecimalField(
+        _("height (cm)"), max_digits=4, decimal_places=1, null=True, blank=True
+    )
+    pulse = models.PositiveSmallIntegerField(_("pulse (beats a minute)"), null=True, blank=True)
+    systolic_bp = models.PositiveSmallIntegerField(
+        _("systolic blood pressure (mmHg)"), null=True, blank=True
+    )
+    temperature_c = models.DecimalField(
+        _("temperature (°C)"), max_digits=3, decimal_places=1, null=True, blank=True
+    )
+    potassium = models.DecimalField(
+        _("potassium (mmol/L)"), max_digits=3, decimal_places=1, null=True, blank=True
+    )
+    # §5.4 red flags reported since the last observation.
+    syncope = models.BooleanField(_("fainting (syncope)"), default=False)
+    chest_pain = models.BooleanField(_("chest pain"), default=False)
+    blood_in_vomit = models.BooleanField(_("blood in vomit (haematemesis)"), default=False)
+    vomiting_and_laxatives = models.BooleanField(
+        _("vomiting and laxative misuse together"), default=False
+    )
+    low_fluid_intake = models.BooleanField(_("inadequate fluid intake"), default=False)
+    entered_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+
+    objects = ClientScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-observed_on", "-pk"]
+        indexes = [
+            models.Index(fields=["client", "observed_on", "id"], name="observation_client_order")
+        ]
+
+    def __str__(self) -> str:
+        return f"physical observation {self.public_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise TypeError("Observations are not changed: record a new one.")
+        super().save(*args, **kwargs)

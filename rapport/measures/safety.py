@@ -337,14 +337,43 @@ def acknowledge(
     plan = assessment["safety_plan"]
     if not safety_plans.may_rely_on(plan, alert):
         raise SafetyPlanRequired("a recent safety plan of the alert's person is required")
+    values = {name: assessment[name] for name in ACK_FIELDS}
+    # The old checkbox's column, kept true to its label for whoever still reads it.
+    values["safety_plan_updated"] = plan.change != plan.Change.REVIEWED
+    return _close(alert, values, by=by, acknowledged_in=acknowledged_in)
+
+
+# What acknowledging a medical-risk prompt writes (variants.md §5.4): the referral.
+REFERRAL_FIELDS = ["action_taken", "follow_up_on"]
+
+
+def acknowledge_referral(
+    alert: SafetyAlert,
+    referral: dict[str, Any],
+    *,
+    by: User,
+    acknowledged_in: uuid.UUID | None = None,
+) -> bool:
+    """Close a medical-risk prompt (source ``medical``) with the referral for medical
+    assessment made and its follow-up date; False if already done. Not a suicide-risk
+    assessment: a positive suicidality answer always has its own alert."""
+    if alert.source != SafetyAlert.Source.MEDICAL:
+        raise ValueError("only a medical-risk prompt is acknowledged by a referral")
+    values = {name: referral[name] for name in REFERRAL_FIELDS}
+    return _close(alert, values, by=by, acknowledged_in=acknowledged_in)
+
+
+def _close(
+    alert: SafetyAlert, values: dict[str, Any], *, by: User, acknowledged_in: uuid.UUID | None
+) -> bool:
+    """The one way an alert is closed (§5.1 step 4). The row is re-read under lock so an
+    escalation running at the same moment either happens before or sees it closed."""
     with transaction.atomic():
         current = SafetyAlert.objects.select_for_update().get(pk=alert.pk)
         if current.status != SafetyAlert.Status.OPEN:
             return False
-        for name in ACK_FIELDS:
-            setattr(current, name, assessment[name])
-        # The old checkbox's column, kept true to its label for whoever still reads it.
-        current.safety_plan_updated = plan.change != plan.Change.REVIEWED
+        for name, value in values.items():
+            setattr(current, name, value)
         current.acknowledged_in = acknowledged_in
         current.status = SafetyAlert.Status.ACKNOWLEDGED
         current.acknowledged_at = timezone.now()

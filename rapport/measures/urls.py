@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("rapport.measures.routes.administration")),
     path("", include("rapport.measures.routes.alerts")),
     path("", include("rapport.measures.routes.charts")),
+    path("", include("rapport.measures.routes.observations")),
     path("", include("rapport.measures.routes.safety_plans")),
     path("", include("rapport.measures.routes.self_checks")),
 ]

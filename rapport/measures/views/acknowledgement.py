@@ -16,8 +16,8 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from rapport.core import audit
-from rapport.measures import safety, safety_plans
-from rapport.measures.forms_alerts import AcknowledgeForm
+from rapport.measures import alert_sources, safety, safety_plans
+from rapport.measures.forms_alerts import AcknowledgeForm, ReferralForm
 from rapport.measures.forms_safety_plan import SafetyPlanForm, unchanged_message
 from rapport.measures.models import SafetyAlert, SafetyPlan
 from rapport.measures.safety_plans import Person, PlanConflict
@@ -44,7 +44,12 @@ class Acknowledgement:
     @classmethod
     def build(
         cls, alert: SafetyAlert, data: Any = None, *, initial: dict[str, Any] | None = None
-    ) -> Acknowledgement:
+    ) -> Acknowledgement | ReferralAcknowledgement:
+        """The acknowledgement the alert's source asks for: a medical-risk prompt is
+        acknowledged by its referral (variants.md §5.4), every other alert by a risk
+        assessment with a safety plan."""
+        if alert_sources.needs_referral(alert):
+            return ReferralAcknowledgement.build(alert, data)
         return cls(
             alert,
             AcknowledgeForm(data, initial=initial, today=timezone.localdate()),
@@ -98,3 +103,45 @@ class Acknowledgement:
 
     def context(self) -> dict[str, Any]:
         return {"alert": self.alert, "form": self.form, "plan_form": self.plan_form}
+
+
+@dataclass
+class ReferralAcknowledgement:
+    """A medical-risk prompt's acknowledgement: the referral for medical assessment."""
+
+    alert: SafetyAlert
+    form: ReferralForm
+    plan_form: None = None
+    referral: bool = True
+
+    @classmethod
+    def build(cls, alert: SafetyAlert, data: Any = None) -> ReferralAcknowledgement:
+        return cls(alert, ReferralForm(data, today=timezone.localdate()))
+
+    def is_valid(self) -> bool:
+        return self.form.is_valid()
+
+    def record_view(self, request: HttpRequest) -> None:
+        audit.record(request, "measures.alert.viewed", self.alert)
+
+    def save(
+        self,
+        request: HttpRequest,
+        *,
+        made_in: uuid.UUID | None = None,
+        acknowledged_in: uuid.UUID | None = None,
+    ) -> bool:
+        with transaction.atomic():
+            done = safety.acknowledge_referral(
+                self.alert, self.form.referral(), by=request.user, acknowledged_in=acknowledged_in
+            )
+            if done:
+                fields = [
+                    *safety.REFERRAL_FIELDS,
+                    *(["acknowledged_in"] if acknowledged_in else []),
+                ]
+                audit.record(request, "measures.alert.acknowledged", self.alert, fields=fields)
+        return done
+
+    def context(self) -> dict[str, Any]:
+        return {"alert": self.alert, "form": self.form, "plan_form": None, "referral": True}

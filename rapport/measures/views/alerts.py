@@ -138,6 +138,10 @@ def trigger_text(alert: SafetyAlert) -> dict[str, Any]:
     }
 
 
+def context_referral(alert: SafetyAlert) -> bool:
+    return alert_sources.needs_referral(alert)
+
+
 @alert_reader
 def alert_list(request: HttpRequest) -> HttpResponse:
     user = request.user
@@ -170,7 +174,11 @@ def alert_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     AlertNotification.objects.filter(
         alert=alert, recipient=request.user, seen_at__isnull=True
     ).update(seen_at=timezone.now())
-    context = {"alert": alert, "clinical": clinical}
+    context = {
+        "alert": alert,
+        "clinical": clinical,
+        "referral": alert_sources.needs_referral(alert),
+    }
     if clinical:
         context.update(
             trigger=trigger_text(alert),
@@ -196,7 +204,9 @@ def alert_acknowledge(request: HttpRequest, public_id: uuid.UUID) -> HttpRespons
     if request.method == "POST" and acknowledgement.is_valid():
         done = acknowledgement.save(request, made_in=alert.public_id)
         if done is not None:
-            if done:
+            if done and context_referral(alert):
+                messages.success(request, _("Referral recorded; the alert is acknowledged."))
+            elif done:
                 messages.success(request, _("Risk assessment recorded; the alert is acknowledged."))
             else:
                 messages.info(request, _("This alert has already been acknowledged."))
