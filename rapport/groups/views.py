@@ -365,6 +365,9 @@ def _save(request: HttpRequest, session: GroupSession) -> HttpResponse:
         )
     except services.Conflict as conflict:
         return _conflict_page(request, session, form, conflict)
+    except notes.NoteLocked as locked:  # a member's part was signed on its own page
+        messages.error(request, str(locked))
+        return render_note(request, session, form=form, status=409)
     _record_saved(request, session, changed, "saved")
     messages.success(request, _("Draft saved."))
     return redirect("groups:session", public_id=session.public_id)
@@ -426,6 +429,8 @@ def session_autosave(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse
         rows = conflict_rows(form, conflict.current, conflict.fields)
         audit.record(request, "groups.note.conflict", session, fields=conflict.fields)
         return conflict_fragment(request, rows, conflict.current)
+    except notes.NoteLocked as locked:  # a member's part was signed on its own page
+        return JsonResponse({"locked": True, "message": str(locked)}, status=409)
     _record_saved(request, session, changed, "autosaved")
     return JsonResponse({"version": session.version, "saved_at": saved_time(session.saved_at)})
 

@@ -372,3 +372,16 @@ def test_a_supervisor_reads_the_group_but_writes_nothing(
     sign = csrf_post(http, reverse("groups:session_sign", args=[session.public_id]), {})
     assert start.status_code == sign.status_code == 403
     assert GroupSession.objects.get(pk=session.pk).status == GroupSession.Status.DRAFT
+
+
+def test_a_member_part_signed_on_its_own_page_stops_the_group_autosave(
+    cast: SimpleNamespace, setup: SimpleNamespace
+) -> None:
+    session = written_note(cast, setup)
+    entry = MemberEntry.objects.get(session=session, membership=member(setup, "M1"))
+    SessionNote.objects.filter(pk=entry.note.pk).update(status=SessionNote.Status.SIGNED)
+    data = _form_data(session, setup) | {"M1-symptom_review": "Too late"}
+    url = reverse("groups:session_autosave", args=[session.public_id])
+    refused = csrf_post(signed_in(cast.therapist), url, data)
+    assert refused.status_code == 409
+    assert GroupSession.objects.get(pk=session.pk).version == session.version
