@@ -25,7 +25,7 @@ class GroupForm(forms.ModelForm):
         label=_("Co-facilitator"),
         queryset=User.objects.none(),
         required=False,
-        help_text=_("§3.1: two facilitators. Leave empty to add one later."),
+        help_text=_("§3.1: two facilitators. A co-facilitator adds their own clients."),
     )
 
     class Meta:
