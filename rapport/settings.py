@@ -116,6 +116,7 @@ INSTALLED_APPS = [
     "rapport.groups",  # Group IPT: groups, members, group session notes (docs/groups.md)
     "rapport.intake",
     "rapport.portal",
+    "rapport.rhythms",  # IPSRT: Social Rhythm Metric, daily mood, life events (docs/rhythms.md)
     "rapport.reports",
     "rapport.interop",  # FHIR API, bulk export, imports, full record (docs/fhir.md)
     "rapport.scale",  # synthetic practice-scale data for benchmarks (seed_scale)

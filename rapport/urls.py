@@ -10,8 +10,11 @@ urlpatterns = [
     # Public questionnaire links (signed, single-use): no sign-in.
     path("q/", include(("rapport.measures.routes.public", "questionnaires"))),
     path("episodes/", include("rapport.ipt.urls")),
+    path("episodes/", include("rapport.rhythms.urls")),
     path("groups/", include("rapport.groups.urls")),
     path("schedule/", include("rapport.scheduling.urls")),
+    # IPSRT's social rhythm diary: the client's in the portal, the episode's for staff.
+    path("portal/rhythms/", include("rapport.rhythms.portal_urls")),
     path("portal/", include("rapport.portal.urls")),
     path("reports/", include("rapport.reports.urls")),
     # The FHIR R4 API (API keys, no session) and its staff pages.

@@ -178,6 +178,18 @@ NAMES: dict[str, str] = {
     "ipt.practice.stopped": _("Between-session practice stopped"),
     "ipt.practice.viewed": _("Practice entries opened"),
     "ipt.practice.reviewed": _("Practice entries shown in a session note"),
+    # IPSRT's social rhythm diary (rapport/rhythms)
+    "rhythms.diary.viewed": _("Social rhythms opened"),
+    "rhythms.targets.set": _("Rhythm targets set"),
+    "rhythms.week.viewed": _("Rhythm diary week opened"),
+    "rhythms.week.saved": _("Rhythm diary week saved in session"),
+    "rhythms.mood.saved": _("Daily mood saved in session"),
+    "rhythms.event.added": _("Life event added in session"),
+    "portal.rhythms.viewed": _("Rhythms opened in the portal"),
+    "portal.rhythms.week_viewed": _("Rhythm diary week opened in the portal"),
+    "portal.rhythms.week_saved": _("Rhythm diary week saved in the portal"),
+    "portal.rhythms.mood_saved": _("Daily mood saved in the portal"),
+    "portal.rhythms.event_added": _("Life event added in the portal"),
     # Measures and safety
     "measures.response.entered": _("Questionnaire entered"),
     "measures.response.viewed": _("Questionnaire answers opened"),

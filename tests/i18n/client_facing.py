@@ -25,6 +25,13 @@ PREFIXES = (
     "rapport/measures/engine.py",
     "rapport/ipt/practice.py",  # the practice worksheets' questions, asked in the portal
     "rapport/scheduling/ics.py",  # the calendar file a client downloads
+    # IPSRT's rhythm diary in the portal: its pages, forms, activity names and chart words.
+    "rapport/rhythms/templates/rhythms/portal/",
+    "rapport/rhythms/templates/rhythms/shared/",
+    "rapport/rhythms/activities.py",
+    "rapport/rhythms/forms.py",
+    "rapport/rhythms/views_portal.py",
+    "rapport/rhythms/charts.py",
 )
 
 # Staff pages that sit beside client-facing ones.
