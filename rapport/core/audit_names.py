@@ -289,6 +289,7 @@ NAMES: dict[str, str] = {
     "groups.group.viewed": _("Group opened"),
     "groups.member.added": _("Member added to a group"),
     "groups.member.viewed": _("Group member's meeting form opened"),
+    "groups.member.left": _("Member left a group"),
     "groups.meeting.recorded": _("Individual meeting with a group member recorded"),
     "groups.series.booked": _("Group sessions booked"),
     "groups.note.started": _("Group note started"),

@@ -239,3 +239,11 @@ class AddendumForm(forms.Form):
         self.fields["part"].choices = [("shared", _("The shared part"))] + [
             (e.membership.code, _("%(code)s's part") % {"code": e.membership.code}) for e in rows
         ]
+
+
+class LeaveForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why the member left"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Kept encrypted with the membership; later group notes leave them out."),
+    )

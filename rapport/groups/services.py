@@ -17,6 +17,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from rapport.core.fields import sealed
 from rapport.core.versioning import update_if_current
 from rapport.groups.models import (
     Facilitator,
@@ -129,6 +130,14 @@ def active_members(group: TherapyGroup) -> Any:
     return group.members.exclude(
         status__in=[Membership.Status.DROPPED, Membership.Status.COMPLETED]
     ).select_related("episode__client", "episode__therapist")
+
+
+def leave(membership: Membership, reason: str) -> None:
+    """§3.4: the member leaves (dropped); later group notes leave them out."""
+    if not reason.strip():
+        raise GroupError(_("Say why the member left."), {"reason": _("Say why the member left.")})
+    left = Membership.objects.exclude(status=Membership.Status.DROPPED).filter(pk=membership.pk)
+    left.update(**sealed(membership, status=Membership.Status.DROPPED, exit_reason=reason))
 
 
 # --- the pre-group meeting ----------------------------------------------------------------

@@ -13,6 +13,7 @@ urlpatterns = [
     path("<uuid:public_id>/book/", views.book, name="book"),
     path("<uuid:public_id>/sessions/new/", views.session_start, name="session_start"),
     path("members/<uuid:public_id>/meeting/", views.meeting, name="meeting"),
+    path("members/<uuid:public_id>/leave/", views.member_leave, name="member_leave"),
     path("sessions/<uuid:public_id>/", views.session_note, name="session"),
     path("sessions/<uuid:public_id>/autosave/", views.session_autosave, name="session_autosave"),
     path("sessions/<uuid:public_id>/sign/", views.session_sign, name="session_sign"),

@@ -27,6 +27,7 @@ from rapport.groups.forms import (
     BookingForm,
     GroupForm,
     GroupNoteForm,
+    LeaveForm,
     MeetingForm,
     MemberForm,
 )
@@ -261,7 +262,23 @@ def meeting(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     status = 400 if form.is_bound else 200
     if not form.is_bound:
         audit.record(request, "groups.member.viewed", member)
-    return render(request, "groups/meeting.html", {"member": member, "form": form}, status=status)
+    context = {"member": member, "form": form, "leave_form": LeaveForm()}
+    return render(request, "groups/meeting.html", context, status=status)
+
+
+@require_POST
+@requires(Capability.EDIT_CLINICAL)
+def member_leave(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """§3.4: the member leaves the group, with the reason (encrypted)."""
+    member = get_membership(request, public_id, Capability.EDIT_CLINICAL)
+    form = LeaveForm(request.POST)
+    if form.is_valid():
+        services.leave(member, form.cleaned_data["reason"])
+        audit.record(request, "groups.member.left", member, fields=["status", "exit_reason"])
+        messages.success(request, _("%(code)s has left the group.") % {"code": member.code})
+        return redirect("groups:detail", public_id=member.group.public_id)
+    context = {"member": member, "form": MeetingForm(), "leave_form": form}
+    return render(request, "groups/meeting.html", context, status=400)
 
 
 # --- the group note -------------------------------------------------------------------------

@@ -49,6 +49,7 @@ EXPECTED = {
     "groups:book": Row(POST_ONLY, group),
     "groups:session_start": Row(POST_ONLY, group),
     "groups:meeting": Row(CLINICAL_WRITE, member),
+    "groups:member_leave": Row(POST_ONLY, member),
     "groups:session": Row(CLINICAL_READ, session),
     "groups:session_autosave": Row(POST_ONLY, session),
     "groups:session_sign": Row(POST_ONLY, session),

@@ -385,3 +385,19 @@ def test_a_member_part_signed_on_its_own_page_stops_the_group_autosave(
     refused = csrf_post(signed_in(cast.therapist), url, data)
     assert refused.status_code == 409
     assert GroupSession.objects.get(pk=session.pk).version == session.version
+
+
+def test_a_member_who_leaves_is_left_out_of_later_notes(
+    cast: SimpleNamespace, setup: SimpleNamespace
+) -> None:
+    signed_note(cast, setup)
+    leaving = member(setup, "M4")
+    url = reverse("groups:member_leave", args=[leaving.public_id])
+    http = signed_in(cast.colleague)
+    assert csrf_post(http, url, {"reason": "", "_confirmed": "1"}).status_code == 400
+    csrf_post(http, url, {"reason": "Moved to another city", "_confirmed": "1"})
+    leaving.refresh_from_db()
+    assert leaving.status == Membership.Status.DROPPED
+    assert leaving.exit_reason == "Moved to another city"
+    session = services.start_note(services.next_unnoted(setup.group), cast.therapist)
+    assert [e.membership.code for e in services.entries(session)] == ["M1", "M2", "M3"]
