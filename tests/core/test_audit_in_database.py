@@ -5,7 +5,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 
 from rapport.core import audit, audit_sql
 from rapport.core.models import AuditEvent
@@ -59,3 +59,44 @@ def test_both_checks_report_the_same_tampering(cast: SimpleNamespace, local: boo
 
 def test_the_database_check_is_offered_on_postgresql_only() -> None:
     assert audit_sql.available() == (connection.vendor == "postgresql")
+
+
+@on_postgresql
+@pytest.mark.parametrize("local", [False, True], ids=["in-database", "key-stays-local"])
+def test_a_sealed_value_emptied_to_null_is_reported(cast: SimpleNamespace, local: bool) -> None:
+    # The owner can drop NOT NULL; a NULL makes the SQL canonical text NULL, and an
+    # unknown comparison must count as a disagreement, never as a match.
+    events = _unusual(cast)
+    _sql("ALTER TABLE core_auditevent ALTER COLUMN object_id DROP NOT NULL", [])
+    _sql("UPDATE core_auditevent SET object_id = NULL WHERE id = %s", [events[0].pk])
+    report = _verify(*(("--key-stays-local",) if local else ()))
+    assert report.startswith("FAILED")
+    assert f"event #{events[0].pk} (position {events[0].seq}): contents edited" in report
+
+
+@on_postgresql
+def test_the_database_check_leaves_the_planner_settings_as_it_found_them(
+    cast: SimpleNamespace,
+) -> None:
+    _unusual(cast)
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW parallel_setup_cost")
+        before = cursor.fetchone()
+        with transaction.atomic():  # a caller's transaction: SET LOCAL would outlive the check
+            audit_sql.verify(cast.clinic.pk, 1, audit.GENESIS)
+            cursor.execute("SHOW parallel_setup_cost")
+            assert cursor.fetchone() == before
+
+
+@on_postgresql
+def test_a_row_wrong_in_both_passes_is_reported_once_with_its_real_neighbour(
+    cast: SimpleNamespace,
+) -> None:
+    events = _unusual(cast)
+    _sql("UPDATE core_auditevent SET prev_hash = %s WHERE id = %s", ["0" * 64, events[2].pk])
+    found = audit_sql.verify(cast.clinic.pk, 1, audit.GENESIS)
+    row = next(row for row in found.disagreements if row.pk == events[2].pk)
+    assert [r.pk for r in found.disagreements].count(events[2].pk) == 1
+    assert not row.as_sealed
+    assert row.before_hash == events[1].hash != row.prev_hash
+    assert found.head_seq == events[-1].seq
