@@ -3,6 +3,7 @@ and a stored response that says which form was used."""
 
 from __future__ import annotations
 
+import re
 from types import SimpleNamespace
 
 from django.test import Client as HttpClient
@@ -119,6 +120,10 @@ def test_booking_and_reminder_e_mails_use_the_client_s_language(cast: SimpleName
     message = reminders._message(first, cast.client.email, 120)
     assert message.subject == "Recordatorio de cita"
     assert "Le recordamos su cita" in message.body
+    # The day as Spanish writes it ("martes, 1 de diciembre de 2026"), not "martes 1 diciembre".
+    spanish_day = re.compile(r"\b[a-zé]+, \d{1,2} de [a-z]+ de \d{4}\b")
+    assert spanish_day.search(booked.text_body), booked.text_body
+    assert spanish_day.search(message.body), message.body
     for text in (booked.subject, booked.text_body, message.subject, message.body):
         assert cast.client.family_name not in text
         assert cast.client.given_name not in text

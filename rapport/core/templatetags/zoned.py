@@ -24,6 +24,7 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
+from rapport.core.dates import in_reader_language
 from rapport.core.zones import in_zone, zone_label
 
 register = template.Library()
@@ -60,7 +61,8 @@ def local_time(moment: dt.datetime | None, fmt: str = TIME_OF_DAY) -> str:
     if not isinstance(moment, dt.datetime):
         return ""
     local = _reader_time(moment)
-    return _time_element(local, f"{date_format(local, fmt)} {zone_label(local)}")
+    text = date_format(local, in_reader_language(fmt))
+    return _time_element(local, f"{text} {zone_label(local)}")
 
 
 @register.simple_tag
@@ -76,7 +78,7 @@ def time_range(start: dt.datetime | None, end: dt.datetime | None, fmt: str = TI
     if not isinstance(end, dt.datetime):
         return local_time(start, fmt)
     last = _reader_time(end)
-    start_text = date_format(first, fmt)
+    start_text = date_format(first, in_reader_language(fmt))
     end_fmt = TIME_OF_DAY if last.date() == first.date() else _OTHER_DAY
     if zone_label(first) != zone_label(last):
         start_text = f"{start_text} {zone_label(first)}"
