@@ -11,6 +11,7 @@ class IptConfig(AppConfig):
         from rapport.ipt import (  # noqa: F401  (their hooks)
             chart_phases,
             demo,
+            demo_family,
             demo_measures,
             panels,
             today,

@@ -48,6 +48,7 @@ NOTE_FIELDS = (
     "techniques",
     "dispute_stage",
     "between_session_plan",
+    "session_format",
     "open_alerts_reason",
 )
 AT_RISK = {SessionNote.Suicidality.PASSIVE, SessionNote.Suicidality.ACTIVE}

@@ -54,3 +54,18 @@ def withdraw_consent(consent: ConsentRecord) -> None:
 
 def remove_participant(person: Participant, *, by: Any) -> None:
     person.remove(by)
+
+
+def guardian_accounts(episode: Episode) -> Any:
+    """The client's live guardian portal accounts, which a participant may be linked to."""
+    from rapport.core.models import PortalRole
+    from rapport.portal.models import PortalAccount
+
+    return PortalAccount.objects.filter(
+        client=episode.client_id, role=PortalRole.GUARDIAN, revoked_at__isnull=True
+    ).order_by("invited_at", "pk")
+
+
+def link_portal_account(person: Participant, account: Any) -> None:
+    person.portal_account = account
+    person.save(update_fields=["portal_account"])

@@ -83,13 +83,69 @@ class MeasureDefault:
     note: Any = ""
 
 
+class SessionFormat(models.TextChoices):
+    """§2.2, §2.4: whom the therapist meets in a session of a family-based manual."""
+
+    PARENT_CHILD = "parent_child", _("Parent and child")
+    PARENT_ONLY = "parent_only", _("Parent only")
+    CHILD_ONLY = "child_only", _("Child only")
+
+
+# Who is in the room in each format; a note section needs all of its ``needs`` present.
+CHILD, PARENT = "child", "parent"
+FORMAT_PRESENT: dict[str, frozenset[str]] = {
+    SessionFormat.PARENT_CHILD: frozenset({CHILD, PARENT}),
+    SessionFormat.PARENT_ONLY: frozenset({PARENT}),
+    SessionFormat.CHILD_ONLY: frozenset({CHILD}),
+}
+
+
+class SectionKind(models.TextChoices):
+    """How the note holds a section: ``listed`` is only named on the manual's page (its
+    storage belongs to a later item), ``text`` and ``choice`` are fields of the note,
+    ``attendance`` is the participants' attendance for the session."""
+
+    LISTED = "listed", _("Listed")
+    TEXT = "text", _("Text")
+    CHOICE = "choice", _("Choice")
+    ATTENDANCE = "attendance", _("Attendance")
+
+
 @dataclass(frozen=True)
 class NoteSection:
-    """A section a variant adds to the session note (stored once items 3–6 are built)."""
+    """A section a variant adds to the session note."""
 
     code: str
     label: Any
     hint: Any = ""
+    kind: str = SectionKind.LISTED
+    # Who must be in the session for the section to apply (FORMAT_PRESENT); () = always.
+    needs: tuple[str, ...] = ()
+    choices: tuple[tuple[str, Any], ...] = ()
+
+    @property
+    def stored(self) -> bool:
+        return self.kind in (SectionKind.TEXT, SectionKind.CHOICE)
+
+    def applies(self, session_format: str) -> bool:
+        present = FORMAT_PRESENT.get(session_format)
+        return present is None or set(self.needs) <= present
+
+
+@dataclass(frozen=True)
+class PlannedSession:
+    """One row of a manual's session plan: its topic, usual format and note sections."""
+
+    topic: Any
+    session_format: str = ""
+    sections: tuple[str, ...] = ()
+
+    def __str__(self) -> str:
+        return str(self.topic)
+
+    @property
+    def format_label(self) -> str:
+        return str(SessionFormat(self.session_format).label) if self.session_format else ""
 
 
 @dataclass(frozen=True)
@@ -125,6 +181,9 @@ class VariantDefinition:
     techniques: tuple[str, ...] = tuple(Technique.values)
     note_sections: tuple[NoteSection, ...] = ()
     session_plan: tuple[Any, ...] = ()
+    # The formats a session may take (FB-IPT: parent and child, parent only, child only).
+    session_formats: tuple[str, ...] = ()
+    format_note: Any = ""
     termination: tuple[Any, ...] = ()
     maintenance: tuple[Any, ...] = ()
     safety: tuple[Any, ...] = ()
@@ -177,6 +236,34 @@ class VariantDefinition:
 
     def technique_choices(self) -> list[tuple[str, str]]:
         return [(code, str(Technique(code).label)) for code in self.techniques]
+
+    def planned_session(self, number: int) -> PlannedSession | None:
+        """The plan's row for session ``number`` (1-based), if the manual has a plan."""
+        if 1 <= number <= len(self.session_plan):
+            row = self.session_plan[number - 1]
+            return row if isinstance(row, PlannedSession) else PlannedSession(row)
+        return None
+
+    def format_choices(self) -> list[tuple[str, str]]:
+        return [(code, str(SessionFormat(code).label)) for code in self.session_formats]
+
+    def default_format(self, number: int) -> str:
+        row = self.planned_session(number)
+        if row and row.session_format:
+            return row.session_format
+        return self.session_formats[0] if self.session_formats else ""
+
+    def sections_for(self, number: int, session_format: str = "") -> list[NoteSection]:
+        """The note sections of session ``number`` in ``session_format``: the plan's row
+        names them (every section when it names none), the format drops those it lacks
+        the people for."""
+        row = self.planned_session(number)
+        codes = set(row.sections) if row and row.sections else None
+        return [
+            section
+            for section in self.note_sections
+            if (codes is None or section.code in codes) and section.applies(session_format)
+        ]
 
     def default_planned(self, *, phq9: int | None, clinician_severe: bool) -> int:
         if self.severe_sessions and (
@@ -314,6 +401,7 @@ IPT_A = VariantDefinition(
             "participants",
             _("Who attended"),
             _("Parent or guardian present, and the segments they joined."),
+            kind=SectionKind.ATTENDANCE,
         ),
     ),
     measures=(
@@ -353,6 +441,14 @@ IPT_A = VariantDefinition(
 
 # FB-IPT (§2) ---------------------------------------------------------------------
 
+FB_SEGMENTS = ("joint_checkin", "child_alone", "caregiver_alone", "participants")
+
+
+def _fb(topic: Any, *extra: str) -> PlannedSession:
+    """An FB-IPT session: parent and child, in the §2.4 segments, plus ``extra`` sections."""
+    return PlannedSession(topic, SessionFormat.PARENT_CHILD, FB_SEGMENTS + extra)
+
+
 FB_IPT = VariantDefinition(
     code=Variant.FAMILY_BASED,
     cites="variants.md §2",
@@ -391,32 +487,85 @@ FB_IPT = VariantDefinition(
             _("End, maintenance in a group or individually, or more intensive treatment."),
         ),
     ),
+    session_formats=tuple(SessionFormat.values),
+    format_note=_(
+        "Child and parent take part in every session, in segments: a joint check-in, then "
+        "time with each (§2.2, §8). A session held with the parent only or the child only "
+        "is recorded as such. Which sessions the manual holds with one of them only is not "
+        "in the specification [VERIFY against Dietz 2018]."
+    ),
     note_sections=(
-        NoteSection("joint_checkin", _("Joint check-in"), _("Child and parent, on symptoms.")),
-        NoteSection("child_alone", _("Time with the child")),
-        NoteSection("caregiver_alone", _("Time with the parent")),
-        NoteSection("dyadic_skills", _("Dyadic skills (optional)")),
+        NoteSection(
+            "joint_checkin",
+            _("Joint check-in"),
+            _("Child and parent together, on depressive symptoms (§2.2)."),
+            kind=SectionKind.TEXT,
+            needs=(CHILD, PARENT),
+        ),
+        NoteSection(
+            "child_alone",
+            _("Time with the child"),
+            kind=SectionKind.TEXT,
+            needs=(CHILD,),
+        ),
+        NoteSection(
+            "caregiver_alone",
+            _("Time with the parent"),
+            kind=SectionKind.TEXT,
+            needs=(PARENT,),
+        ),
+        NoteSection(
+            "dyadic_skills",
+            _("Dyadic skills (optional)"),
+            _("The skill practised together, and the role play (§2.2, §2.4)."),
+            kind=SectionKind.TEXT,
+            needs=(CHILD, PARENT),
+        ),
         NoteSection(
             "interpersonal_experiment",
-            _("Interpersonal experiment (sessions 10–11)"),
-            _("Target peer, situation, planned script, outcome."),
+            _("Interpersonal experiment"),
+            _("Target peer, situation, planned script, outcome (§2.4)."),
+            kind=SectionKind.TEXT,
+            needs=(CHILD,),
+        ),
+        NoteSection(
+            "next_steps",
+            _("Next steps after the course"),
+            _("Decided in session 12 (§2.2, §2.4)."),
+            kind=SectionKind.CHOICE,
+            choices=(
+                ("end", _("End treatment")),
+                ("maintenance_group", _("Maintenance in a group")),
+                ("maintenance_individual", _("Individual maintenance")),
+                ("more_intensive", _("More intensive treatment")),
+            ),
+        ),
+        NoteSection(
+            "participants",
+            _("Who attended"),
+            _("The parent present, and the segments they joined."),
+            kind=SectionKind.ATTENDANCE,
         ),
     ),
+    # §2.2 topics (manual chapter titles); §2.4 segments; §8: parent and child every session.
     session_plan=(
-        _("Introducing FB-IPT and the mood thermometer"),
-        _("Closeness circle and parenting challenges"),
-        _("Interpersonal inventory"),
-        _("Parent tips"),
-        _("Formulating the problem area and treatment contract"),
-        _("Tween tips and “use good timing”"),
-        _("“Give to get”"),
-        _("“‘I feel’ statements”"),
-        _("“Have a few solutions in mind”"),
-        _("Interpersonal experiments"),
-        _("Interpersonal experiments"),
-        _("Planning for the end"),
-        _("Early warning signs of recurrence"),
-        _("Reviewing progress and goodbye"),
+        _fb(_("Introducing FB-IPT and the mood thermometer")),
+        _fb(_("Closeness circle and parenting challenges")),
+        _fb(_("Interpersonal inventory")),
+        _fb(_("Parent tips")),
+        _fb(_("Formulating the problem area and treatment contract")),
+        _fb(_("Tween tips and “use good timing”"), "dyadic_skills"),
+        _fb(_("“Give to get”"), "dyadic_skills"),
+        _fb(_("“‘I feel’ statements”"), "dyadic_skills"),
+        _fb(
+            _("“Have a few solutions in mind”: problem solving, compromise, negotiation"),
+            "dyadic_skills",
+        ),
+        _fb(_("Interpersonal experiments"), "dyadic_skills", "interpersonal_experiment"),
+        _fb(_("Interpersonal experiments"), "dyadic_skills", "interpersonal_experiment"),
+        _fb(_("Planning for the end"), "next_steps"),
+        _fb(_("Early warning signs of recurrence")),
+        _fb(_("Reviewing progress and goodbye")),
     ),
     measures=(
         MeasureDefault("mood_thermometer", _("Mood thermometer"), When.EVERY_SESSION),
@@ -440,6 +589,7 @@ FB_IPT = VariantDefinition(
     verify=(
         _("Weeks of the course, session length and the mood thermometer's scale."),
         _("SMFQ: permission to embed its wording, and the default cut-off."),
+        _("Which sessions the manual holds with the parent only or the child only."),
     ),
 )
 

@@ -30,6 +30,7 @@ from rapport.ipt.catalogue import ProblemArea
 from rapport.ipt.models import ClientSummary, Contract, Episode, Goal
 from rapport.measures import safety_plans
 from rapport.measures.models import SafetyPlan
+from rapport.portal import participant_sharing
 from rapport.portal.access import portal_client, portal_view
 from rapport.portal.due import DueItem, due_source
 
@@ -62,6 +63,11 @@ def visible_parts(user: Any, episode: Episode | None) -> frozenset[str]:
         return ALL_PARTS if episode is not None else frozenset({SAFETY_PLAN})
     if episode is None:
         return frozenset()  # sharing is the therapist's choice within a course
+    person = participant_sharing.linked_participant(user, episode)
+    if person is not None:
+        # variants.md §1.4/§1.6: what the therapist agreed to share with this person,
+        # read from their participant record on the episode (none once removed).
+        return participant_sharing.parts_for(person)
     shared = {
         SUMMARY: episode.guardian_sees_summary,
         CONTRACT: episode.guardian_sees_contract,

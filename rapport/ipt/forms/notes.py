@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from rapport.core.inputs import sane_formfield
 from rapport.core.widgets import RadioSelect
-from rapport.ipt import catalogue, variants
+from rapport.ipt import catalogue, family, variants
 from rapport.ipt.catalogue import ProblemArea
 from rapport.ipt.models import Addendum, FidelityRating, SessionNote
 from rapport.ipt.notes import NOTE_FIELDS
@@ -74,19 +74,68 @@ class SessionNoteForm(forms.ModelForm):
             episode.secondary_problem_area,
         ):
             del self.fields["dispute_stage"]
+        self._manual_sections(variants.of(episode))
+
+    def _manual_sections(self, definition: variants.VariantDefinition) -> None:
+        """variants.md §2.4: the session's format and the manual's sections for it."""
+        if definition.session_formats:
+            self.fields["session_format"] = forms.ChoiceField(
+                label=_("Session format"),
+                choices=definition.format_choices(),
+                widget=RadioSelect,
+                help_text=family.FORMAT_HELP,
+                required=False,
+            )
+            self.initial["session_format"] = family.session_format(self.instance)
+        else:
+            del self.fields["session_format"]
+        self.section_names = family.add_section_fields(self, self.instance)
+
+    @property
+    def section_fields(self) -> list[Any]:
+        return [self[name] for name, _code in self.section_names]
 
     @property
     def note_values(self) -> dict[str, Any]:
-        return {
+        sections = dict(self.section_names)
+        values = {
             name: self.cleaned_data[name]
             for name in self.fields
-            if name != "version" and not self._omitted(name)
+            if name != "version" and name not in sections and not self._omitted(name)
         }
+        submitted = {
+            code: self.cleaned_data[name]
+            for name, code in self.section_names
+            if not self.fields[name].widget.value_omitted_from_data(
+                self.data, self.files, self.add_prefix(name)
+            )
+        }
+        merged = family.merged_sections(self.instance.sections, submitted)
+        if merged != (self.instance.sections or {}):
+            values["sections"] = merged
+        return values
+
+    def conflict_names(self, names: list[str], current: SessionNote) -> list[str]:
+        """The changed fields a conflict names, the manual's sections one by one."""
+        found = [name for name in names if name != "sections"]
+        if "sections" in names:
+            found += [
+                name
+                for name, _code in self.section_names
+                if self.stored_value(current, name) != (self.cleaned_data.get(name) or "")
+            ]
+        return found
+
+    def stored_value(self, current: SessionNote, name: str) -> Any:
+        code = dict(self.section_names).get(name)
+        if code is None:
+            return getattr(current, name)
+        return (current.sections or {}).get(code, "")
 
     def _omitted(self, name: str) -> bool:
         """The reason for leaving an alert open is on the page only while one is open (or
         a reason was given): a page without it says nothing about it, so nothing is cleared."""
-        if name != "open_alerts_reason":
+        if name not in ("open_alerts_reason", "session_format"):
             return False
         widget = self.fields[name].widget
         return widget.value_omitted_from_data(self.data, self.files, self.add_prefix(name))

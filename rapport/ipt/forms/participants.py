@@ -179,3 +179,24 @@ class AttendanceForm(forms.Form):
             }
             for person, _fields in self.people
         }
+
+
+class PortalLinkForm(forms.Form):
+    """Which guardian portal account reads this participant's sharing (docs/portal.md)."""
+
+    portal_account = forms.ChoiceField(
+        label=_("Portal account"),
+        required=False,
+        help_text=_("The guardian's portal shows what this person may be told."),
+    )
+
+    def __init__(self, *args: Any, accounts: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.accounts = {str(account.public_id): account for account in accounts}
+        self.fields["portal_account"].choices = [("", _("Not linked"))] + [
+            (key, f"{account.name} ({account.relationship})")
+            for key, account in self.accounts.items()
+        ]
+
+    def clean_portal_account(self) -> Any:
+        return self.accounts.get(self.cleaned_data["portal_account"])

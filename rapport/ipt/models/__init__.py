@@ -6,6 +6,7 @@ from rapport.ipt.models.episodes import (
     EpisodeTask,
     Goal,
 )
+from rapport.ipt.models.family import CaregiverContact, ResponseRespondent
 from rapport.ipt.models.inventory import ClosenessRating, InventoryPerson, TimelineEvent
 from rapport.ipt.models.notes import (
     Addendum,
@@ -27,6 +28,7 @@ from rapport.ipt.models.variants import VariantChange
 
 __all__ = [
     "Addendum",
+    "CaregiverContact",
     "ClientSummary",
     "ClosenessRating",
     "ConfidentialityAgreement",
@@ -47,6 +49,7 @@ __all__ = [
     "PracticeEntry",
     "PracticeKind",
     "ProcessNote",
+    "ResponseRespondent",
     "SessionNote",
     "TimelineEvent",
     "VariantChange",

@@ -10,11 +10,12 @@ from django.db import models
 from django.db.models import Count, Max, Q
 from django.utils.translation import gettext_lazy as _
 
-from rapport.core.fields import EncryptedTextField
+from rapport.core.fields import EncryptedJSONField, EncryptedTextField
 from rapport.core.models import ClinicKeyed, ClinicKeyedQuerySet, User
 from rapport.ipt.catalogue import DisputeStage, Phase, Technique
 from rapport.ipt.models.base import EpisodeScopedQuerySet, PublicModel
 from rapport.ipt.models.episodes import Episode, SessionAttendance
+from rapport.ipt.variants import SessionFormat
 
 # What a list of notes prints; everything else (all the encrypted text) stays in the database.
 LISTED = ("public_id", "episode_id", "number", "held_on", "phase", "attendance", "status")
@@ -94,6 +95,12 @@ class SessionNote(ClinicKeyed, PublicModel):
         _("dispute stage"), max_length=20, choices=DisputeStage.choices, blank=True
     )
     between_session_plan = EncryptedTextField(_("between-session plan"))
+    # variants.md §2.4: whom the session was held with (manuals with session formats), and
+    # the manual's own note sections, {section code: text or choice} (variants.NoteSection).
+    session_format = models.CharField(
+        _("session format"), max_length=20, choices=SessionFormat.choices, blank=True
+    )
+    sections = EncryptedJSONField(null=True, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
     version = models.PositiveIntegerField(default=1)
     saved_at = models.DateTimeField(auto_now=True)

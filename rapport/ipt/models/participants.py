@@ -37,6 +37,16 @@ class Participant(ClinicKeyed, SoftRemovable, PublicModel):
     may_receive_progress = models.BooleanField(_("general progress"), default=False)
     may_receive_scores = models.BooleanField(_("scores the client agrees to share"), default=False)
     may_receive_safety_plan = models.BooleanField(_("the safety plan"), default=False)
+    # The portal account through which this person reads what is shared with them
+    # (docs/portal.md "guardian"): the portal reads the sharing above, not a copy.
+    portal_account = models.ForeignKey(
+        "portal.PortalAccount",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="participants",
+        verbose_name=_("portal account"),
+    )
     added_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 

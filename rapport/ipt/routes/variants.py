@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from rapport.ipt.views import participants, variants
+from rapport.ipt.views import family, participants, variants
 
 urlpatterns = [
     path("<uuid:public_id>/manual/", variants.variant, name="variant"),
@@ -18,6 +18,11 @@ urlpatterns = [
         participants.participant_remove,
         name="participant_remove",
     ),
+    path(
+        "<uuid:public_id>/participants/<uuid:participant_id>/portal/",
+        participants.participant_portal,
+        name="participant_portal",
+    ),
     path("<uuid:public_id>/consents/add/", participants.consent_add, name="consent_add"),
     path(
         "<uuid:public_id>/consents/<uuid:consent_id>/withdraw/",
@@ -28,6 +33,11 @@ urlpatterns = [
         "<uuid:public_id>/confidentiality/",
         participants.confidentiality_record,
         name="confidentiality_record",
+    ),
+    path(
+        "<uuid:public_id>/parent-contacts/",
+        family.caregiver_contacts,
+        name="caregiver_contacts",
     ),
     path(
         "notes/<uuid:public_id>/participants/",

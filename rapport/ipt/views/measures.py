@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 
 from rapport.core import audit
 from rapport.core.access import Capability, requires
-from rapport.ipt import chart_phases, variants
+from rapport.ipt import chart_phases, family, variants
 from rapport.ipt import services as episode_services
 from rapport.ipt.catalogue import ProblemArea
 from rapport.ipt.models import Episode
@@ -297,16 +297,27 @@ def enter(request: HttpRequest, public_id: uuid.UUID, code: str) -> HttpResponse
         request.POST or None,
         initial={"session_number": next_session(episode, context["sessions_held"])},
     )
+    # variants.md §2.3: a parent-report questionnaire records which parent answered it.
+    respondent_form = family.respondent_form(instrument, episode, request.POST or None)
     if request.method == "POST":
         built = forms.sections([code], request.POST)
         # Unanswered questions with a safety answer: stored incomplete, alerted, completed
         # later (safety.md §5.1); anything else invalid stores nothing.
-        if number_form.is_valid() and forms.verdict(built) != forms.ERRORS:
+        respondent_ok = respondent_form is None or respondent_form.is_valid()
+        if number_form.is_valid() and respondent_ok and forms.verdict(built) != forms.ERRORS:
             session_number = number_form.cleaned_data["session_number"]
-            return _record_in_session(request, episode, built[0], session_number, context)
+            return _record_in_session(
+                request,
+                episode,
+                built[0],
+                session_number,
+                context,
+                respondent=respondent_form.cleaned_data["answered_by"] if respondent_form else None,
+            )
     else:
         built = forms.sections([code])
     context.update(
+        respondent_form=respondent_form,
         sections=built,
         has_errors=forms.has_errors(built),
         form=number_form,
@@ -364,6 +375,7 @@ def _record_in_session(
     context: dict[str, Any],
     *,
     completes: Response | None = None,
+    respondent: Any = None,
 ) -> HttpResponse:
     instrument = section.instrument
     mode = Response.Mode.CLINICIAN_RATED if instrument.clinician_rated else Response.Mode.IN_SESSION
@@ -381,6 +393,11 @@ def _record_in_session(
                 allow_incomplete=True,
             )
             audit.record(request, "measures.response.entered", response, fields=["answers"])
+            if respondent is not None:
+                family.record_respondent(response, respondent, by=request.user)
+                audit.record(
+                    request, "ipt.response_respondent.recorded", episode, fields=["participant"]
+                )
             if completes is not None and completes.invitation is not None:
                 # Begun on a link: once nothing remains, the link closes (410).
                 invitations.close_if_finished(completes.invitation)

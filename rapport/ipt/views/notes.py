@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from rapport.core import audit
 from rapport.core.access import Capability, requires
 from rapport.core.zones import in_zone, zone_label
-from rapport.ipt import catalogue, variants
+from rapport.ipt import catalogue, family, variants
 from rapport.ipt import notes as service
 from rapport.ipt.catalogue import Phase
 from rapport.ipt.forms.notes import AddendumForm, FidelityForm, ReviewForm, SessionNoteForm
@@ -182,6 +182,8 @@ def render_note(
         fidelity_form=fidelity_form,
         review_form=review_form,
         can_add_addendum=context["can_edit"] and note.is_locked,
+        # variants.md §2.4: the manual's plan, format and sections for this session.
+        **family.note_context(note),
         # safety.md §5.1 step 5: open alerts stay on every note until acknowledged, and
         # the risk section offers to acknowledge them from the note (issue 8 item 4).
         **risk_context(request, note, editable=editable),
@@ -250,14 +252,15 @@ def _raw(value: Any) -> list[str]:
 def conflict_rows(form: Any, current: Any, names: list[str], yours: dict) -> list[dict]:
     """Per field: your text and theirs, both kept (DESIGN.md: never a silent overwrite)."""
     rows = []
-    for name in names:
-        theirs = getattr(current, name)
+    for name in form.conflict_names(names, current):
+        theirs = form.stored_value(current, name)
+        mine = yours[name] if name in yours else form.cleaned_data.get(name)
         rows.append(
             {
                 "name": name,
                 "label": form[name].label,
                 "input_id": form[name].id_for_label,
-                "yours": _display(form, name, yours.get(name)),
+                "yours": _display(form, name, mine),
                 "theirs": _display(form, name, theirs),
                 "theirs_values": json.dumps(_raw(theirs)),
             }

@@ -27,6 +27,7 @@ from rapport.ipt.forms.participants import (
     ConfidentialityForm,
     ConsentForm,
     ParticipantForm,
+    PortalLinkForm,
 )
 from rapport.ipt.models import (
     ConsentRecord,
@@ -76,6 +77,25 @@ def participant_remove(
     messages.success(
         request, _("Participant removed. Their attendance and consents stay on record.")
     )
+    return redirect("ipt:participants", public_id=episode.public_id)
+
+
+@require_POST
+@requires(Capability.EDIT_CLINICAL)
+def participant_portal(
+    request: HttpRequest, public_id: uuid.UUID, participant_id: uuid.UUID
+) -> HttpResponse:
+    """Link a guardian's portal account to this person: the portal then reads what the
+    therapist agreed to share with them from this record (docs/portal.md "guardian")."""
+    episode = get_episode(request, public_id, Capability.EDIT_CLINICAL, without_text=True)
+    person = get_object_or_404(Participant, episode=episode, public_id=participant_id)
+    form = PortalLinkForm(request.POST, accounts=list(service.guardian_accounts(episode)))
+    if not form.is_valid():
+        messages.error(request, _("Choose one of this client's guardian portal accounts."))
+        return redirect("ipt:participants", public_id=episode.public_id)
+    service.link_portal_account(person, form.cleaned_data["portal_account"])
+    audit.record(request, "ipt.participant.portal_linked", episode, fields=["portal_account"])
+    messages.success(request, _("Portal link saved."))
     return redirect("ipt:participants", public_id=episode.public_id)
 
 
@@ -159,6 +179,16 @@ def _page(
     request: HttpRequest, episode: Episode, *, status: int = 200, **forms: Any
 ) -> HttpResponse:
     people = list(episode.participants.all())
+    accounts = list(service.guardian_accounts(episode))
+    linked = {str(account.pk): str(account.public_id) for account in accounts}
+    links = [
+        PortalLinkForm(
+            accounts=accounts,
+            initial={"portal_account": linked.get(str(person.portal_account_id), "")},
+            auto_id=f"id_{person.public_id}_%s",
+        )
+        for person in people
+    ]
     consents = list(episode.consents.select_related("signer", "recorded_by"))
     notes = list(SessionNote.objects.filter(episode=episode).listed()[:NOTES_SHOWN])
     present = _present_by_note(notes)
@@ -168,6 +198,8 @@ def _page(
         "participants",
         definition=variants.of(episode),
         people=people,
+        people_links=list(zip(people, links, strict=True)),
+        has_guardian_accounts=bool(accounts),
         consents=consents,
         agreement=service.current_agreement(episode),
         sessions=[(note, present.get(note.pk, [])) for note in notes],

@@ -36,5 +36,6 @@ from rapport.measures.instruments import (  # noqa: E402, F401
     phq9,
     phqa,
     scoff,
+    smfq,
     whodas12,
 )
