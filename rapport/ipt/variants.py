@@ -804,15 +804,39 @@ IPT_ED = VariantDefinition(
             _("Named before treatment starts (§5.4)."),
         ),
     ),
+    area_note=_(
+        "After stage 1, problem-area work as in IPT for depression (§5.1); the eating "
+        "disorder itself is not addressed directly in IPT-BN (§5.2)."
+    ),
     note_sections=(
         NoteSection(
             "binge_link",
             _("Binge ↔ interpersonal event"),
             _("Only when the episode links symptoms to interpersonal events (§5.2)."),
         ),
+        NoteSection(
+            "medical_monitoring",
+            _("Medical monitoring"),
+            _(
+                "Physical observations and red flags since the last session, and any "
+                "referral for medical assessment (§5.4). Rapport prompts; it does not diagnose."
+            ),
+        ),
     ),
     measures=(
-        MeasureDefault("edds", _("EDDS"), When.INTAKE_MID_END_FOLLOW_UP),
+        MeasureDefault(
+            "edds",
+            _("EDDS"),
+            When.INTAKE_MID_END_FOLLOW_UP,
+            note=_("Free, but its wording and scoring are not in the specification [VERIFY]."),
+        ),
+        MeasureDefault(
+            "scoff",
+            _("SCOFF screen"),
+            When.START_AND_END,
+            optional=True,
+            note=_("Licensed-content form (values only); licence [VERIFY] (§5.3)."),
+        ),
         MeasureDefault("eating_log", _("Eating-behaviour log"), When.EVERY_SESSION),
         MeasureDefault("phq9", PHQ9, When.EVERY_FOURTH, note=_("Every 2–4 sessions.")),
         MeasureDefault("edeq", _("EDE-Q"), When.INTAKE_MID_END_FOLLOW_UP, optional=True),
@@ -820,13 +844,19 @@ IPT_ED = VariantDefinition(
     termination=(_("Measures at the end and at follow-up (§5.5)."),),
     maintenance=PROTOCOL_MAINTENANCE,
     safety=(
-        _("Medical-risk red flags prompt a referral for medical review (§5.4)."),
+        _(
+            "Medical-risk red flags prompt a referral for medical review (§5.4): record weight, "
+            "pulse, blood pressure, temperature, potassium and red flags on the client's "
+            "physical observations; past a threshold an alert stays open until the referral "
+            "is recorded."
+        ),
         _("Suicide risk is elevated (safety.md)."),
     ),
     verify=(
         _("Every medical-risk threshold, against MEED."),
         _("Whether linking binges to interpersonal triggers in session is allowed."),
         _("Licences of EDE-Q, EDE-QS and SCOFF."),
+        _("EDDS wording and scoring (not given by the specification)."),
     ),
 )
 
@@ -851,16 +881,54 @@ IPT_PTSD = VariantDefinition(
     problem_areas=(ProblemArea.GRIEF, ProblemArea.ROLE_DISPUTE, ProblemArea.ROLE_TRANSITION),
     area_note=_("Interpersonal deficits is deleted as a focus (§6.1)."),
     techniques=(*Technique.values, Technique.AFFECTIVE_REATTUNEMENT),
+    initial_tasks=(
+        _task(
+            "index_trauma",
+            _("Index trauma recorded as context"),
+            _("Type, date or period, interpersonal or not; never a trauma narrative (§6.5)."),
+        ),
+        _task(
+            "violence_asked",
+            _("Ongoing violence asked about"),
+            _(
+                "If there is ongoing violence (e.g. from a partner): a safety plan, and "
+                "reminders a perpetrator could see on a shared device turned off (§6.4)."
+            ),
+        ),
+    ),
     note_sections=(
         NoteSection(
             "affect",
             _("Affect identified and linked to an interpersonal situation"),
             _("No trauma narrative, exposure hierarchy or distress ratings (§6.1)."),
         ),
+        NoteSection(
+            "trust",
+            _("Trust in the people of the inventory"),
+            _(
+                "Trusted, not yet, or unsafe; interpersonal hypervigilance, mistrust and "
+                "withdrawal as the targets (§6.1, §6.5)."
+            ),
+        ),
     ),
     measures=(
-        MeasureDefault("pcl5", _("PCL-5"), When.EVERY_SECOND, note=_("And at intake and end.")),
+        MeasureDefault(
+            "pcl5",
+            _("PCL-5"),
+            When.EVERY_SESSION,
+            note=_(
+                "Every 2 sessions or weekly, at intake and at the end (§6.5): the schedule "
+                "gives it weekly. Cut-off 33; a change of 10 points is clinically meaningful."
+            ),
+        ),
         PHQ9_EVERY_SESSION,
+        MeasureDefault(
+            "pcptsd5",
+            _("PC-PTSD-5 screen"),
+            When.START_AND_END,
+            optional=True,
+            note=_("Licensed-content form until its licence is confirmed [VERIFY] (§6.3)."),
+        ),
         MeasureDefault("caps5", _("CAPS-5 score"), When.START_AND_END, optional=True),
     ),
     maintenance=PROTOCOL_MAINTENANCE,
@@ -868,7 +936,10 @@ IPT_PTSD = VariantDefinition(
         _("PTSD carries elevated suicide risk: safety.md rules (§6.4)."),
         _("Ongoing violence: safety-planning checklist (§6.4)."),
     ),
-    verify=(_("LOINC code of the PCL-5."),),
+    verify=(
+        _("LOINC code of the PCL-5."),
+        _("Licences of the PC-PTSD-5 and the CAPS-5."),
+    ),
 )
 
 IPT_SAD = VariantDefinition(
@@ -887,7 +958,11 @@ IPT_SAD = VariantDefinition(
     termination_sessions=catalogue.DEFAULT_TERMINATION_SESSIONS,
     phase_note=_("14-week course (§6.2); phase split as standard IPT (protocol §1.2)"),
     area_labels={ProblemArea.INTERPERSONAL_DEFICITS: _("Role insecurity")},
-    area_note=_("Interpersonal deficits is relabelled role insecurity (§6.2)."),
+    area_note=_(
+        "Interpersonal deficits is relabelled role insecurity: latent abilities held back by "
+        "social anxiety. Role transition is the most common focus, then role dispute; grief "
+        "is rare. An optional “therapeutic role transition” framing (§6.2)."
+    ),
     measures=(GAD7_EVERY_SESSION, PHQ9_EVERY_SESSION),
     maintenance=PROTOCOL_MAINTENANCE,
     verify=(_("Licences of condition-specific social-anxiety scales."),),
@@ -927,7 +1002,30 @@ PERINATAL = VariantDefinition(
             _("Psychoeducation, support needs, communication work; separate consent."),
         ),
     ),
-    note_sections=(NoteSection("participants", _("Who attended"), _("Partner; infant present.")),),
+    initial_tasks=(
+        _task(
+            "perinatal_prescriber",
+            _("Prescriber's contact recorded"),
+            _("Medication questions in pregnancy or breastfeeding go to the prescriber (§7.3)."),
+        ),
+    ),
+    note_sections=(
+        NoteSection("participants", _("Who attended"), _("Partner; infant present.")),
+        NoteSection(
+            "perinatal_red_flags",
+            _("Perinatal red flags"),
+            _(
+                "Signs of postpartum psychosis (confusion, hallucinations, delusions, manic "
+                "symptoms), thoughts of harming the baby, inability to care for the infant, "
+                "severe insomnia not explained by infant care: same-day psychiatric review (§7.3)."
+            ),
+        ),
+        NoteSection(
+            "safeguarding",
+            _("Child-safeguarding referral"),
+            _("Whether a safeguarding referral was needed or made (§7.3)."),
+        ),
+    ),
     measures=(
         PHQ9_EVERY_SESSION,
         MeasureDefault(
@@ -935,7 +1033,11 @@ PERINATAL = VariantDefinition(
             _("EPDS"),
             When.EVERY_SESSION,
             optional=True,
-            note=_("If the practice holds permission; item 10 above 0 needs assessment."),
+            note=_(
+                "If the practice holds permission; item 10 above 0 raises a safety alert and "
+                "shows the client crisis resources. Its items 3–5 give the EPDS-3A anxiety "
+                "subscale [VERIFY]."
+            ),
         ),
         MeasureDefault("gad7", GAD7, When.EVERY_FOURTH),
         MeasureDefault("epds", _("EPDS"), When.AFTER_END, optional=True),
