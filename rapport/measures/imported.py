@@ -78,7 +78,22 @@ LOOK_UP = object()  # the clinic's settings are read here unless the caller has 
 # No savepoint inside the caller's transaction (an import writes thousands of rows in
 # one); a transaction of its own when called alone, so a response never lacks its alert.
 @transaction.atomic(savepoint=False)
-def record_imported(
+def record_imported(**row: Any) -> Response:
+    """Store one imported response, scored afresh; a recent safety answer raises its alert.
+
+    Takes ``imported_response``'s arguments. Raises engine.InvalidAnswers (nothing
+    stored) when the answers cannot be scored.
+    """
+    from rapport.measures import safety
+
+    response, result = imported_response(**row)
+    response.save()
+    if result.hits and is_recent(response.submitted_at):
+        safety.raise_alerts(response, result)
+    return response
+
+
+def imported_response(
     *,
     client: Client,
     instrument: Instrument,
@@ -90,27 +105,31 @@ def record_imported(
     source_detail: str,
     context_id: uuid.UUID | None = None,
     settings: Any = LOOK_UP,
-) -> Response:
-    """Store one imported response, scored afresh; a recent safety answer raises its alert.
+    scored: engine.Result | None = None,
+) -> tuple[Response, engine.Result]:
+    """One imported response, not saved yet (``bulk_create`` many), and its result.
 
-    Raises engine.InvalidAnswers (nothing stored) when the answers cannot be scored.
-    ``settings``: the clinic's MeasuresSettings (or None: it has none), read once by a
-    caller storing many rows.
+    ``scored``: ``score_imported``'s result for these answers already, as an import's
+    preview made it (in the catalogue's language), so a row is scored once; only a
+    clinic's own band set bands it again here. ``settings``: the clinic's
+    MeasuresSettings (or None: it has none), read once by a caller storing many rows.
+    The caller raises the alerts of a recent safety answer once the response is
+    stored (``record_imported`` does).
     """
-    from rapport.measures import outcomes, safety
+    from rapport.measures import outcomes
 
     if settings is LOOK_UP:
         settings = MeasuresSettings.objects.filter(clinic_id=client.clinic_id).first()
     band_set = outcomes.thresholds(instrument, settings).band_set
     with translation.override(None):  # the catalogue's own band label, as record_response
-        result = score_imported(instrument, answers, total)
+        result = scored if scored is not None else score_imported(instrument, answers, total)
         if result.total is not None and band_set:
             result = engine.Result(
                 total=result.total,
                 band=engine.band_for(instrument, result.total, band_set),
                 hits=result.hits,
             )
-    response = Response.objects.create(
+    response = Response(
         clinic_id=client.clinic_id,
         client=client,
         context_id=context_id,
@@ -125,6 +144,4 @@ def record_imported(
         import_id=import_id,
         source_detail=source_detail[:80],
     )
-    if result.hits and is_recent(submitted_at):
-        safety.raise_alerts(response, result)
-    return response
+    return response, result

@@ -161,7 +161,7 @@ def run_one(args: argparse.Namespace) -> int:
     django.setup()
     from django.core.management import call_command
 
-    from rapport.scale import bench_export
+    from rapport.scale import bench_export, bench_import
 
     call_command("migrate", verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
@@ -177,6 +177,7 @@ def run_one(args: argparse.Namespace) -> int:
     report.update(reused(args.factor) if args.reuse else seed(float(args.factor)))
     report["worker_idle_cycle_ms"] = idle_worker_cycle_ms(args.worker_runs)
     report.update(bench_export.measure())  # FHIR bulk export, resources per second
+    report.update(bench_import.measure())  # imports of earlier scores, ms per row (rolled back)
     pages = bench_pages()
     costs = {page.name: in_process_cost(page) for page in pages}
     loads = serve_and_load(pages, args)
@@ -495,6 +496,12 @@ def markdown(report: dict[str, Any]) -> str:
         f"\nIdle worker cycle (median of its runs): {report['worker_idle_cycle_ms']} ms. "
         f"verify_audit --incremental: {report['verify_audit_incremental_s']} s "
         f"({report['verify_audit_output']})\n"
+        f"FHIR bulk export: {report['export_resources']} resources, "
+        f"{report['export_resources_per_s']}/s by the wall clock, "
+        f"{report['export_resources_per_cpu_s']} per CPU second (target 5,000/s). "
+        f"Import of {report['import_rows']} CSV rows: "
+        f"{report['import_commit_ms_per_row']} ms per row to check and write "
+        f"({report['import_commit_cpu_ms_per_row']} CPU ms).\n"
     )
     return head + "\n".join(lines) + "\n" + tail
 

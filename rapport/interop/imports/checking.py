@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
 
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from rapport.clients.models import Client
 from rapport.interop.imports.matching import ClientFinder
@@ -197,10 +197,11 @@ def _when(
 
 def _score(candidate: Candidate, instrument: Instrument) -> engine.Result | None:
     """The engine's result; each problem it finds becomes an error on its own column."""
+    total = None if candidate.answers else candidate.stated_total
     try:
-        return score_imported(
-            instrument, candidate.answers, None if candidate.answers else candidate.stated_total
-        )
+        # The catalogue's own band label (as stored): the import writes this result.
+        with translation.override(None):
+            return score_imported(instrument, candidate.answers, total)
     except engine.InvalidAnswers as invalid:
         for key, message in invalid.errors.items():
             column = candidate.total_column if key == engine.ALL_ITEMS else _column(key)
