@@ -175,6 +175,7 @@ class PlainRow:
     total: int
     band: str
     change: int | None
+    imported: bool = False  # brought in from earlier records, not answered here
 
 
 @dataclass
@@ -214,8 +215,8 @@ def plain_chart(series: charts.Series) -> PlainChart:
     )
     first = points[0].total if points else 0
     rows = [
-        PlainRow(p.x, p.total, p.band, None if n == 0 else p.total - first)
-        for n, p in enumerate(points)
+        PlainRow(p.x, p.total, p.band, None if n == 0 else p.total - first, r.imported)
+        for n, (p, r) in enumerate(zip(points, series.responses, strict=True))
     ]
     return PlainChart(code, title, svg, list(reversed(rows)), series.count)
 

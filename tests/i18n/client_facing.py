@@ -18,6 +18,7 @@ PREFIXES = (
     "rapport/scheduling/templates/scheduling/emails/booking_confirmation/",
     "rapport/scheduling/templates/scheduling/emails/cancellation/",
     "rapport/scheduling/templates/scheduling/emails/reminder/",
+    "rapport/interop/templates/interop/emails/record_ready/",
     "rapport/scheduling/templates/scheduling/appointments/reply.html",
     "rapport/templates/base.html",
     "rapport/templates/includes/",

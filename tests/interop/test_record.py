@@ -200,6 +200,55 @@ def test_released_the_client_downloads_it_and_nobody_else_can(record_cast) -> No
     assert signed_in(cast.therapist).get(file_url).status_code == 302  # staff: portal sign-in
 
 
+@pytest.mark.parametrize(
+    ("language", "subject", "greeting"),
+    [
+        ("en", "A document you asked for is ready in your portal", "Hello,"),
+        ("es", "Un documento que usted pidió está listo en su portal", "Hola:"),
+    ],
+)
+def test_released_the_client_is_emailed_a_link_in_their_language(
+    record_cast, settings, language: str, subject: str, greeting: str
+) -> None:
+    from django.core import mail
+
+    from rapport.core.models import OutboundEmail
+    from rapport.core.outbox import send_due_emails
+
+    settings.RAPPORT_BASE_URL = "https://clinic.example"
+    cast = record_cast
+    cast.client.preferred_language = language
+    cast.client.save()
+    _http, row = ask(cast)
+    OutboundEmail.objects.all().delete()  # only what the release queues
+    staff = signed_in(cast.therapist)
+    csrf_post(staff, reverse("interop:record_release", args=[row.public_id]), {"_confirmed": "1"})
+    send_due_emails("test-worker")  # the worker's outbox job, as it runs
+    [sent] = mail.outbox
+    account = cast.client.portal_accounts.get()
+    assert sent.to == [account.email]
+    assert sent.subject == subject
+    link = settings.RAPPORT_BASE_URL + reverse("portal:records")
+    assert link in sent.body
+    assert sent.body.startswith(greeting)
+    # No PHI: no name, no file, no address other than the portal's record page.
+    for told in (cast.client.given_name, cast.client.family_name, str(row.public_id), ".zip"):
+        assert told not in sent.subject + sent.body
+    assert [word for word in sent.body.split() if "/" in word] == [link]
+
+
+def test_a_declined_or_undecided_request_sends_no_ready_email(record_cast) -> None:
+    from rapport.core.models import OutboundEmail
+
+    cast = record_cast
+    _http, row = ask(cast)
+    OutboundEmail.objects.all().delete()
+    reason = "We sent the record to your new clinic at your request last week."
+    url = reverse("interop:record_decline", args=[row.public_id])
+    csrf_post(signed_in(cast.therapist), url, {"reason": reason, "_confirmed": "1"})
+    assert not OutboundEmail.objects.exists()
+
+
 def test_a_released_copy_expires(record_cast) -> None:
     cast = record_cast
     http, row = ask(cast)

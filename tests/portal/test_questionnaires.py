@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import uuid
+from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
 from django.test import Client as HttpClient
 from django.urls import reverse
+from django.utils import timezone
 
 from rapport.core.models import AuditEvent
 from rapport.measures.models import (
@@ -207,6 +210,37 @@ def test_it_charts_scores_in_plain_words_when_the_clinic_allows(cast: SimpleName
     assert "your first score 14" in page
     assert "-6" in page  # the table: since the first score
     assert AuditEvent.objects.filter(action="measures.outcomes.viewed_in_portal").exists()
+
+
+def test_the_score_table_marks_imported_scores_in_the_clients_language(
+    cast: SimpleNamespace,
+) -> None:
+    from rapport.measures.imported import record_imported
+    from rapport.measures.instruments import get
+
+    MeasuresSettings.objects.update_or_create(
+        clinic=cast.clinic, defaults={"portal_score_history": True}
+    )
+    record_imported(
+        client=cast.client,
+        instrument=get("phq9"),
+        answers={f"q{n}": 1 for n in range(1, 10)} | {"difficulty": 1},
+        total=None,
+        submitted_at=timezone.now() - timedelta(days=400),
+        entered_by=cast.therapist,
+        import_id=uuid.uuid4(),
+        source_detail="CSV row 2",
+    )
+    _scores(cast, 8)
+    http = portal_signed_in(make_portal_account(cast.client))
+    page = http.get(reverse("portal:progress")).content.decode()
+    rows = page.split("<tbody>")[1].split("</tbody>")[0].split("<tr>")[1:]
+    assert len(rows) == 2
+    assert "imported" not in rows[0]  # newest first: the score answered here
+    assert ">imported</span>" in rows[1]
+    csrf_post(http, reverse("portal:language"), {"language": "es"})
+    page = http.get(reverse("portal:progress")).content.decode()
+    assert ">importado</span>" in page
 
 
 def test_it_lets_the_admin_turn_score_history_on(cast: SimpleNamespace) -> None:
