@@ -17,15 +17,18 @@ from django.utils import timezone
 from rapport.clients.models import Client
 from rapport.core.hooks import demo_loader
 from rapport.core.models import Clinic
-from rapport.ipt import family, services, variants
+from rapport.ipt import family, note_measures, services, variants
+from rapport.ipt.catalogue import Technique
 from rapport.ipt.models import (
     CaregiverContact,
     ConfidentialityAgreement,
     ConsentRecord,
     Episode,
+    FidelityRating,
     Participant,
     ParticipantAttendance,
     SessionNote,
+    TimelineEvent,
 )
 from rapport.measures import services as measure_services
 from rapport.measures.models import Response
@@ -118,6 +121,24 @@ def _family(episode: Episode, name: str, relationship: str, by: Any) -> Particip
     return parent
 
 
+def _onset(episode: Episode, title: str) -> None:
+    TimelineEvent.objects.create(
+        episode=episode,
+        occurred_on=episode.started_on - timedelta(weeks=10),
+        title=title,
+        mood="worse",
+        is_onset=True,
+    )
+
+
+def _signed(episode: Episode) -> None:
+    """Signed notes show what was true on their session day, with a fidelity rating."""
+    for note in SessionNote.objects.filter(episode=episode):
+        note.signed_snapshot = note_measures.snapshot_as_recorded(note)
+        note.save(update_fields=["signed_snapshot"])
+        FidelityRating.objects.create(note=note, in_phase="yes", on_focus="yes")
+
+
 def _note(episode: Episode, number: int, fmt: str, sections: dict[str, str]) -> SessionNote:
     return SessionNote.objects.create(
         episode=episode,
@@ -128,6 +149,7 @@ def _note(episode: Episode, number: int, fmt: str, sections: dict[str, str]) -> 
         mood_rating=4,
         symptom_review="Sleeping better; still irritable after school (demo).",
         suicidality=SessionNote.Suicidality.NONE,
+        techniques=[str(Technique.CLARIFICATION)],
         session_format=fmt,
         sections=sections,
         status=SessionNote.Status.SIGNED,
@@ -175,6 +197,8 @@ def _fb_ipt(clinic: Clinic, therapist: Any, today: date) -> None:
         response = _smfq(child, episode, code, value, answered, therapist)
         if code == "smfq_p":
             family.record_respondent(response, mother, by=therapist)
+    _onset(episode, "Falling-out with her best friend at school (demo)")
+    _signed(episode)
 
 
 def _smfq(client: Client, episode: Episode, code: str, value: int, when: Any, by: Any) -> Response:
@@ -207,3 +231,5 @@ def _ipt_a(clinic: Clinic, therapist: Any, today: date) -> None:
         "Called about school attendance (demo).",
         therapist,
     )
+    _onset(episode, "Arguments at home after his parents separated (demo)")
+    _signed(episode)

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from rapport.core.fields import sealed
 from rapport.core.models import Supervision
 from rapport.core.versioning import update_if_current
-from rapport.ipt import catalogue, note_measures, services
+from rapport.ipt import catalogue, note_measures, services, variants
 from rapport.ipt.catalogue import Phase
 from rapport.ipt.models import (
     Addendum,
@@ -89,6 +89,7 @@ def create_next_note(episode: Episode, author: Any, held_on: date | None = None)
     """
     if episode.status == Episode.Status.CLOSED:
         raise NoteError(_("This episode is closed; no new session notes can be written."))
+    _check_required_participant(episode)
     for _attempt in range(3):  # two tabs creating at once: the unique constraint decides
         try:
             with transaction.atomic():
@@ -96,6 +97,21 @@ def create_next_note(episode: Episode, author: Any, held_on: date | None = None)
         except IntegrityError:
             continue
     raise NoteError(_("Another note was being created at the same time. Please try again."))
+
+
+def _check_required_participant(episode: Episode) -> None:
+    """variants.md §2.4: a manual that needs a participating parent has one before session 1."""
+    role = variants.of(episode).required_role
+    if not role or episode.notes.exists() or episode.participants.filter(role=role).exists():
+        return
+    label = variants.ParticipantRole(role).label
+    raise NoteError(
+        _(
+            "This manual needs a participant (%(role)s) on the episode before the first "
+            "session: add them under Participants, consent and confidentiality."
+        )
+        % {"role": str(label).lower()}
+    )
 
 
 def _create(episode: Episode, author: Any, held_on: date) -> SessionNote:

@@ -184,6 +184,8 @@ class VariantDefinition:
     # The formats a session may take (FB-IPT: parent and child, parent only, child only).
     session_formats: tuple[str, ...] = ()
     format_note: Any = ""
+    # A participant role the episode must have before its first session (FB-IPT §2.4).
+    required_role: str = ""
     termination: tuple[Any, ...] = ()
     maintenance: tuple[Any, ...] = ()
     safety: tuple[Any, ...] = ()
@@ -488,6 +490,7 @@ FB_IPT = VariantDefinition(
         ),
     ),
     session_formats=tuple(SessionFormat.values),
+    required_role=ParticipantRole.PARENT_CAREGIVER,  # §2.1, §2.4: a parent takes part
     format_note=_(
         "Child and parent take part in every session, in segments: a joint check-in, then "
         "time with each (§2.2, §8). A session held with the parent only or the child only "

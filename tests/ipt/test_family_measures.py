@@ -149,3 +149,12 @@ def test_the_childs_own_smfq_asks_no_respondent(
     assert "Answered by" not in response.content.decode()
     stored = Response.objects.get(client=family.client, instrument="smfq_c")
     assert not ResponseRespondent.objects.filter(response=stored).exists()
+
+
+def test_the_responses_list_says_a_parent_answered(
+    cast: SimpleNamespace, family: SimpleNamespace
+) -> None:
+    _enter(cast, family, "smfq_p", **{"respondent-answered_by": str(family.parent.pk)})
+    _enter(cast, family, "smfq_c")
+    page = signed_in(cast.therapist).get(reverse("ipt:measures", args=[family.episode.public_id]))
+    assert page.content.decode().count("(answered by a parent)") == 1

@@ -188,3 +188,23 @@ def test_a_signed_note_keeps_its_sections_read_only(
     assert "Child only" in page
     assert "Contract explained in child words." in page
     assert 'name="section_child_alone"' not in page
+
+
+def test_the_first_session_needs_the_participating_parent(cast: SimpleNamespace) -> None:
+    client = make_client(cast.clinic, cast.therapist, given_name="Eli")
+    episode = make_episode(client, variant=Variant.FAMILY_BASED)
+    http = signed_in(cast.therapist)
+    url = reverse("ipt:note_new", args=[episode.public_id])
+    response = csrf_post(http, url, follow=True)
+    assert "needs a participant (parent or caregiver)" in response.content.decode()
+    assert not SessionNote.objects.filter(episode=episode).exists()
+    Participant.objects.create(
+        episode=episode,
+        role="parent_caregiver",
+        name="Dana Roe",
+        relationship="father",
+        contact="555 0105",
+        added_by=cast.therapist,
+    )
+    csrf_post(http, url)
+    assert SessionNote.objects.filter(episode=episode, number=1).exists()

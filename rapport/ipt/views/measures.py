@@ -65,6 +65,8 @@ def response_page(request: HttpRequest, episode: Episode) -> Page:
             correction_total=F("corrected_by__total"),
             correction_band=F("corrected_by__band"),
             completion_id=F("completed_by__public_id"),
+            # variants.md §2.3: a parent-report answered by a participant (no name read).
+            answered_by_participant=F("respondent__participant_id"),
         )
         .order_by("-submitted_at", "-pk")
     )
