@@ -19,7 +19,7 @@ def test_it_loads_a_demo_clinic_with_every_role_once() -> None:
     call_command("seed_demo", stdout=out)
     call_command("seed_demo", stdout=out)  # a second run changes nothing
     assert Clinic.objects.count() == 1
-    assert Client.objects.count() == 16  # 12, and the four members of the demo group
+    assert Client.objects.count() == 17  # 12, the four members of the demo group, an IPSRT client
     roles = {role for user in User.objects.all() for role in user.roles}
     assert roles == set(Role.values)
     therapist = User.objects.get(username="therapist")
