@@ -173,3 +173,22 @@ def test_the_log_costs_the_same_however_long_it_grows(
     long = page_cost(http, teen.url)
     assert long == short
     assert short == PINNED
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("contact-contact_on", "0001-01-01"),
+        ("contact-contact_on", "99999-12-31"),
+        ("contact-participant", "-1"),
+        ("contact-mode", "x" * 100_000),
+        ("contact-client_informed", ["yes", "no"]),
+    ],
+)
+def test_malformed_input_is_refused_with_a_message_and_changes_nothing(
+    cast: SimpleNamespace, teen: SimpleNamespace, field: str, value: object
+) -> None:
+    response = csrf_post(signed_in(cast.therapist), teen.url, _contact(teen, **{field: value}))
+    assert response.status_code == 400
+    assert 'class="field-message"' in response.content.decode()
+    assert not CaregiverContact.objects.exists()

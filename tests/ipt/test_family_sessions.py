@@ -208,3 +208,16 @@ def test_the_first_session_needs_the_participating_parent(cast: SimpleNamespace)
     )
     csrf_post(http, url)
     assert SessionNote.objects.filter(episode=episode, number=1).exists()
+
+
+def test_a_malformed_format_is_refused_and_changes_nothing(
+    cast: SimpleNamespace, child: SimpleNamespace
+) -> None:
+    note = make_note(child.episode, 3)
+    url = reverse("ipt:note", args=[note.public_id])
+    data = note_form(note, session_format=["parent_only", "x" * 50_000])
+    response = csrf_post(signed_in(cast.therapist), url, data)
+    assert "Select a valid choice" in response.content.decode()
+    note.refresh_from_db()
+    assert note.session_format == ""
+    assert note.sections is None
