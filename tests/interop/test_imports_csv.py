@@ -172,3 +172,20 @@ def test_a_bad_birth_date_is_one_error_not_also_not_found(cast):
     assert [
         (row, column) for row, column, _m in errors_of(preview(cast.therapist, "csv", text))
     ] == [(2, "date_of_birth")]
+
+
+def test_one_input_takes_up_to_the_cap_and_no_more() -> None:
+    import json
+
+    from rapport.interop.imports import fhir_responses
+
+    row = f"{uuid.uuid4()},2024-03-18,PHQ-9,1,1,1,1,1,1,0,0,0,1,"
+    candidates, errors = csv_scores.read(csv_text(*[row] * csv_scores.MAX_ROWS))
+    assert (len(candidates), errors) == (csv_scores.MAX_ROWS, [])
+    _none, [error] = csv_scores.read(csv_text(*[row] * (csv_scores.MAX_ROWS + 1)))
+    assert error.message == f"At most {csv_scores.MAX_ROWS} rows per import."
+    patient = json.dumps({"resourceType": "Patient", "id": "p"})
+    lines = "\n".join([patient] * fhir_responses.MAX_RESOURCES)
+    assert fhir_responses.resources_in(lines)[1] == []
+    _none, [error] = fhir_responses.resources_in(lines + "\n" + patient)
+    assert "At most" in error.message

@@ -22,7 +22,7 @@ from rapport.measures import instruments
 ITEM_COLUMNS = [f"item_{n}" for n in range(1, 10)]
 CLIENT_COLUMNS = ["client_id", "family_name", "given_name", "date_of_birth"]
 TEMPLATE_COLUMNS = [*CLIENT_COLUMNS, "date", "instrument", *ITEM_COLUMNS, "difficulty", "total"]
-MAX_ROWS = 1000  # one request writes them all: bounded (docs/fhir.md, "Imports")
+MAX_ROWS = 5000  # one request writes them all, ~1 ms a row: bounded (docs/fhir.md, "Imports")
 MAX_BYTES = 2 * 1024 * 1024
 
 

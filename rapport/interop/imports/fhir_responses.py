@@ -27,7 +27,7 @@ from rapport.interop.imports.rows import Candidate, ClientRef, RowError
 from rapport.measures import instruments
 from rapport.measures.instruments.base import Instrument
 
-MAX_RESOURCES = 2000  # Patients and responses together
+MAX_RESOURCES = 10000  # Patients and responses together (and at most MAX_BYTES)
 ORDINAL_URLS = (
     "http://hl7.org/fhir/StructureDefinition/ordinalValue",
     "http://hl7.org/fhir/StructureDefinition/itemWeight",
