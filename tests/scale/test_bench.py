@@ -91,7 +91,9 @@ def test_the_bench_serves_every_page_and_writes_its_report(tmp_path: Path) -> No
         *("--duration", "0.3", "--warmup", "0.05", "--connections", "2", "--worker-runs", "2"),
         *("--settle", "0", "--out", str(tmp_path), "--port", str(free_port())),
     ]
-    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    # A guard against a hung server, not a speed check: a shared, busy machine can take
+    # several minutes for what takes one alone.
+    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)
     assert done.returncode == 0, done.stderr[-2000:]
     (written,) = tmp_path.glob("*-sqlite-0.002.json")
     report = json.loads(written.read_text())

@@ -152,9 +152,12 @@ def test_it_records_the_clients_confirmation_from_the_signed_link(cast, client) 
     events = AuditEvent.objects.filter(object_id=str(first.public_id))
     assert events.filter(action="scheduling.appointment.confirmed", actor=None).count() == 1
     assert events.filter(action="scheduling.appointment.reschedule_requested").count() == 2
-    # The therapist hears once, without a name.
-    [note] = [e for e in OutboundEmail.objects.all() if e.recipient == cast.therapist.email]
-    assert cast.client.family_name not in note.subject + note.text_body
+    # The therapist and intake, who answer portal requests too, each hear once, nameless.
+    told = sorted(e.recipient for e in OutboundEmail.objects.all())
+    assert told == sorted([cast.therapist.email, cast.intake.email])
+    for note in OutboundEmail.objects.all():
+        assert cast.client.family_name not in note.subject + note.text_body
+        assert str(first.public_id) in note.text_body
 
 
 def test_it_refuses_a_forged_or_stale_reply_link(cast, client) -> None:

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -28,6 +28,7 @@ from rapport.core.inputs import SaneDateField
 from rapport.core.models import AuditEvent
 from rapport.core.outbox import queue_email
 from rapport.scheduling import cancellations, changes, reminders
+from rapport.scheduling import requests as reschedule_requests
 from rapport.scheduling.booking import SlotTaken, scheduling_settings
 from rapport.scheduling.consent_flags import unsigned_on_first_sessions
 from rapport.scheduling.models import Appointment, RescheduleRequest
@@ -307,14 +308,20 @@ def _record_reply(found: Appointment, answer: str) -> None:
     action = REPLIES[answer]
     already = AuditEvent.objects.filter(object_id=str(found.public_id), action=action).exists()
     audit.record(None, action, found)
-    if answer == "reschedule" and not already and found.therapist.email:
-        # Names nobody: the therapist opens the appointment to see who asked.
-        queue_email(
-            REPLY_EMAIL,
-            to=found.therapist.email,
-            clinic=found.clinic,
-            context={"link": _absolute_appointment_link(found)},
-        )
+    if answer == "reschedule" and not already:
+        _tell_staff_of_reply(found)
+
+
+def _tell_staff_of_reply(found: Appointment) -> None:
+    """Whoever answers a portal request hears of this one too: intake and the therapist.
+
+    Names nobody: they open the appointment to see who asked. In English, as staff
+    e-mails are, whatever language the reply page was in."""
+    link = _absolute_appointment_link(found)
+    with translation.override(settings.LANGUAGE_CODE):
+        for user in reschedule_requests.people_to_tell(found):
+            if user.email:
+                queue_email(REPLY_EMAIL, to=user.email, clinic=found.clinic, context={"link": link})
 
 
 def _absolute_appointment_link(found: Appointment) -> str:
