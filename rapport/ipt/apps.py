@@ -16,4 +16,5 @@ class IptConfig(AppConfig):
             panels,
             today,
         )
+        from rapport.ipt import demo_variants as _demo_variants  # noqa: F401  (demo loader)
         from rapport.ipt import hub as _hub  # noqa: F401  (the client record's header)

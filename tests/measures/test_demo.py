@@ -146,8 +146,10 @@ def test_it_scores_every_session_of_every_acute_episode_through_the_engine(
     sessions = 10 + 8 + 12 + 8 + 7 + 5 + 2 + 2 + 3  # the notes of each episode above
     # Clients' responses only: the consultation requests' self-screens have no client yet.
     of_clients = Response.objects.filter(client__isnull=False)
-    assert of_clients.filter(instrument="phq9").count() == sessions
-    assert of_clients.filter(instrument="gad7").count() == sessions
+    # Plus the session-1 baselines of the other individual manuals (ipt/demo_variants.py):
+    # a PHQ-9 in all five, a GAD-7 in Stuart & Robertson, social anxiety and perinatal.
+    assert of_clients.filter(instrument="phq9").count() == sessions + 5
+    assert of_clients.filter(instrument="gad7").count() == sessions + 3
     assert all(response.answers for response in Response.objects.all())  # encrypted: no SQL
 
 
