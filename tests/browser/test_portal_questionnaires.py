@@ -96,7 +96,9 @@ def test_it_answers_the_phq9_due_in_the_portal_with_the_safety_workflow(
     assert alert.owner == cast.therapist
     assert alert.status == SafetyAlert.Status.OPEN
 
-    # Nothing left to answer; the scores, in plain words, on the narrowest phone too.
+    # Nothing left to answer; the scores, in plain words, on the narrowest phone too, with
+    # a score brought in from earlier records marked as imported.
+    _imported_score(cast)
     visit(page, reverse("portal:questionnaires"))
     expect(page.get_by_text("Nothing to answer right now.")).to_be_visible()
     click(page, page.get_by_role("link", name="See how your answers have changed over time"))
@@ -104,10 +106,30 @@ def test_it_answers_the_phq9_due_in_the_portal_with_the_safety_workflow(
     table = page.get_by_role("table")
     expect(table).to_contain_text("mild")
     expect(table).to_contain_text("few or no symptoms")
+    expect(table.get_by_role("row").last).to_contain_text("imported")  # oldest, last
     expect(page.locator("body")).not_to_contain_text("caseness")
     page.set_viewport_size(NARROWEST)
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= NARROWEST["width"], width
+
+
+def _imported_score(cast: SimpleNamespace) -> None:
+    """A PHQ-9 from earlier records, as an import stores it (marked as imported)."""
+    import uuid
+
+    from rapport.measures.imported import record_imported
+    from rapport.measures.instruments import get
+
+    record_imported(
+        client=cast.client,
+        instrument=get("phq9"),
+        answers={f"q{n}": 1 for n in range(1, 9)} | {"q9": 0, "difficulty": 1},
+        total=None,
+        submitted_at=timezone.now() - timedelta(days=400),
+        entered_by=cast.therapist,
+        import_id=uuid.uuid4(),
+        source_detail="CSV row 2",
+    )
 
 
 def _after_the_course(cast: SimpleNamespace) -> None:
