@@ -19,7 +19,9 @@ def test_it_loads_a_demo_clinic_with_every_role_once() -> None:
     call_command("seed_demo", stdout=out)
     call_command("seed_demo", stdout=out)  # a second run changes nothing
     assert Clinic.objects.count() == 1
-    assert Client.objects.count() == 17  # 12, the four members of the demo group, an IPSRT client
+    # 12, the four members of the demo group, an IPSRT client, the FB-IPT child and the
+    # IPT-A adolescent, and one client of each other individual manual (five).
+    assert Client.objects.count() == 24
     roles = {role for user in User.objects.all() for role in user.roles}
     assert roles == set(Role.values)
     therapist = User.objects.get(username="therapist")
