@@ -26,6 +26,7 @@ def as_answered(code: str, form_version: str) -> Instrument:
 # Each module registers its instrument on import, so get("phq9") works once this
 # package is imported. Imported last: the modules need register() above.
 from rapport.measures.instruments import (  # noqa: E402, F401
+    asrm,
     cssrs_screener,
     epds,
     gad7,
