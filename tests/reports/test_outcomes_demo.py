@@ -1,5 +1,9 @@
 """The outcomes dashboard on the demo clinic equals figures computed by hand from its data.
 
+The demo also holds one course of each other IPT manual (groups, families, IPSRT and
+the rest); those have no finished course. The hand computation is of the ten
+individual-IPT courses, so the figures are filtered to that manual, as a user can.
+
 The demo dates its courses relative to today, so the default period (the last 12
 months) holds every one of them. Hand computation (measures.md §3, NHS Talking
 Therapies; caseness PHQ-9 ≥ 10, GAD-7 ≥ 8; reliable change PHQ-9 6, GAD-7 4):
@@ -60,6 +64,7 @@ from rapport.ipt.models import Episode
 from tests.factories import signed_in
 
 URL = reverse("reports:outcomes")
+INDIVIDUAL = {"variant": "standard"}  # the manual of the hand-computed courses
 
 
 @pytest.fixture
@@ -68,7 +73,7 @@ def demo(db) -> None:
 
 
 def figures(username: str, **params: str):
-    page = signed_in(User.objects.get(username=username)).get(URL, params)
+    page = signed_in(User.objects.get(username=username)).get(URL, INDIVIDUAL | params)
     assert page.status_code == 200
     return page.context["made"]
 
@@ -114,6 +119,17 @@ def test_the_breakdowns_match_the_hand_computation(demo) -> None:
     assert (grief.started, grief.finished, grief.recovered) == (4, 1, 1)
 
 
+def test_the_other_manuals_are_counted_beside_them_and_none_has_finished(demo) -> None:
+    page = signed_in(User.objects.get(username="admin")).get(URL, {"breakdown": "variant"})
+    made = page.context["made"]
+    by_manual = rows(made)
+    assert by_manual.pop("Individual IPT (Weissman, Markowitz & Klerman)") == (10, 1)
+    assert by_manual
+    assert all(finished == 0 for _started, finished in by_manual.values())
+    assert made.total.started == 10 + sum(started for started, _ in by_manual.values())
+    assert made.total.finished == 1
+
+
 def test_clinicians_see_their_own_reach(demo) -> None:
     mine = figures("therapist").total
     assert (mine.started, mine.finished, mine.recovered, mine.completeness) == (6, 1, 1, 100)
@@ -123,7 +139,7 @@ def test_clinicians_see_their_own_reach(demo) -> None:
 
 def test_the_csv_carries_the_same_figures(demo) -> None:
     http = signed_in(User.objects.get(username="admin"))
-    body = http.get(reverse("reports:outcomes_csv")).content.decode()
+    body = http.get(reverse("reports:outcomes_csv"), INDIVIDUAL).content.decode()
     table = list(csv.reader(io.StringIO(body)))
     assert ["Consultation requests", "4"] in table
     total = next(row for row in table if row and row[0] == "All courses")
