@@ -73,6 +73,7 @@ def trigger(alert: SafetyAlert) -> dict[str, Any]:
         "question": question,
         "answer": answer,
         "summary": summary(alert),
+        "referral": needs_referral(alert),  # acknowledged by a referral, not an assessment
     }
 
 

@@ -273,3 +273,28 @@ def test_a_new_client_note_starts_empty(cast: SimpleNamespace) -> None:
     episode = make_episode(make_client(cast.clinic, cast.therapist))
     make_note(episode)
     assert service.create_next_note(episode, cast.therapist).suicidality_detail == ""
+
+
+def test_a_medical_prompt_is_acknowledged_from_the_note_by_its_referral(
+    cast: SimpleNamespace,
+) -> None:
+    """variants.md §5.4: the note offers the referral, never a suicide-risk assessment."""
+    http = signed_in(cast.therapist)
+    observed = {"observed_on": timezone.localdate().isoformat(), "source": "clinic", "pulse": "38"}
+    csrf_post(http, reverse("measures:observation_new", args=[cast.client.public_id]), observed)
+    alert = SafetyAlert.objects.get(client=cast.client, source=SafetyAlert.Source.MEDICAL)
+    risk = http.get(url("ipt:note", cast.note)).content.decode().split('id="risk-record"', 1)[1]
+    assert "Record the referral from this note" in risk
+    assert "risk assessment" not in risk.split(f'id="risk-alert-{alert.public_id}"', 1)[1][:900]
+    panel = csrf_post(
+        http, _ack_url(cast.note, alert), {"prefill": "1"}, HTTP_HX_REQUEST="true"
+    ).content.decode()
+    assert "Referral for medical assessment" in panel
+    assert "Record the referral and acknowledge" in panel
+    assert 'name="risk_level"' not in panel
+    follow_up = (timezone.localdate() + timedelta(days=3)).isoformat()
+    data = {"action_taken": "Referred to the GP for bloods and an ECG.", "follow_up_on": follow_up}
+    done = csrf_post(http, _ack_url(cast.note, alert), data, HTTP_HX_REQUEST="true")
+    assert "Referral recorded from this note; the alert is acknowledged." in done.content.decode()
+    alert.refresh_from_db()
+    assert alert.status == SafetyAlert.Status.ACKNOWLEDGED

@@ -32,6 +32,7 @@ from rapport.ipt.models import SessionNote
 from rapport.ipt.views.base import episode_context
 from rapport.ipt.views.notes import get_own_note
 from rapport.ipt.views.risk_record import is_htmx, note_url, risk_context
+from rapport.measures import alert_sources
 from rapport.measures.forms_safety_plan import SafetyPlanForm
 from rapport.measures.models import SafetyAlert
 from rapport.measures.safety_plans import Person, PlanConflict
@@ -116,7 +117,9 @@ def _refusal(note: SessionNote, alert: SafetyAlert) -> str:
 def _acknowledged(
     request: HttpRequest, note: SessionNote, alert: SafetyAlert, done: bool, *, inline: bool
 ) -> HttpResponse:
-    if done:
+    if done and alert_sources.needs_referral(alert):
+        message = _("Referral recorded from this note; the alert is acknowledged.")
+    elif done:
         message = _("Risk assessment recorded from this note; the alert is acknowledged.")
     else:
         message = _("This alert had already been acknowledged by someone else.")
