@@ -96,7 +96,8 @@ class AcknowledgeForm(forms.Form):
 
 
 class ReferralForm(forms.Form):
-    """Acknowledging a medical-risk prompt (variants.md §5.4): the referral made."""
+    """Acknowledging by an action: a medical-risk prompt's referral (variants.md §5.4),
+    or what was done about an early-warning sign (§4.6), worded by ``words``."""
 
     action_taken = forms.CharField(
         label=_("Referral for medical assessment"),
@@ -115,9 +116,13 @@ class ReferralForm(forms.Form):
         error_messages={"required": _("Enter the follow-up date.")},
     )
 
-    def __init__(self, *args: Any, today: date, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, today: date, words: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.today = today
+        if words is not None:  # alert_sources.ActionWords: the alert's own wording
+            field = self.fields["action_taken"]
+            field.label, field.help_text = words.field, words.help_text
+            field.error_messages["required"] = words.required
 
     def clean_follow_up_on(self) -> date:
         day = self.cleaned_data["follow_up_on"]

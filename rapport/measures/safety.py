@@ -47,7 +47,7 @@ from rapport.clients.models import Client
 from rapport.core import audit
 from rapport.core.models import Clinic, Role, Supervision, User
 from rapport.core.outbox import queue_email
-from rapport.measures import safety_plans
+from rapport.measures import alert_sources, safety_plans
 from rapport.measures.engine import Result
 from rapport.measures.instruments.base import Severity
 from rapport.measures.models import AlertNotification, MeasuresSettings, Response, SafetyAlert
@@ -354,11 +354,12 @@ def acknowledge_referral(
     by: User,
     acknowledged_in: uuid.UUID | None = None,
 ) -> bool:
-    """Close a medical-risk prompt (source ``medical``) with the referral for medical
-    assessment made and its follow-up date; False if already done. Not a suicide-risk
-    assessment: a positive suicidality answer always has its own alert."""
-    if alert.source != SafetyAlert.Source.MEDICAL:
-        raise ValueError("only a medical-risk prompt is acknowledged by a referral")
+    """Close an alert acknowledged by an action (``alert_sources.closed_by_action``): a
+    medical-risk prompt with its referral, an early-warning sign with what was done, each
+    with a follow-up date; False if already done. Not a suicide-risk assessment: a
+    positive suicidality answer always has its own alert."""
+    if not alert_sources.closed_by_action(alert):
+        raise ValueError("only a medical-risk prompt or an early-warning sign is closed this way")
     values = {name: referral[name] for name in REFERRAL_FIELDS}
     return _close(alert, values, by=by, acknowledged_in=acknowledged_in)
 

@@ -7,5 +7,6 @@ class RhythmsConfig(AppConfig):
     verbose_name = "Social rhythms (IPSRT)"
 
     def ready(self) -> None:
-        # The demo loader and the portal's "due" source register themselves on import.
-        from rapport.rhythms import demo, views_portal  # noqa: F401
+        # The demo loader, the portal's "due" source and the early-warning alerts' words
+        # and link register themselves on import.
+        from rapport.rhythms import demo, views_portal, warnings  # noqa: F401

@@ -187,7 +187,17 @@ def save_week(
             for (day, activity), cell in sorted(cells.items())
             if cell.minutes is not None or cell.engagement is not None
         )
+    _warn(episode)
     return week
+
+
+def _warn(episode: Episode) -> None:
+    """§4.6: every path that writes the diary checks the early-warning rule. Its alerts
+    are the therapist's: they show the client no crisis resources (``Recorded.alerts``
+    are the client's own risk words)."""
+    from rapport.rhythms import warnings  # it reads the timeline, which imports this module
+
+    warnings.raise_new_signs(episode)
 
 
 def score(cells: Mapping[tuple[date, str], Cell]) -> scoring.WeekScore:
@@ -237,6 +247,7 @@ def record_mood(
         row.alerted = row.alerted or matched
         row.save()
         alerts = [_raise(episode, row)] if matched else []
+    _warn(episode)
     return Recorded(row, alerts)
 
 

@@ -28,6 +28,20 @@ RECENT_DAYS = 14  # warnings look at the last two weeks
 SLEEP_BASELINE_DAYS = 14  # personal sleep baseline: the first two weeks recorded [GK]
 
 
+@dataclass(frozen=True)
+class Sign:
+    """One §4.6 early-warning sign: ``code`` names the rule (kept on its alert's value)."""
+
+    code: int
+    text: str
+
+    def __str__(self) -> str:
+        return self.text
+
+
+HIGH_MOOD_SIGN, LOW_MOOD_SIGN, SHORT_SLEEP_SIGN, RHYTHM_DROP_SIGN = 1, 2, 3, 4
+
+
 @dataclass
 class Timeline:
     start: date
@@ -37,7 +51,7 @@ class Timeline:
     events: list[LifeEvent]
     whole: bool
     earlier: bool = False  # there is history before the window
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Sign] = field(default_factory=list)
     baseline: Decimal | None = None
 
 
@@ -89,14 +103,15 @@ def baseline(weeks: list[RhythmWeek]) -> Decimal | None:
 
 def early_warnings(
     weeks: list[RhythmWeek], moods: list[DailyMood], baseline_score: Decimal | None, today: date
-) -> list[str]:
+) -> list[Sign]:
     """Which §4.6 signs the last two weeks show (words for the therapist)."""
     recent = [m for m in moods if m.day > today - timedelta(days=RECENT_DAYS)]
     signs = []
     if _run(recent, lambda m: m.mood >= HIGH_MOOD) >= HIGH_DAYS:
-        signs.append(f"Mood +{HIGH_MOOD} or higher on {HIGH_DAYS} days in a row.")
+        text = f"Mood +{HIGH_MOOD} or higher on {HIGH_DAYS} days in a row."
+        signs.append(Sign(HIGH_MOOD_SIGN, text))
     if _run(recent, lambda m: m.mood <= LOW_MOOD) >= LOW_DAYS:
-        signs.append(f"Mood {LOW_MOOD} or lower on {LOW_DAYS} days in a row.")
+        signs.append(Sign(LOW_MOOD_SIGN, f"Mood {LOW_MOOD} or lower on {LOW_DAYS} days in a row."))
     slept = [m.sleep_hours for m in moods[:SLEEP_BASELINE_DAYS] if m.sleep_hours is not None]
     if len(slept) >= SLEEP_BASELINE_DAYS // 2:
         usual = sum(slept) / len(slept)
@@ -106,16 +121,18 @@ def early_warnings(
             if m.sleep_hours is not None and m.sleep_hours <= usual - SLEEP_DROP_HOURS
         ]
         if len(short) >= SLEEP_NIGHTS:
-            signs.append(
+            text = (
                 f"Slept {SLEEP_DROP_HOURS} hours or more below the usual {usual:.1f} "
                 f"on {len(short)} nights."
             )
+            signs.append(Sign(SHORT_SLEEP_SIGN, text))
     scored = [w for w in weeks if w.score is not None]
     if baseline_score is not None and scored and scored[-1].score <= baseline_score - SRM_DROP:
-        signs.append(
+        text = (
             f"Rhythm score {scored[-1].score} is {SRM_DROP} or more below the baseline "
             f"{baseline_score}."
         )
+        signs.append(Sign(RHYTHM_DROP_SIGN, text))
     return signs
 
 

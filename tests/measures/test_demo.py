@@ -17,6 +17,7 @@ from django.db.models import F
 
 from rapport.ipt.models import Episode, TimelineEvent
 from rapport.measures import outcomes
+from rapport.measures.alert_sources import EARLY_WARNING
 from rapport.measures.models import OutcomeFlag, Response, SafetyAlert
 
 # client: {measure: (baseline, latest, change, reliable improvement, reliable deterioration,
@@ -128,10 +129,12 @@ def test_it_gives_the_deteriorating_client_a_deterioration_reason(demo: StringIO
 
 
 def test_it_leaves_exactly_one_open_critical_alert(demo: StringIO) -> None:
-    # The only other alert is the urgent one of the demo's consultation request,
-    # held by intake before the person is a client (tests/intake/test_demo.py).
+    # The other alerts are urgent: the demo's consultation request's, held by intake
+    # before the person is a client (tests/intake/test_demo.py), and the IPSRT client's
+    # early-warning sign (tests/rhythms/test_early_warning_alerts.py).
     alert = SafetyAlert.objects.get(severity="critical")
-    assert SafetyAlert.objects.filter(client__isnull=False).get() == alert
+    questionnaires = SafetyAlert.objects.filter(client__isnull=False).exclude(item=EARLY_WARNING)
+    assert questionnaires.get() == alert
     assert alert.status == SafetyAlert.Status.OPEN
     assert alert.severity == "critical"
     assert (alert.item, alert.value) == ("q9", 2)

@@ -117,8 +117,8 @@ def _refusal(note: SessionNote, alert: SafetyAlert) -> str:
 def _acknowledged(
     request: HttpRequest, note: SessionNote, alert: SafetyAlert, done: bool, *, inline: bool
 ) -> HttpResponse:
-    if done and alert_sources.needs_referral(alert):
-        message = _("Referral recorded from this note; the alert is acknowledged.")
+    if done and alert_sources.closed_by_action(alert):
+        message = alert_sources.action_words(alert).note_done
     elif done:
         message = _("Risk assessment recorded from this note; the alert is acknowledged.")
     else:

@@ -46,9 +46,9 @@ class Acknowledgement:
         cls, alert: SafetyAlert, data: Any = None, *, initial: dict[str, Any] | None = None
     ) -> Acknowledgement | ReferralAcknowledgement:
         """The acknowledgement the alert's source asks for: a medical-risk prompt is
-        acknowledged by its referral (variants.md §5.4), every other alert by a risk
-        assessment with a safety plan."""
-        if alert_sources.needs_referral(alert):
+        acknowledged by its referral (variants.md §5.4) and an IPSRT early-warning sign
+        by what was done (§4.6); every other alert by a risk assessment with a safety plan."""
+        if alert_sources.closed_by_action(alert):
             return ReferralAcknowledgement.build(alert, data)
         return cls(
             alert,
@@ -107,7 +107,8 @@ class Acknowledgement:
 
 @dataclass
 class ReferralAcknowledgement:
-    """A medical-risk prompt's acknowledgement: the referral for medical assessment."""
+    """Acknowledgement by an action: a medical-risk prompt's referral for medical
+    assessment, or what was done about an early-warning sign, with a follow-up date."""
 
     alert: SafetyAlert
     form: ReferralForm
@@ -116,7 +117,8 @@ class ReferralAcknowledgement:
 
     @classmethod
     def build(cls, alert: SafetyAlert, data: Any = None) -> ReferralAcknowledgement:
-        return cls(alert, ReferralForm(data, today=timezone.localdate()))
+        words = alert_sources.action_words(alert)
+        return cls(alert, ReferralForm(data, today=timezone.localdate(), words=words))
 
     def is_valid(self) -> bool:
         return self.form.is_valid()
@@ -144,4 +146,10 @@ class ReferralAcknowledgement:
         return done
 
     def context(self) -> dict[str, Any]:
-        return {"alert": self.alert, "form": self.form, "plan_form": None, "referral": True}
+        return {
+            "alert": self.alert,
+            "form": self.form,
+            "plan_form": None,
+            "referral": True,
+            "action": alert_sources.action_words(self.alert),
+        }

@@ -138,8 +138,11 @@ def trigger_text(alert: SafetyAlert) -> dict[str, Any]:
     }
 
 
-def context_referral(alert: SafetyAlert) -> bool:
-    return alert_sources.needs_referral(alert)
+def action_context(alert: SafetyAlert) -> dict[str, Any]:
+    """``referral`` when an action closes the alert (not an assessment), and its words."""
+    closed_by_action = alert_sources.closed_by_action(alert)
+    words = alert_sources.action_words(alert) if closed_by_action else None
+    return {"referral": closed_by_action, "action": words}
 
 
 @alert_reader
@@ -177,7 +180,7 @@ def alert_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     context = {
         "alert": alert,
         "clinical": clinical,
-        "referral": alert_sources.needs_referral(alert),
+        **action_context(alert),
     }
     if clinical:
         context.update(
@@ -204,8 +207,8 @@ def alert_acknowledge(request: HttpRequest, public_id: uuid.UUID) -> HttpRespons
     if request.method == "POST" and acknowledgement.is_valid():
         done = acknowledgement.save(request, made_in=alert.public_id)
         if done is not None:
-            if done and context_referral(alert):
-                messages.success(request, _("Referral recorded; the alert is acknowledged."))
+            if done and alert_sources.closed_by_action(alert):
+                messages.success(request, alert_sources.action_words(alert).done)
             elif done:
                 messages.success(request, _("Risk assessment recorded; the alert is acknowledged."))
             else:
