@@ -10,6 +10,7 @@ from django import forms
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
+from rapport.core.inputs import SaneDateField
 from rapport.rhythms.activities import (
     MOOD_HIGHEST,
     MOOD_LOWEST,
@@ -115,7 +116,7 @@ MOOD_CHOICES = [(str(n), f"{n:+d}" if n else "0") for n in range(MOOD_LOWEST, MO
 
 class MoodForm(forms.Form):
     prefix = "mood"  # beside the event form on one page: ids stay unique
-    day = forms.DateField(
+    day = SaneDateField(  # 1900–2100, as every date Rapport takes
         label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     mood = forms.TypedChoiceField(
@@ -153,7 +154,7 @@ class MoodForm(forms.Form):
 
 class EventForm(forms.Form):
     prefix = "event"
-    day = forms.DateField(
+    day = SaneDateField(  # 1900–2100, as every date Rapport takes
         label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     description = forms.CharField(

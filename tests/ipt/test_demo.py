@@ -10,7 +10,7 @@ from django.core.management import call_command
 
 from rapport.core.models import AuditEvent, Supervision, User
 from rapport.ipt import note_measures
-from rapport.ipt.catalogue import CORE_AREAS, DisputeStage, EpisodeType, Phase
+from rapport.ipt.catalogue import CORE_AREAS, DisputeStage, EpisodeType, Phase, Variant
 from rapport.ipt.models import (
     ClosenessRating,
     Contract,
@@ -76,17 +76,21 @@ def test_it_closes_one_course_with_a_plan_and_follows_it_with_maintenance(demo: 
 
 
 def test_it_fills_in_the_clinical_record(demo: StringIO) -> None:
+    """The individual-IPT courses carry the whole record; the other manuals' demo episodes
+    show what their manual adds (tested in tests/groups, tests/rhythms, test_family_demo,
+    tests/measures/test_variant_demo.py)."""
+    individual = {"episode__variant": Variant.STANDARD}
     assert (
-        TimelineEvent.objects.filter(is_onset=True).count()
-        == Episode.objects.filter(episode_type=EpisodeType.ACUTE).count()
+        TimelineEvent.objects.filter(is_onset=True, **individual).count()
+        == Episode.objects.filter(episode_type=EpisodeType.ACUTE, variant=Variant.STANDARD).count()
     )
     assert Contract.objects.filter(version=2, kind=Contract.Kind.EXTENSION).count() == 1
-    signed = SessionNote.objects.filter(status=SessionNote.Status.SIGNED)
+    notes = SessionNote.objects.filter(**individual)
+    signed = notes.filter(status=SessionNote.Status.SIGNED)
     assert all(note.techniques for note in signed)
     assert (
-        FidelityRating.objects.count()
-        == signed.count()
-        + SessionNote.objects.filter(status=SessionNote.Status.AWAITING_COSIGN).count()
+        FidelityRating.objects.filter(note__episode__variant=Variant.STANDARD).count()
+        == signed.count() + notes.filter(status=SessionNote.Status.AWAITING_COSIGN).count()
     )
     assert SessionNote.objects.filter(
         status=SessionNote.Status.DRAFT, author__username="therapist"
