@@ -2,8 +2,10 @@
 
 Everything about the client the clinic holds, except the therapist's process notes
 (HIPAA psychotherapy notes, which the right of access excludes): the API's
-resources for this patient, and each locked session note with its addenda as a
-DocumentReference. The PDF is rendered from the same Bundle, so the two agree.
+resources for this patient, each locked session note with its addenda (and its
+manual's own sections and session format) as a DocumentReference, and each logged
+contact with a parent or caregiver as one too. The PDF is rendered from the same
+Bundle, so the two agree.
 Nothing personal is in the names inside the zip, nor in the zip's own name.
 """
 
@@ -24,7 +26,8 @@ from django.utils import timezone
 from rapport.clients.models import Client
 from rapport.interop.exports_types import registry
 from rapport.interop.record_pdf import render_pdf
-from rapport.ipt.models import SessionNote
+from rapport.ipt import family
+from rapport.ipt.models import CaregiverContact, SessionNote
 
 PDF_NAME = "record.pdf"
 BUNDLE_NAME = "record.fhir.json"
@@ -38,7 +41,13 @@ NOTE_SECTIONS = (
     ("between_session_plan", "Between-session plan"),
 )
 # Named in the audit row: which free text the record carries (never its content).
-PRINTED_FIELDS = ["resources", *(name for name, _label in NOTE_SECTIONS), "addenda"]
+PRINTED_FIELDS = [
+    "resources",
+    *(name for name, _label in NOTE_SECTIONS),
+    "sections",
+    "addenda",
+    "caregiver_contacts",
+]
 
 
 def build_zip(client: Client) -> bytes:
@@ -75,6 +84,7 @@ def _resources(client: Client) -> Iterator[dict[str, Any]]:
                 seen.add(key)
                 yield resource
     yield from session_note_documents(client)
+    yield from contact_documents(client)
 
 
 def _full_url(resource: dict[str, Any]) -> str:
@@ -128,10 +138,66 @@ def note_text(note: SessionNote) -> str:
         parts.append(f"Mood today (0-10): {note.mood_rating}")
     if note.suicidality:
         parts.append(f"Suicidality check: {note.get_suicidality_display()}")
+    if note.session_format:
+        parts.append(f"Session held with: {note.get_session_format_display()}")
     for name, label in NOTE_SECTIONS:
         value = getattr(note, name)
         if value:
             parts.append(f"{label}:\n{value}")
+    for row in family.display_rows(note):  # the manual's own sections (variants.md §2.4)
+        if row["value"]:
+            parts.append(f"{row['label']}:\n{row['value']}")
     for addendum in note.addenda.all():
         parts.append(f"Addendum ({addendum.created_at.date().isoformat()}):\n{addendum.text}")
+    return "\n\n".join(parts)
+
+
+def contact_documents(client: Client) -> Iterator[dict[str, Any]]:
+    """Each logged contact with a parent or caregiver (variants.md §1.2) as plain text."""
+    contacts = (
+        CaregiverContact.objects.filter(episode__client=client)
+        .select_related("participant", "recorded_by")
+        .order_by("contact_on", "pk")
+    )
+    for contact in contacts:
+        title = f"Contact with a parent or caregiver, {contact.contact_on.isoformat()}"
+        yield {
+            "resourceType": "DocumentReference",
+            "id": str(contact.public_id),
+            "status": "current",
+            "docStatus": "final",
+            "type": {
+                "coding": [{"system": "http://loinc.org", "code": "34109-9", "display": "Note"}],
+                "text": "Contact with a parent or caregiver",
+            },
+            "subject": {"reference": f"Patient/{client.public_id}"},
+            "date": contact.created_at.isoformat(),
+            "author": [{"reference": f"Practitioner/{contact.recorded_by.public_id}"}],
+            "description": title,
+            "content": [
+                {
+                    "attachment": {
+                        "contentType": "text/plain; charset=utf-8",
+                        "data": base64.b64encode(contact_text(contact).encode()).decode(),
+                        "title": title,
+                    }
+                }
+            ],
+            "context": {"period": {"start": contact.contact_on.isoformat()}},
+        }
+
+
+def contact_text(contact: CaregiverContact) -> str:
+    participant = contact.participant
+    parts = [
+        f"Contact on {contact.contact_on.isoformat()} with {participant.name} "
+        f"({participant.relationship}), {contact.get_mode_display().lower()}",
+        f"Initiated by: {contact.get_initiated_by_display()}",
+        f"About: {contact.get_category_display()}",
+        f"The young person was told of the contact: {contact.get_client_informed_display()}",
+    ]
+    if contact.not_informed_reason:
+        parts.append(f"Why not:\n{contact.not_informed_reason}")
+    if contact.summary:
+        parts.append(f"Summary:\n{contact.summary}")
     return "\n\n".join(parts)

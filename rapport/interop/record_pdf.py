@@ -20,7 +20,7 @@ SECTIONS = (
     ("Observation", "Scores and answers"),
     ("Goal", "Goals"),
     ("CarePlan", "Care plans"),
-    ("DocumentReference", "Session notes"),
+    ("DocumentReference", "Session notes and contact records"),
 )
 SKIPPED = {"Patient", "Practitioner", "Questionnaire", "Bundle"}
 DATE_KEYS = (

@@ -291,3 +291,60 @@ def test_only_the_clients_therapist_reviews(record_cast, role: str, status: int)
     assert response.status_code == status
     row.refresh_from_db()
     assert row.status == RecordRequest.Status.REQUESTED
+
+
+def test_a_family_s_record_carries_the_manual_s_sections_and_the_parent_contacts(cast) -> None:
+    """FB-IPT's own note sections, the session's format and the contact log are part of the
+    record the client may ask for (variants.md §1.2, §2.4)."""
+    from rapport.ipt.catalogue import Variant
+    from rapport.ipt.models import CaregiverContact, Participant
+    from tests.factories import make_client, make_episode, make_note
+
+    client = make_client(cast.clinic, cast.therapist, given_name="Noa")
+    episode = make_episode(client, variant=Variant.FAMILY_BASED)
+    parent = Participant.objects.create(
+        episode=episode,
+        role="parent_caregiver",
+        name="Ruth Levi",
+        relationship="mother",
+        contact="555 0101",
+        has_legal_authority=True,
+        added_by=cast.therapist,
+    )
+    make_note(
+        episode,
+        2,
+        session_format="parent_child",
+        sections={"child_alone": "Closeness circle drawn together."},
+        status=SessionNote.Status.SIGNED,
+        signed_at=timezone.now(),
+        signed_by=cast.therapist,
+    )
+    CaregiverContact.objects.create(
+        episode=episode,
+        participant=parent,
+        contact_on="2026-09-10",
+        mode="phone",
+        initiated_by="parent",
+        category="progress",
+        client_informed="yes",
+        summary="Asked how school is going; agreed to talk at session 6.",
+        recorded_by=cast.therapist,
+    )
+    text, bundle, _raw = unzip(download(signed_in(cast.therapist), client).content)
+    get_fhir_model_class("Bundle").model_validate(bundle)
+    documents = {
+        entry["resource"]["description"]: base64.b64decode(
+            entry["resource"]["content"][0]["attachment"]["data"]
+        ).decode()
+        for entry in bundle["entry"]
+        if entry["resource"]["resourceType"] == "DocumentReference"
+    }
+    [note] = [body for title, body in documents.items() if title.startswith("Session 2")]
+    assert "Session held with: Parent and child" in note
+    assert "Closeness circle drawn together." in note
+    contact = documents["Contact with a parent or caregiver, 2026-09-10"]
+    assert "Ruth Levi (mother), telephone" in contact
+    assert "agreed to talk at session 6" in contact
+    for words in ("Closeness circle drawn together.", "agreed to talk at session 6"):
+        assert words in text
