@@ -91,8 +91,8 @@ def week(request: HttpRequest, public_id: uuid.UUID, start: str) -> HttpResponse
     """A week of the diary, with the score's workings; the therapist writes it in session."""
     episode = _episode(request, public_id, Capability.VIEW_CLINICAL)
     page = week_page(episode, parse_week(start))
-    if page.week is not None:
-        audit.record(request, "rhythms.week.viewed", page.week)
+    # An empty week is still a read of the client's diary page (and of its targets).
+    audit.record(request, "rhythms.week.viewed", page.week or episode)
     return _week(request, episode, page)
 
 

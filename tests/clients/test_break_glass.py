@@ -262,12 +262,44 @@ def test_a_grant_never_carries_a_write_even_where_reading_suffices(cast: SimpleN
     assert alert.ideation == ""
 
 
+# Pages of several clients at once: a grant opens one client's own pages, never the group
+# that client belongs to (docs/groups.md); the matrix lists them as client-scoped because
+# a colleague outside the group gets 404.
+SHARED_WITH_OTHERS = {"groups:detail", "groups:session"}
+
+
 def _readable_by_viewers() -> list[str]:
     """Client-scoped pages of the authorization matrix that viewing alone opens (the
     supervisor's 200s): exactly what a grant extends."""
     from tests.test_authorization_matrix import CLIENT_SCOPED, EXPECTED
 
-    return [name for name in CLIENT_SCOPED if EXPECTED[name].expected["supervisor"] == 200]
+    return [
+        name
+        for name in CLIENT_SCOPED
+        if EXPECTED[name].expected["supervisor"] == 200 and name not in SHARED_WITH_OTHERS
+    ]
+
+
+def _granted(cast: SimpleNamespace) -> SimpleNamespace:
+    """The matrix's objects, on the granted client, whose therapist is the colleague."""
+    episode = make_episode(cast.colleague_client)
+    note = make_note(episode)
+    ProcessNote.objects.create(note=note, author=cast.colleague, text=PROCESS_NOTE_SECRET)
+    return SimpleNamespace(
+        **(
+            vars(cast)
+            | {"therapist": cast.colleague, "colleague": cast.therapist}
+            | {"client": cast.colleague_client, "episode": episode, "note": note}
+        )
+    )
+
+
+@pytest.mark.parametrize("name", sorted(SHARED_WITH_OTHERS))
+def test_a_grant_on_a_member_never_opens_their_group(name: str, cast: SimpleNamespace) -> None:
+    from tests.test_authorization_matrix import EXPECTED
+
+    url = reverse(name, kwargs=EXPECTED[name].kwargs(_granted(cast)))
+    assert _opened(cast).get(url).status_code == 404
 
 
 @pytest.mark.parametrize("name", _readable_by_viewers())
@@ -276,17 +308,7 @@ def test_every_client_page_read_under_the_grant_is_audited(
 ) -> None:
     from tests.test_authorization_matrix import EXPECTED
 
-    episode = make_episode(cast.colleague_client)
-    note = make_note(episode)
-    ProcessNote.objects.create(note=note, author=cast.colleague, text=PROCESS_NOTE_SECRET)
-    # The matrix's objects, on the granted client, whose therapist is the colleague.
-    granted = SimpleNamespace(
-        **(
-            vars(cast)
-            | {"therapist": cast.colleague, "colleague": cast.therapist}
-            | {"client": cast.colleague_client, "episode": episode, "note": note}
-        )
-    )
+    granted = _granted(cast)
     url = reverse(name, kwargs=EXPECTED[name].kwargs(granted))
     http = _opened(cast)
     response = http.get(url)

@@ -109,7 +109,8 @@ def test_it_masks_tokens_in_the_development_server_access_log(caplog) -> None:
 
 # URL arguments that are free text but no secret: the log keeps them.
 # "name" is a bulk export file's resource type ("Patient.ndjson"), never a secret.
-NOT_SECRET = {"code", "slug", "index", "occasion", "kind", "name"}
+# "start" is a rhythm diary week's Monday, beside the episode's opaque id.
+NOT_SECRET = {"code", "slug", "index", "occasion", "kind", "name", "start"}
 
 
 def _route_arguments(resolver: URLResolver) -> set[str]:
